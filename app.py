@@ -1,0 +1,122 @@
+"""Brújula router: page config, first run, login gate with lockout, role-based navigation, sidebar."""
+
+import os
+
+import streamlit as st
+import streamlit_authenticator as stauth
+
+from app_pages import common
+from kpi import auth, bootstrap, clock
+from kpi.store import StoreError
+
+st.set_page_config(page_title="Brújula", page_icon="🧭", layout="wide")
+
+ALL = ("admin", "editor", "viewer")
+EDITORS = ("admin", "editor")
+ADMINS = ("admin",)
+
+# (file, title key, icon, url path, section key, roles that see it)
+PAGES = [
+    ("app_pages/home.py", "nav.home", "🧭", "inicio", "nav.section.board", ALL),
+    ("app_pages/scorecard.py", "nav.scorecard", "📊", "scorecard", "nav.section.board", ALL),
+    ("app_pages/kpi_detail.py", "nav.kpi_detail", "🔎", "kpi", "nav.section.board", ALL),
+    ("app_pages/outcomes.py", "nav.outcomes", "🎯", "outcomes", "nav.section.board", ALL),
+    ("app_pages/meeting.py", "nav.meeting", "⏱️", "reunion", "nav.section.meeting", EDITORS),
+    ("app_pages/projector.py", "nav.projector", "📽️", "proyector", "nav.section.meeting", ALL),
+    ("app_pages/backlog.py", "nav.backlog", "🗂️", "backlog", "nav.section.meeting", ALL),
+    ("app_pages/history.py", "nav.history", "📚", "historial", "nav.section.meeting", ALL),
+    ("app_pages/import_data.py", "nav.import", "📥", "importar", "nav.section.admin", ADMINS),
+    ("app_pages/settings.py", "nav.settings", "⚙️", "ajustes", "nav.section.admin", ADMINS),
+    ("app_pages/audit.py", "nav.audit", "🧾", "auditoria", "nav.section.admin", ADMINS),
+]
+
+
+def load_store():
+    try:
+        return common.store()
+    except StoreError as error:
+        common.show_store_error(error)
+        st.stop()
+
+
+def build_authenticator() -> stauth.Authenticate:
+    first = bootstrap.ensure_credentials(common.db_path())
+    if first.admin_password:
+        print(bootstrap.first_run_message(first), flush=True)
+    config = auth.load_auth_config(first.path)
+    return stauth.Authenticate(
+        config["credentials"],
+        config["cookie"]["name"],
+        config["cookie"]["key"],
+        config["cookie"]["expiry_days"],
+        auto_hash=False,
+        login_sleep_time=float(os.environ.get("BRUJULA_LOGIN_SLEEP", "0.3")),
+    )
+
+
+def login_page(authenticator: stauth.Authenticate, store) -> None:
+    st.title(f"🧭 {common.tr('app.title')}")
+    st.caption(common.tr("app.tagline"))
+    with st.form("login_form"):
+        st.subheader(common.tr("login.title"))
+        username = st.text_input(common.tr("login.username"), key="login_username")
+        password = st.text_input(common.tr("login.password"), type="password", key="login_pw")
+        submitted = st.form_submit_button(common.tr("login.submit"), type="primary")
+    if not submitted:
+        st.info(common.tr("login.prompt"))
+        return
+    now = clock.now()
+    remaining = auth.lockout_remaining(store, username, now)
+    if remaining is not None:
+        st.error(common.tr("login.locked", minutes=max(1, round(remaining.total_seconds() / 60))))
+        return
+    ok = bool(username and password) and authenticator.authentication_controller.login(
+        username, password
+    )
+    auth.record_login_attempt(store, username, bool(ok), now)
+    if ok:
+        authenticator.cookie_controller.set_cookie()
+        st.rerun()
+    st.session_state["authentication_status"] = None
+    st.error(common.tr("login.failed"))
+
+
+store = load_store()
+common.language_picker()
+authenticator = build_authenticator()
+
+if common.authenticated():
+    user = common.actor()
+    st.sidebar.caption(
+        common.tr(
+            "sidebar.user", name=st.session_state.get("name"), role=common.tr(f"role.{user.role}")
+        )
+    )
+    authenticator.logout(common.tr("sidebar.logout"), "sidebar", key="auth_logout")
+
+authenticator.login(location="unrendered")
+
+if not common.authenticated():
+    # Every URL resolves to this single page until the visitor logs in.
+    st.navigation(
+        [
+            st.Page(
+                lambda: login_page(authenticator, store),
+                title=common.tr("login.title"),
+                url_path="login",
+                default=True,
+            )
+        ],
+        position="hidden",
+    ).run()
+    st.stop()
+
+role = common.actor().role
+sections: dict[str, list] = {}
+for file, title_key, icon, url_path, section_key, roles in PAGES:
+    if role in roles:
+        sections.setdefault(common.tr(section_key), []).append(
+            st.Page(file, title=common.tr(title_key), icon=icon, url_path=url_path)
+        )
+st.sidebar.caption(common.tr("sidebar.data", path=common.db_path().name))
+st.navigation(sections).run()

@@ -1,0 +1,34 @@
+"""Home: who is logged in and what data the cockpit is reading."""
+
+import streamlit as st
+
+from app_pages import common
+from kpi.i18n import fmt_date, fmt_number
+from kpi.summary import data_summary
+
+common.guard()
+lang = common.lang()
+
+st.title(f"🧭 {common.tr('app.title')}")
+st.caption(common.tr("app.tagline"))
+st.subheader(common.tr("home.welcome", name=st.session_state.get("name") or ""))
+
+summary = data_summary(common.store())
+if summary.leads == 0:
+    st.warning(common.tr("home.empty"))
+else:
+    st.write(
+        common.tr(
+            "home.data",
+            leads=fmt_number(summary.leads, lang, 0),
+            deals=fmt_number(summary.deals, lang, 0),
+            months=fmt_number(summary.spend_months, lang, 0),
+        )
+    )
+    st.caption(
+        common.tr(
+            "home.range",
+            first=fmt_date(summary.first_lead.date(), lang),
+            last=fmt_date(summary.last_lead.date(), lang),
+        )
+    )

@@ -1,0 +1,10 @@
+"""kpi_detail page: a placeholder that says plainly what will come (issue #3)."""
+
+import streamlit as st
+
+from app_pages import common
+
+common.guard()
+
+st.title(common.tr("nav.kpi_detail"))
+common.coming_soon(3, common.tr("kpi_detail.what"))

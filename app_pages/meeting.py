@@ -1,0 +1,10 @@
+"""meeting page: a placeholder that says plainly what will come (issue #5)."""
+
+import streamlit as st
+
+from app_pages import common
+
+common.guard("meeting")
+
+st.title(common.tr("nav.meeting"))
+common.coming_soon(5, common.tr("meeting.what"))

@@ -1,0 +1,1 @@
+"""Brújula core: KPI catalogue, computation, storage, import, meeting and backlog logic (no Streamlit)."""

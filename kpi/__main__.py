@@ -1,0 +1,7 @@
+"""Entry point for `python -m kpi`."""
+
+import sys
+
+from kpi.cli import main
+
+sys.exit(main())

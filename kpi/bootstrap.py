@@ -1,0 +1,33 @@
+"""First run: create the database with demo data and the credentials file when they are missing."""
+
+from collections.abc import Callable
+from pathlib import Path
+
+from kpi.auth import FirstRun, auth_path_for, ensure_auth_config
+
+DEMO_SEED = 42
+DEMO_LEADS = 25_000
+
+
+def ensure_database(db_path: Path | str, progress: Callable[[float], None] | None = None) -> bool:
+    """Create the facts file filled with demo data if it does not exist; True if created."""
+    from kpi.demo import generate
+
+    db_path = Path(db_path)
+    if db_path.exists():
+        return False
+    generate(db_path, seed=DEMO_SEED, leads=DEMO_LEADS, progress=progress)
+    return True
+
+
+def ensure_credentials(db_path: Path | str) -> FirstRun:
+    return ensure_auth_config(auth_path_for(db_path))
+
+
+def first_run_message(first: FirstRun) -> str:
+    return (
+        "\n"
+        "  Brújula: primer arranque / first run\n"
+        f"  Usuario / user: admin   Contraseña / password: {first.admin_password}\n"
+        f"  (guardada con hash en / stored hashed in {first.path}; no se volverá a mostrar)\n"
+    )

@@ -1,0 +1,91 @@
+"""One string catalogue (es default, en) and locale-aware formats through Babel (CLDR).
+
+The catalogue is assembled from the modules in `kpi/strings/`, one per product area, so the
+areas can grow independently; every key must exist in both languages (a test checks it).
+"""
+
+import importlib
+import pkgutil
+from datetime import date, datetime
+
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_currency, format_decimal, format_percent
+
+import kpi.strings
+
+LANGUAGES = ("es", "en")
+DEFAULT_LANGUAGE = "es"
+LOCALES = {"es": "es_ES", "en": "en_GB"}
+DASH = "—"
+
+
+def _load_catalogue() -> dict[str, dict[str, str]]:
+    catalogue: dict[str, dict[str, str]] = {}
+    for module_info in sorted(pkgutil.iter_modules(kpi.strings.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"kpi.strings.{module_info.name}")
+        for key, (es, en) in module.STRINGS.items():
+            if key in catalogue:
+                raise ValueError(f"string key {key!r} declared twice")
+            catalogue[key] = {"es": es, "en": en}
+    return catalogue
+
+
+CATALOGUE = _load_catalogue()
+
+
+def t(key: str, lang: str = DEFAULT_LANGUAGE, **values) -> str:
+    """The text for `key` in `lang`, with `{name}` placeholders filled from `values`."""
+    entry = CATALOGUE[key]
+    text = entry.get(lang) or entry[DEFAULT_LANGUAGE]
+    return text.format(**values) if values else text
+
+
+def _locale(lang: str) -> str:
+    return LOCALES.get(lang, LOCALES[DEFAULT_LANGUAGE])
+
+
+def fmt_number(value: float | int | None, lang: str = DEFAULT_LANGUAGE, digits: int = 1) -> str:
+    if value is None:
+        return DASH
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return format_decimal(value, format=pattern, locale=_locale(lang))
+
+
+def fmt_percent(rate: float | None, lang: str = DEFAULT_LANGUAGE, digits: int = 1) -> str:
+    """A rate in [0, 1] as a percentage: es `22,0 %`, en `22.0%`."""
+    if rate is None:
+        return DASH
+    decimals = "." + "0" * digits if digits else ""
+    pattern = f"#,##0{decimals}\u00a0%" if lang == "es" else f"#,##0{decimals}%"
+    return format_percent(rate, format=pattern, locale=_locale(lang)).replace("\u00a0", " ")
+
+
+def fmt_points(points: float | None, lang: str = DEFAULT_LANGUAGE, digits: int = 1) -> str:
+    """A difference between two rates, in percentage points, with its sign."""
+    if points is None:
+        return DASH
+    sign = "+" if points > 0 else ""
+    unit = "p. p." if lang == "es" else "pp"
+    return f"{sign}{fmt_number(points, lang, digits)} {unit}"
+
+
+def fmt_currency(
+    value: float | None, lang: str = DEFAULT_LANGUAGE, currency: str = "EUR", digits: int = 2
+) -> str:
+    if value is None:
+        return DASH
+    pattern = None
+    if digits == 0:
+        pattern = "#,##0\u00a0¤" if lang == "es" else "¤#,##0"
+    text = format_currency(
+        value, currency, format=pattern, locale=_locale(lang), currency_digits=digits != 0
+    )
+    return text.replace("\u00a0", " ")
+
+
+def fmt_date(value: date | datetime | None, lang: str = DEFAULT_LANGUAGE) -> str:
+    if value is None:
+        return DASH
+    if isinstance(value, datetime):
+        return format_datetime(value, "medium", locale=_locale(lang))
+    return format_date(value, "medium", locale=_locale(lang))

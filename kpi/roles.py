@@ -1,0 +1,62 @@
+"""Who may do what: roles, capabilities and the check every core write performs."""
+
+from dataclasses import dataclass
+
+ROLES = ("admin", "editor", "viewer")
+
+# Capabilities are checked in the core on every write; pages only hide what a role cannot use.
+CAPABILITIES: dict[str, frozenset[str]] = {
+    "viewer": frozenset(),
+    "editor": frozenset({"meeting", "notes", "backlog", "sprint", "outcomes", "checklist"}),
+    "admin": frozenset(
+        {
+            "meeting",
+            "notes",
+            "backlog",
+            "sprint",
+            "outcomes",
+            "checklist",
+            "import",
+            "settings",
+            "targets",
+            "users",
+            "backup",
+        }
+    ),
+}
+
+
+class PermissionDenied(PermissionError):
+    """Raised when an actor's role lacks the capability a write needs."""
+
+    def __init__(self, actor: "Actor", capability: str):
+        super().__init__(f"role '{actor.role}' of '{actor.username}' may not '{capability}'")
+        self.actor = actor
+        self.capability = capability
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The authenticated user on whose behalf the core writes."""
+
+    username: str
+    role: str
+
+    def can(self, capability: str) -> bool:
+        return capability in CAPABILITIES.get(self.role, frozenset())
+
+
+SYSTEM = Actor("system", "admin")
+
+
+def require(actor: Actor, capability: str) -> None:
+    if not isinstance(actor, Actor) or not actor.can(capability):
+        raise PermissionDenied(actor, capability)
+
+
+def role_of(roles: list[str] | None) -> str:
+    """The strongest role among those streamlit-authenticator reports; viewer when none."""
+    for role in ROLES:
+        if roles and role in roles:
+            return role
+    return "viewer"

@@ -1,0 +1,236 @@
+"""Numbered schema migrations of the two DuckDB files: facts (imported records) and cockpit state."""
+
+# Facts live in a file the app opens read-only; imports write a new copy and swap it in.
+FACTS_MIGRATIONS: list[tuple[int, str, str]] = [
+    (
+        1,
+        "facts tables",
+        """
+        CREATE TABLE leads (
+            lead_id TEXT PRIMARY KEY,
+            created_at TIMESTAMP,
+            channel TEXT,
+            campaign TEXT,
+            icp_tier TEXT CHECK (icp_tier IN ('A', 'B', 'C')),
+            owner TEXT,
+            mql_at TIMESTAMP,
+            accepted_at TIMESTAMP,
+            rejected_at TIMESTAMP,
+            rejection_reason TEXT,
+            sql_at TIMESTAMP,
+            first_response_at TIMESTAMP
+        );
+        CREATE TABLE deals (
+            deal_id TEXT PRIMARY KEY,
+            lead_id TEXT,
+            created_at TIMESTAMP,
+            created_at_inferred BOOLEAN NOT NULL DEFAULT false,
+            channel TEXT,
+            icp_tier TEXT CHECK (icp_tier IN ('A', 'B', 'C')),
+            owner TEXT,
+            stage TEXT NOT NULL CHECK (stage IN ('open', 'won', 'lost')),
+            closed_at TIMESTAMP,
+            amount DECIMAL(18, 2),
+            delivery_cost DECIMAL(18, 2),
+            value_delivered_at TIMESTAMP,
+            nps_score SMALLINT CHECK (nps_score BETWEEN 0 AND 10),
+            reworked BOOLEAN
+        );
+        CREATE TABLE marketing_spend (
+            month DATE NOT NULL,
+            channel TEXT NOT NULL,
+            amount DECIMAL(18, 2) NOT NULL,
+            PRIMARY KEY (month, channel)
+        );
+        CREATE TABLE facts_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        INSERT INTO facts_meta VALUES ('generation', '0');
+        CREATE TABLE import_log (
+            imported_at TIMESTAMP NOT NULL,
+            actor TEXT NOT NULL,
+            table_name TEXT NOT NULL,
+            source TEXT NOT NULL,
+            rows_read BIGINT NOT NULL,
+            inserted BIGINT NOT NULL,
+            updated BIGINT NOT NULL,
+            unchanged BIGINT NOT NULL,
+            rejected BIGINT NOT NULL
+        );
+        """,
+    ),
+]
+
+# Cockpit state: one read-write file per app process; every write goes through Store.write().
+STATE_MIGRATIONS: list[tuple[int, str, str]] = [
+    (
+        1,
+        "cockpit state",
+        """
+        CREATE TABLE data_version (id INTEGER PRIMARY KEY, version BIGINT NOT NULL);
+        INSERT INTO data_version VALUES (1, 0);
+        CREATE TABLE settings (
+            key TEXT NOT NULL,
+            value TEXT NOT NULL,
+            valid_from TIMESTAMP NOT NULL,
+            changed_by TEXT NOT NULL,
+            PRIMARY KEY (key, valid_from)
+        );
+        CREATE TABLE kpi_targets (
+            kpi_id TEXT NOT NULL,
+            target DOUBLE NOT NULL,
+            tolerance DOUBLE NOT NULL,
+            valid_from TIMESTAMP NOT NULL,
+            changed_by TEXT NOT NULL,
+            PRIMARY KEY (kpi_id, valid_from)
+        );
+        CREATE SEQUENCE seq_outcomes;
+        CREATE TABLE outcomes (
+            id BIGINT PRIMARY KEY DEFAULT nextval('seq_outcomes'),
+            quarter TEXT NOT NULL,
+            title TEXT NOT NULL,
+            kpi_id TEXT NOT NULL,
+            channel TEXT,
+            icp_tier TEXT,
+            baseline DOUBLE,
+            baseline_overridden BOOLEAN NOT NULL DEFAULT false,
+            target DOUBLE NOT NULL,
+            owner TEXT,
+            created_by TEXT NOT NULL,
+            created_at TIMESTAMP NOT NULL
+        );
+        CREATE SEQUENCE seq_meetings;
+        CREATE TABLE meetings (
+            id BIGINT PRIMARY KEY DEFAULT nextval('seq_meetings'),
+            title TEXT NOT NULL,
+            meeting_date DATE NOT NULL,
+            status TEXT NOT NULL DEFAULT 'planned' CHECK (status IN ('planned', 'running', 'closed')),
+            attendees TEXT NOT NULL DEFAULT '[]',
+            next_review DATE,
+            kpi_snapshot TEXT,
+            decisions TEXT,
+            created_by TEXT NOT NULL,
+            created_at TIMESTAMP NOT NULL,
+            closed_at TIMESTAMP
+        );
+        CREATE TABLE agenda_blocks (
+            meeting_id BIGINT NOT NULL,
+            position INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            minutes DOUBLE NOT NULL CHECK (minutes > 0),
+            leader TEXT,
+            content TEXT,
+            actual_start TIMESTAMP,
+            actual_end TIMESTAMP,
+            PRIMARY KEY (meeting_id, position)
+        );
+        CREATE TABLE timer_state (
+            meeting_id BIGINT PRIMARY KEY,
+            status TEXT NOT NULL CHECK (status IN ('idle', 'running', 'paused', 'ended')),
+            current_block INTEGER NOT NULL,
+            block_started_at TIMESTAMP,
+            block_elapsed_before DOUBLE NOT NULL DEFAULT 0,
+            started_at TIMESTAMP,
+            ended_at TIMESTAMP,
+            paused_at TIMESTAMP,
+            revision BIGINT NOT NULL DEFAULT 0
+        );
+        CREATE SEQUENCE seq_notes;
+        CREATE TABLE notes (
+            id BIGINT PRIMARY KEY DEFAULT nextval('seq_notes'),
+            meeting_id BIGINT,
+            kind TEXT NOT NULL,
+            text TEXT NOT NULL,
+            why TEXT,
+            area TEXT,
+            root_cause TEXT,
+            kpi_id TEXT,
+            owner TEXT,
+            backlog_item_id BIGINT,
+            created_by TEXT NOT NULL,
+            created_at TIMESTAMP NOT NULL
+        );
+        CREATE SEQUENCE seq_backlog;
+        CREATE TABLE backlog_items (
+            id BIGINT PRIMARY KEY DEFAULT nextval('seq_backlog'),
+            title TEXT NOT NULL,
+            description TEXT,
+            area TEXT,
+            owner TEXT,
+            effort INTEGER NOT NULL CHECK (effort BETWEEN 1 AND 5),
+            impact INTEGER NOT NULL CHECK (impact BETWEEN 1 AND 5),
+            kpi_id TEXT,
+            expected_effect TEXT,
+            status TEXT NOT NULL DEFAULT 'open',
+            source_note_id BIGINT,
+            created_by TEXT NOT NULL,
+            created_at TIMESTAMP NOT NULL,
+            updated_at TIMESTAMP NOT NULL
+        );
+        CREATE SEQUENCE seq_actions;
+        CREATE TABLE sprint_actions (
+            id BIGINT PRIMARY KEY DEFAULT nextval('seq_actions'),
+            meeting_id BIGINT,
+            sprint_start DATE NOT NULL,
+            backlog_item_id BIGINT,
+            title TEXT NOT NULL,
+            owner TEXT NOT NULL,
+            definition_of_done TEXT NOT NULL,
+            due_date DATE NOT NULL,
+            status TEXT NOT NULL DEFAULT 'planned'
+                CHECK (status IN ('planned', 'done', 'not_done', 'carried_over')),
+            kpi_id TEXT,
+            kpi_value_at_start DOUBLE,
+            kpi_value_at_review DOUBLE,
+            reviewed_at TIMESTAMP,
+            carried_from BIGINT,
+            created_by TEXT NOT NULL,
+            created_at TIMESTAMP NOT NULL
+        );
+        CREATE TABLE checklist_answers (
+            meeting_id BIGINT NOT NULL,
+            item INTEGER NOT NULL CHECK (item BETWEEN 1 AND 6),
+            answer BOOLEAN NOT NULL,
+            answered_by TEXT NOT NULL,
+            PRIMARY KEY (meeting_id, item)
+        );
+        CREATE TABLE meeting_ratings (
+            meeting_id BIGINT NOT NULL,
+            attendee TEXT NOT NULL,
+            rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 10),
+            PRIMARY KEY (meeting_id, attendee)
+        );
+        CREATE SEQUENCE seq_audit;
+        CREATE TABLE audit_log (
+            id BIGINT PRIMARY KEY DEFAULT nextval('seq_audit'),
+            happened_at TIMESTAMP NOT NULL,
+            actor TEXT NOT NULL,
+            action TEXT NOT NULL,
+            table_name TEXT NOT NULL,
+            row_id TEXT,
+            before TEXT,
+            after TEXT
+        );
+        CREATE TABLE login_attempts (
+            username TEXT NOT NULL,
+            attempted_at TIMESTAMP NOT NULL,
+            success BOOLEAN NOT NULL
+        );
+        """,
+    ),
+]
+
+STATE_TABLES = frozenset(
+    {
+        "settings",
+        "kpi_targets",
+        "outcomes",
+        "meetings",
+        "agenda_blocks",
+        "timer_state",
+        "notes",
+        "backlog_items",
+        "sprint_actions",
+        "checklist_answers",
+        "meeting_ratings",
+        "login_attempts",
+    }
+)

@@ -1,0 +1,420 @@
+"""DuckDB store: a read-only facts file swapped atomically by imports, and a read-write state file.
+
+Why two files: DuckDB lets no second process open a file another process holds read-write, yet
+a scheduled import must run while the app serves. So facts (leads, deals, spend) live in a file
+that is never written in place: an import copies it, writes the copy and renames it over the
+original; the app notices the new inode and attaches it under a fresh alias. The cockpit state
+(meetings, backlog, targets...) lives beside it in `<name>.state.duckdb`, owned by the app.
+"""
+
+import contextlib
+import fcntl
+import json
+import os
+import shutil
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from kpi import clock
+from kpi.roles import Actor, require
+from kpi.schema import FACTS_MIGRATIONS, STATE_MIGRATIONS, STATE_TABLES
+
+DEFAULT_DB_PATH = Path("data/brujula.duckdb")
+FACTS_TABLES = ("leads", "deals", "marketing_spend")
+MEMORY_LIMIT = os.environ.get("BRUJULA_MEMORY_LIMIT", "1GB")
+
+
+class StoreError(RuntimeError):
+    """A database problem a person can act on; `kind` selects the translated explanation."""
+
+    def __init__(self, kind: str, path: Path, detail: str):
+        super().__init__(f"{kind}: {path}: {detail}")
+        self.kind = kind
+        self.path = path
+        self.detail = detail
+
+
+def state_path_for(path: Path | str) -> Path:
+    path = Path(path)
+    return path.with_name(path.stem + ".state.duckdb")
+
+
+def lock_path_for(path: Path | str) -> Path:
+    path = Path(path)
+    return path.with_name(path.name + ".lock")
+
+
+def migrate(con: duckdb.DuckDBPyConnection, migrations: list[tuple[int, str, str]]) -> int:
+    """Apply the migrations not yet recorded in schema_migrations; returns how many ran."""
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+        "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMP NOT NULL)"
+    )
+    done = {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()}
+    applied = 0
+    for version, name, ddl in migrations:
+        if version in done:
+            continue
+        con.execute("BEGIN")
+        try:
+            con.execute(ddl)
+            con.execute(
+                "INSERT INTO schema_migrations VALUES (?, ?, ?)", [version, name, clock.now()]
+            )
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+        applied += 1
+    return applied
+
+
+def _fsync_path(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def facts_lock(path: Path | str, timeout: float = 60.0) -> Iterator[None]:
+    """Serialise writers of one facts file across processes; refuse clearly after `timeout`."""
+    lock_file = lock_path_for(path)
+    lock_file.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(lock_file, os.O_RDWR | os.O_CREAT, 0o600)
+    deadline = time.monotonic() + timeout
+    try:
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise StoreError(
+                        "busy", Path(path), "another import is writing this database"
+                    ) from None
+                time.sleep(0.1)
+        yield
+    finally:
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def rewrite_facts(
+    path: Path | str, *, timeout: float = 60.0, fresh: bool = False
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open a private copy of the facts file read-write; on success swap it in atomically.
+
+    Readers keep the old file until they notice the new one, a crash leaves the old file
+    intact, and two writers take turns through the lock. `fresh=True` starts from an empty
+    schema instead of a copy (the demo generator replaces all facts).
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with facts_lock(path, timeout):
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
+        if path.exists() and not fresh:
+            shutil.copyfile(path, tmp)
+        con = duckdb.connect(str(tmp), config={"memory_limit": MEMORY_LIMIT})
+        try:
+            migrate(con, FACTS_MIGRATIONS)
+            con.execute("BEGIN")
+            yield con
+            con.execute(
+                "UPDATE facts_meta SET value = CAST(CAST(value AS BIGINT) + 1 AS TEXT) "
+                "WHERE key = 'generation'"
+            )
+            con.execute("COMMIT")
+            con.execute("CHECKPOINT")
+            con.close()
+            _fsync_path(tmp)
+            os.replace(tmp, path)
+            _fsync_path(path.parent)
+        except BaseException:
+            with contextlib.suppress(Exception):
+                con.close()
+            tmp.unlink(missing_ok=True)
+            Path(str(tmp) + ".wal").unlink(missing_ok=True)
+            raise
+
+
+def ensure_facts_file(path: Path | str) -> bool:
+    """Create an empty, migrated facts file if missing or behind; True if it was written."""
+    path = Path(path)
+    if path.exists():
+        con = duckdb.connect(str(path), read_only=True)
+        try:
+            has_table = con.execute(
+                "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'schema_migrations'"
+            ).fetchone()[0]
+            current = (
+                con.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchone()[
+                    0
+                ]
+                if has_table
+                else 0
+            )
+        finally:
+            con.close()
+        if current >= FACTS_MIGRATIONS[-1][0]:
+            return False
+    with rewrite_facts(path):
+        pass
+    return True
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def _row_json(row: dict | None) -> str | None:
+    if row is None:
+        return None
+    return json.dumps({k: _jsonable(v) for k, v in row.items()}, ensure_ascii=False)
+
+
+@dataclass
+class Writer:
+    """One audited state transaction: every change records who, when, what before and after."""
+
+    cur: duckdb.DuckDBPyConnection
+    actor: Actor
+    columns: dict[str, tuple[str, ...]]
+    now: datetime
+
+    def _check(self, table: str, names: list[str]) -> None:
+        if table not in STATE_TABLES:
+            raise ValueError(f"unknown state table {table!r}")
+        unknown = set(names) - set(self.columns[table])
+        if unknown:
+            raise ValueError(f"unknown columns {sorted(unknown)} for {table}")
+
+    def _fetch(self, table: str, key: dict) -> dict | None:
+        self._check(table, list(key))
+        where = " AND ".join(f"{k} = ?" for k in key)
+        rel = self.cur.execute(f"SELECT * FROM {table} WHERE {where}", list(key.values()))
+        names = [d[0] for d in rel.description]
+        row = rel.fetchone()
+        return dict(zip(names, row, strict=True)) if row else None
+
+    def audit(self, action: str, table: str, row_id: Any, before: dict | None, after: dict | None):
+        self.cur.execute(
+            "INSERT INTO audit_log (happened_at, actor, action, table_name, row_id, before, after) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                self.now,
+                self.actor.username,
+                action,
+                table,
+                None if row_id is None else str(row_id),
+                _row_json(before),
+                _row_json(after),
+            ],
+        )
+
+    def insert(self, table: str, values: dict) -> dict:
+        self._check(table, list(values))
+        cols = ", ".join(values)
+        marks = ", ".join("?" for _ in values)
+        rel = self.cur.execute(
+            f"INSERT INTO {table} ({cols}) VALUES ({marks}) RETURNING *", list(values.values())
+        )
+        names = [d[0] for d in rel.description]
+        row = dict(zip(names, rel.fetchone(), strict=True))
+        self.audit("insert", table, row.get("id", _key_text(values)), None, row)
+        return row
+
+    def update(self, table: str, key: dict, changes: dict) -> dict:
+        self._check(table, list(key) + list(changes))
+        before = self._fetch(table, key)
+        if before is None:
+            raise LookupError(f"{table} {key} not found")
+        sets = ", ".join(f"{k} = ?" for k in changes)
+        where = " AND ".join(f"{k} = ?" for k in key)
+        self.cur.execute(
+            f"UPDATE {table} SET {sets} WHERE {where}",
+            list(changes.values()) + list(key.values()),
+        )
+        after = self._fetch(table, key)
+        self.audit("update", table, _key_text(key), before, after)
+        return after
+
+    def upsert(self, table: str, key: dict, values: dict) -> dict:
+        if self._fetch(table, key) is None:
+            return self.insert(table, {**key, **values})
+        return self.update(table, key, values)
+
+    def delete(self, table: str, key: dict) -> dict | None:
+        before = self._fetch(table, key)
+        if before is None:
+            return None
+        where = " AND ".join(f"{k} = ?" for k in key)
+        self.cur.execute(f"DELETE FROM {table} WHERE {where}", list(key.values()))
+        self.audit("delete", table, _key_text(key), before, None)
+        return before
+
+
+def _key_text(key: dict) -> str:
+    return "/".join(str(_jsonable(v)) for v in key.values())
+
+
+class Store:
+    """One process's view of a Brújula database: facts (read-only, swappable) and state."""
+
+    def __init__(self, path: Path | str, *, now: Callable[[], datetime] = clock.now):
+        self.path = Path(path).resolve()
+        self.state_path = state_path_for(self.path)
+        self.now = now
+        self._con = duckdb.connect(
+            ":memory:", config={"memory_limit": MEMORY_LIMIT, "threads": os.cpu_count() or 2}
+        )
+        self._attach_lock = threading.RLock()
+        self._write_lock = threading.Lock()
+        self._facts_alias: str | None = None
+        self._facts_ident: tuple | None = None
+        self._aliases: list[str] = []
+        self._counter = 0
+        try:
+            ensure_facts_file(self.path)
+            self._con.execute("ATTACH ? AS state", [str(self.state_path)])
+            cur = self._con.cursor()
+            cur.execute("USE state")
+            migrate(cur, STATE_MIGRATIONS)
+            self._columns = self._state_columns(cur)
+            self._refresh_facts()
+        except duckdb.IOException as exc:
+            self._con.close()
+            kind = "locked" if "lock" in str(exc).lower() else "damaged"
+            raise StoreError(kind, self.path, str(exc)) from exc
+        except (duckdb.SerializationException, duckdb.InternalException) as exc:
+            self._con.close()
+            raise StoreError("damaged", self.path, str(exc)) from exc
+
+    @staticmethod
+    def _state_columns(cur: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, ...]]:
+        rows = cur.execute(
+            "SELECT table_name, column_name FROM duckdb_columns() "
+            "WHERE database_name = 'state' ORDER BY table_name, column_index"
+        ).fetchall()
+        columns: dict[str, list[str]] = {}
+        for table, column in rows:
+            columns.setdefault(table, []).append(column)
+        return {t: tuple(c) for t, c in columns.items()}
+
+    def _refresh_facts(self) -> None:
+        try:
+            st = os.stat(self.path)
+        except FileNotFoundError as exc:
+            if self._facts_alias:
+                return
+            raise StoreError("missing", self.path, "facts file vanished") from exc
+        ident = (st.st_ino, st.st_mtime_ns, st.st_size)
+        if ident == self._facts_ident:
+            return
+        with self._attach_lock:
+            if ident == self._facts_ident:
+                return
+            self._counter += 1
+            alias = f"facts_{self._counter}"
+            self._con.execute(f"ATTACH ? AS {alias} (READ_ONLY)", [str(self.path)])
+            self._facts_alias, self._facts_ident = alias, ident
+            self._aliases.append(alias)
+            # Keep the previous generation for queries still running on it; drop older ones.
+            while len(self._aliases) > 2:
+                old = self._aliases.pop(0)
+                with contextlib.suppress(duckdb.Error):
+                    self._con.execute(f"DETACH {old}")
+
+    def facts(self) -> duckdb.DuckDBPyConnection:
+        """A fresh cursor whose unqualified names are the current facts tables."""
+        self._refresh_facts()
+        cur = self._con.cursor()
+        cur.execute(f"USE {self._facts_alias}")
+        return cur
+
+    def state(self) -> duckdb.DuckDBPyConnection:
+        """A fresh cursor on the state tables, for reads; writes go through `write()`."""
+        cur = self._con.cursor()
+        cur.execute("USE state")
+        return cur
+
+    def facts_generation(self) -> int:
+        return int(
+            self.facts().execute("SELECT value FROM facts_meta WHERE key = 'generation'").fetchone()[0]
+        )
+
+    def state_version(self) -> int:
+        return self.state().execute("SELECT version FROM data_version WHERE id = 1").fetchone()[0]
+
+    def data_version(self) -> tuple[int, int]:
+        """Cache key: changes whenever facts are swapped or any state write commits."""
+        return self.facts_generation(), self.state_version()
+
+    @contextlib.contextmanager
+    def write(self, actor: Actor, capability: str) -> Iterator[Writer]:
+        """An audited, role-checked state transaction that bumps the data version on commit."""
+        require(actor, capability)
+        # One writer at a time in this process: every write bumps the same version row.
+        with self._write_lock:
+            cur = self.state()
+            cur.execute("BEGIN")
+            try:
+                yield Writer(cur, actor, self._columns, self.now())
+                cur.execute("UPDATE data_version SET version = version + 1 WHERE id = 1")
+                cur.execute("COMMIT")
+            except BaseException:
+                cur.execute("ROLLBACK")
+                raise
+
+    def record_unaudited(self, sql: str, params: list) -> None:
+        """A write that is itself the record (login attempts); still versioned and serialised."""
+        with self._write_lock:
+            cur = self.state()
+            cur.execute("BEGIN")
+            try:
+                cur.execute(sql, params)
+                cur.execute("UPDATE data_version SET version = version + 1 WHERE id = 1")
+                cur.execute("COMMIT")
+            except BaseException:
+                cur.execute("ROLLBACK")
+                raise
+
+    def close(self) -> None:
+        with contextlib.suppress(duckdb.Error):
+            self._con.close()
+
+
+_registry: dict[Path, Store] = {}
+_registry_lock = threading.Lock()
+
+
+def open_store(path: Path | str = DEFAULT_DB_PATH) -> Store:
+    """The process-wide Store for `path` (DuckDB must not open one file twice in a process)."""
+    key = Path(path).resolve()
+    with _registry_lock:
+        store = _registry.get(key)
+        if store is None:
+            store = Store(key)
+            _registry[key] = store
+        return store
+
+
+def close_all() -> None:
+    with _registry_lock:
+        for store in _registry.values():
+            store.close()
+        _registry.clear()

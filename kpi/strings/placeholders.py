@@ -1,0 +1,48 @@
+"""What each not-yet-built page will hold (removed as the pages land)."""
+
+STRINGS: dict[str, tuple[str, str]] = {
+    "scorecard.what": (
+        "los KPIs compartidos calculados desde leads y oportunidades, con objetivo, estado, "
+        "tendencia y detalle fila a fila.",
+        "the shared KPIs computed from leads and deals, with target, status, trend and "
+        "row-level drill-down.",
+    ),
+    "kpi_detail.what": (
+        "la tendencia de un KPI con su objetivo, el desglose por canal, ICP y responsable, y "
+        "las filas exactas de numerador y denominador.",
+        "a KPI's trend with its target, the breakdown by channel, ICP and owner, and the exact "
+        "numerator and denominator rows.",
+    ),
+    "outcomes.what": (
+        "los 3 outcomes del trimestre con su progreso calculado desde los datos.",
+        "the quarter's 3 outcomes with progress computed from the data.",
+    ),
+    "meeting.what": (
+        "la agenda cronometrada de 45 minutos y la captura de aprendizajes, bloqueos y acciones.",
+        "the 45-minute timed agenda and the capture of learnings, blockers and actions.",
+    ),
+    "projector.what": (
+        "la vista para proyectar: bloque actual, cuenta atrás grande y siguiente bloque.",
+        "the projector view: current block, large countdown and next block.",
+    ),
+    "backlog.what": (
+        "el backlog priorizado con la matriz esfuerzo-impacto y el sprint de 3 acciones.",
+        "the backlog prioritised on the effort-impact matrix and the 3-action sprint.",
+    ),
+    "history.what": (
+        "las reuniones anteriores con sus actas y su foto del scorecard.",
+        "past meetings with their minutes and scorecard snapshot.",
+    ),
+    "import.what": (
+        "la importación de exports de CRM (CSV/XLSX) con mapeo de columnas e informe de validación.",
+        "importing CRM exports (CSV/XLSX) with column mapping and a validation report.",
+    ),
+    "settings.what": (
+        "objetivos versionados, definiciones de MQL/SQL/ICP, SLA y usuarios.",
+        "versioned targets, MQL/SQL/ICP definitions, SLA and users.",
+    ),
+    "audit.what": (
+        "el registro de auditoría de todas las escrituras, filtrable.",
+        "the filterable audit log of every write.",
+    ),
+}

@@ -1,0 +1,48 @@
+"""Shared fixtures: a real DuckDB store on a temp path, clean caches, logged-in AppTest runs."""
+
+import os
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from kpi.store import close_all, open_store
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "app.py")
+
+os.environ["BRUJULA_LOGIN_SLEEP"] = "0"
+
+
+@pytest.fixture(autouse=True)
+def _clean_caches():
+    yield
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    close_all()
+
+
+@pytest.fixture
+def store(tmp_path):
+    """An empty, migrated Brújula database in a temp folder."""
+    return open_store(tmp_path / "test.duckdb")
+
+
+@pytest.fixture
+def app_env(tmp_path, monkeypatch):
+    """Point the app at a temp database and credentials file; returns the database path."""
+    db = tmp_path / "app.duckdb"
+    monkeypatch.setenv("BRUJULA_DB", str(db))
+    monkeypatch.setenv("BRUJULA_AUTH", str(tmp_path / "auth.yaml"))
+    return db
+
+
+def logged_in(role: str = "admin", username: str | None = None) -> AppTest:
+    """An AppTest of the router with an authenticated session of `role` (cookies are mocked)."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["authentication_status"] = True
+    at.session_state["username"] = username or role
+    at.session_state["name"] = (username or role).title()
+    at.session_state["roles"] = [role]
+    return at
