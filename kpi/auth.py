@@ -141,13 +141,17 @@ def save_user(
 def lockout_remaining(store: Store, username: str, now: datetime) -> timedelta | None:
     """Time left on a lockout: 5 failures within 15 minutes lock the name for 15 minutes."""
     username = username.strip().lower()
-    rows = store.state().execute(
-        "SELECT attempted_at FROM login_attempts "
-        "WHERE username = ? AND NOT success AND attempted_at > ? AND attempted_at > coalesce("
-        "(SELECT max(attempted_at) FROM login_attempts WHERE username = ? AND success), "
-        "TIMESTAMP '0001-01-01') ORDER BY attempted_at DESC LIMIT ?",
-        [username, now - LOCKOUT_WINDOW * 2, username, LOCKOUT_ATTEMPTS],
-    ).fetchall()
+    rows = (
+        store.state()
+        .execute(
+            "SELECT attempted_at FROM login_attempts "
+            "WHERE username = ? AND NOT success AND attempted_at > ? AND attempted_at > coalesce("
+            "(SELECT max(attempted_at) FROM login_attempts WHERE username = ? AND success), "
+            "TIMESTAMP '0001-01-01') ORDER BY attempted_at DESC LIMIT ?",
+            [username, now - LOCKOUT_WINDOW * 2, username, LOCKOUT_ATTEMPTS],
+        )
+        .fetchall()
+    )
     if len(rows) < LOCKOUT_ATTEMPTS:
         return None
     newest, oldest = rows[0][0], rows[-1][0]

@@ -65,9 +65,11 @@ def _parse(key: str, value: Any) -> Any:
 
 def get_settings(store: Store) -> dict[str, Any]:
     """Current value of every setting: the newest stored version, else the default."""
-    rows = store.state().execute(
-        "SELECT key, arg_max(value, valid_from) FROM settings GROUP BY key"
-    ).fetchall()
+    rows = (
+        store.state()
+        .execute("SELECT key, arg_max(value, valid_from) FROM settings GROUP BY key")
+        .fetchall()
+    )
     current = dict(DEFAULTS)
     for key, raw in rows:
         if key in DEFAULTS:
@@ -105,9 +107,13 @@ class Change:
 
 def setting_changes_since(store: Store, since: datetime) -> list[Change]:
     """Definition changes made on or after `since` (the method warns against moving goalposts)."""
-    rows = store.state().execute(
-        "SELECT key, value, valid_from, changed_by FROM settings "
-        "WHERE valid_from >= ? AND key IN (?, ?, ?) ORDER BY valid_from",
-        [since, *DEFINITION_KEYS],
-    ).fetchall()
+    rows = (
+        store.state()
+        .execute(
+            "SELECT key, value, valid_from, changed_by FROM settings "
+            "WHERE valid_from >= ? AND key IN (?, ?, ?) ORDER BY valid_from",
+            [since, *DEFINITION_KEYS],
+        )
+        .fetchall()
+    )
     return [Change("definition", k, json.loads(v), at, who) for k, v, at, who in rows]

@@ -158,9 +158,7 @@ def ensure_facts_file(path: Path | str) -> bool:
                 "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'schema_migrations'"
             ).fetchone()[0]
             current = (
-                con.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchone()[
-                    0
-                ]
+                con.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchone()[0]
                 if has_table
                 else 0
             )
@@ -206,7 +204,8 @@ class Writer:
     def _fetch(self, table: str, key: dict) -> dict | None:
         self._check(table, list(key))
         where = " AND ".join(f"{k} = ?" for k in key)
-        rel = self.cur.execute(f"SELECT * FROM {table} WHERE {where}", list(key.values()))
+        sql = f"SELECT * FROM {table} WHERE {where}"  # noqa: S608 - identifiers checked by _check
+        rel = self.cur.execute(sql, list(key.values()))
         names = [d[0] for d in rel.description]
         row = rel.fetchone()
         return dict(zip(names, row, strict=True)) if row else None
@@ -230,9 +229,8 @@ class Writer:
         self._check(table, list(values))
         cols = ", ".join(values)
         marks = ", ".join("?" for _ in values)
-        rel = self.cur.execute(
-            f"INSERT INTO {table} ({cols}) VALUES ({marks}) RETURNING *", list(values.values())
-        )
+        sql = f"INSERT INTO {table} ({cols}) VALUES ({marks}) RETURNING *"  # noqa: S608 - checked
+        rel = self.cur.execute(sql, list(values.values()))
         names = [d[0] for d in rel.description]
         row = dict(zip(names, rel.fetchone(), strict=True))
         self.audit("insert", table, row.get("id", _key_text(values)), None, row)
@@ -245,10 +243,8 @@ class Writer:
             raise LookupError(f"{table} {key} not found")
         sets = ", ".join(f"{k} = ?" for k in changes)
         where = " AND ".join(f"{k} = ?" for k in key)
-        self.cur.execute(
-            f"UPDATE {table} SET {sets} WHERE {where}",
-            list(changes.values()) + list(key.values()),
-        )
+        sql = f"UPDATE {table} SET {sets} WHERE {where}"  # noqa: S608 - identifiers checked
+        self.cur.execute(sql, list(changes.values()) + list(key.values()))
         after = self._fetch(table, key)
         self.audit("update", table, _key_text(key), before, after)
         return after
@@ -262,8 +258,10 @@ class Writer:
         before = self._fetch(table, key)
         if before is None:
             return None
+        self._check(table, list(key))
         where = " AND ".join(f"{k} = ?" for k in key)
-        self.cur.execute(f"DELETE FROM {table} WHERE {where}", list(key.values()))
+        sql = f"DELETE FROM {table} WHERE {where}"  # noqa: S608 - identifiers checked by _check
+        self.cur.execute(sql, list(key.values()))
         self.audit("delete", table, _key_text(key), before, None)
         return before
 
@@ -354,7 +352,9 @@ class Store:
 
     def facts_generation(self) -> int:
         return int(
-            self.facts().execute("SELECT value FROM facts_meta WHERE key = 'generation'").fetchone()[0]
+            self.facts()
+            .execute("SELECT value FROM facts_meta WHERE key = 'generation'")
+            .fetchone()[0]
         )
 
     def state_version(self) -> int:

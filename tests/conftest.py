@@ -1,6 +1,7 @@
 """Shared fixtures: a real DuckDB store on a temp path, clean caches, logged-in AppTest runs."""
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -36,6 +37,23 @@ def app_env(tmp_path, monkeypatch):
     monkeypatch.setenv("BRUJULA_DB", str(db))
     monkeypatch.setenv("BRUJULA_AUTH", str(tmp_path / "auth.yaml"))
     return db
+
+
+@pytest.fixture(scope="session")
+def demo_facts(tmp_path_factory):
+    """A small demo facts file generated once per test session (copy it before use)."""
+    from kpi.demo import generate
+
+    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    generate(path, seed=3, leads=2_000)
+    return path
+
+
+@pytest.fixture
+def demo_app_env(app_env, demo_facts):
+    """Like `app_env`, with the app's database pre-filled with the small demo data."""
+    shutil.copyfile(demo_facts, app_env)
+    return app_env
 
 
 def logged_in(role: str = "admin", username: str | None = None) -> AppTest:
