@@ -4,6 +4,7 @@ The catalogue is assembled from the modules in `kpi/strings/`, one per product a
 areas can grow independently; every key must exist in both languages (a test checks it).
 """
 
+import decimal
 import importlib
 import pkgutil
 from datetime import date, datetime
@@ -44,11 +45,17 @@ def _locale(lang: str) -> str:
     return LOCALES.get(lang, LOCALES[DEFAULT_LANGUAGE])
 
 
+def _half_up() -> decimal.Context:
+    # Babel rounds half-to-even by default; people reading money and rates expect half-up.
+    return decimal.localcontext(rounding=decimal.ROUND_HALF_UP)
+
+
 def fmt_number(value: float | int | None, lang: str = DEFAULT_LANGUAGE, digits: int = 1) -> str:
     if value is None:
         return DASH
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
-    return format_decimal(value, format=pattern, locale=_locale(lang))
+    with _half_up():
+        return format_decimal(value, format=pattern, locale=_locale(lang))
 
 
 def fmt_percent(rate: float | None, lang: str = DEFAULT_LANGUAGE, digits: int = 1) -> str:
@@ -57,7 +64,9 @@ def fmt_percent(rate: float | None, lang: str = DEFAULT_LANGUAGE, digits: int = 
         return DASH
     decimals = "." + "0" * digits if digits else ""
     pattern = f"#,##0{decimals}\u00a0%" if lang == "es" else f"#,##0{decimals}%"
-    return format_percent(rate, format=pattern, locale=_locale(lang)).replace("\u00a0", " ")
+    with _half_up():
+        text = format_percent(rate, format=pattern, locale=_locale(lang))
+    return text.replace("\u00a0", " ")
 
 
 def fmt_points(points: float | None, lang: str = DEFAULT_LANGUAGE, digits: int = 1) -> str:
@@ -77,9 +86,10 @@ def fmt_currency(
     pattern = None
     if digits == 0:
         pattern = "#,##0\u00a0¤" if lang == "es" else "¤#,##0"
-    text = format_currency(
-        value, currency, format=pattern, locale=_locale(lang), currency_digits=digits != 0
-    )
+    with _half_up():
+        text = format_currency(
+            value, currency, format=pattern, locale=_locale(lang), currency_digits=digits != 0
+        )
     return text.replace("\u00a0", " ")
 
 

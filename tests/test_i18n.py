@@ -1,0 +1,48 @@
+"""The string catalogue is complete in both languages; formats follow each locale."""
+
+import re
+from datetime import date
+
+import pytest
+
+from kpi.i18n import (
+    CATALOGUE,
+    fmt_currency,
+    fmt_date,
+    fmt_number,
+    fmt_percent,
+    fmt_points,
+    t,
+)
+
+
+def test_every_key_has_spanish_and_english_with_the_same_placeholders():
+    for key, texts in CATALOGUE.items():
+        assert texts["es"].strip() and texts["en"].strip(), key
+        placeholders = {lang: set(re.findall(r"{(\w+)}", texts[lang])) for lang in texts}
+        assert placeholders["es"] == placeholders["en"], key
+
+
+def test_spanish_is_the_default():
+    assert t("login.failed") == "Usuario o contraseña incorrectos."
+    assert t("login.failed", "en") == "Wrong username or password."
+
+
+@pytest.mark.parametrize(
+    ("value", "lang", "expected"),
+    [(0.22, "es", "22,0 %"), (0.22, "en", "22.0%"), (0.3456, "es", "34,6 %"), (None, "es", "—")],
+)
+def test_percent(value, lang, expected):
+    assert fmt_percent(value, lang) == expected
+
+
+def test_numbers_currency_points_and_dates_per_locale():
+    assert fmt_number(1234.5, "es") == "1.234,5"
+    assert fmt_number(1234.5, "en") == "1,234.5"
+    assert fmt_currency(1234.5, "es") == "1.234,50 €"
+    assert fmt_currency(1234.5, "en") == "€1,234.50"
+    assert fmt_currency(1234.5, "es", digits=0) == "1.235 €"
+    assert fmt_points(2.5, "es") == "+2,5 p. p."
+    assert fmt_points(-1.25, "en", 2) == "-1.25 pp"
+    assert fmt_date(date(2026, 11, 22), "es") == "22 nov 2026"
+    assert fmt_date(date(2026, 11, 22), "en") == "22 Nov 2026"
