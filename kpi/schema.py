@@ -216,6 +216,13 @@ STATE_MIGRATIONS: list[tuple[int, str, str]] = [
         );
         """,
     ),
+    (
+        2,
+        "agenda block running seconds",
+        # The timer banks each block's running time (pauses excluded, revisits summed) for
+        # plan-vs-actual minutes; actual_start/actual_end alone cannot tell pauses apart.
+        "ALTER TABLE agenda_blocks ADD COLUMN actual_seconds DOUBLE DEFAULT 0",
+    ),
 ]
 
 STATE_TABLES = frozenset(
