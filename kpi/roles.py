@@ -30,7 +30,8 @@ class PermissionDenied(PermissionError):
     """Raised when an actor's role lacks the capability a write needs."""
 
     def __init__(self, actor: "Actor", capability: str):
-        super().__init__(f"role '{actor.role}' of '{actor.username}' may not '{capability}'")
+        role, username = getattr(actor, "role", "?"), getattr(actor, "username", "?")
+        super().__init__(f"role '{role}' of '{username}' may not '{capability}'")
         self.actor = actor
         self.capability = capability
 
