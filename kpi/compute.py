@@ -1,0 +1,788 @@
+"""The KPI engine: DuckDB SQL over the facts, one scan per fact table for the whole period grid.
+
+Every KPI of the catalogue is evaluated for all periods of the trend (and the breakdowns) in a
+single aggregate per source: leads, deals and spend. Each row is tagged with the period of
+each anchor event it carries (MQL date, SQL date, SLA deadline, deal creation, close,
+delivery), then one GROUP BY GROUPING SETS over (anchor, period[, dimension]) yields every
+numerator, denominator, median and data-quality counter at once.
+"""
+
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import pandas as pd
+
+from kpi import catalogue as cat
+from kpi import clock
+from kpi.periods import CUSTOM, PERIOD_KINDS, Period, end_of_day, period_containing, period_grid
+from kpi.settings import get_settings
+from kpi.store import Store
+from kpi.targets import current_targets
+
+# Incremented by every compute_scorecard call: proves that timer ticks never recompute it.
+COMPUTE_CALLS = 0
+
+STATUSES = ("green", "amber", "red", "grey")
+DIMENSION_COLUMNS = {"channel": 3, "icp_tier": 5, "owner": 6}  # grouping() bitmask per dimension
+OVERALL = 7
+EPSILON = 1e-9
+
+# Lead facts: inclusive stages (an SQL without MQL date is an MQL at its SQL date), the SLA
+# deadline, and each lead's first win plus the revenue won within W of its SQL date.
+LEAD_FACTS = """
+won AS (
+    SELECT d.lead_id,
+           min(d.closed_at) AS first_won_at,
+           sum(d.amount) FILTER (
+               WHERE d.closed_at >= l.sql_at
+               AND ($w = 0 OR d.closed_at <= l.sql_at + to_days(CAST($w AS INTEGER)))
+           ) AS won_revenue
+    FROM deals d JOIN leads l ON l.lead_id = d.lead_id
+    WHERE d.stage = 'won' AND d.closed_at < $asof
+    GROUP BY d.lead_id
+),
+lead_facts AS (
+    SELECT l.lead_id, l.created_at, coalesce(l.channel, 'unattributed') AS channel, l.campaign,
+           l.icp_tier, l.owner, l.mql_at, l.sql_at, coalesce(l.mql_at, l.sql_at) AS mql_eff,
+           l.accepted_at, l.rejected_at, l.rejection_reason, l.first_response_at,
+           coalesce(l.mql_at, l.sql_at)
+               + to_microseconds(CAST(round($sla * 3600000000) AS BIGINT)) AS sla_due,
+           w.first_won_at, w.won_revenue
+    FROM leads l LEFT JOIN won w ON w.lead_id = l.lead_id
+    WHERE ($channel IS NULL OR coalesce(l.channel, 'unattributed') = $channel)
+      AND ($icp IS NULL OR l.icp_tier = $icp) AND ($owner IS NULL OR l.owner = $owner)
+)"""
+
+# Deal facts: a missing creation date falls back to the lead's MQL date, then its creation
+# date (flagged); a missing channel, tier or owner is inherited from the lead.
+DEAL_FACTS = """
+deal_facts AS (
+    SELECT d.deal_id, d.lead_id,
+           coalesce(d.created_at, l.mql_at, l.created_at) AS created_eff,
+           (d.created_at IS NULL OR d.created_at_inferred) AS created_inferred,
+           coalesce(d.channel, l.channel, 'unattributed') AS channel,
+           coalesce(d.icp_tier, l.icp_tier) AS icp_tier,
+           coalesce(d.owner, l.owner) AS owner,
+           d.stage, d.closed_at, d.amount, d.delivery_cost, d.value_delivered_at,
+           d.nps_score, d.reworked, l.lead_id IS NULL AS no_lead
+    FROM deals d LEFT JOIN leads l ON l.lead_id = d.lead_id
+    WHERE ($channel IS NULL OR coalesce(d.channel, l.channel, 'unattributed') = $channel)
+      AND ($icp IS NULL OR coalesce(d.icp_tier, l.icp_tier) = $icp)
+      AND ($owner IS NULL OR coalesce(d.owner, l.owner) = $owner)
+)"""
+
+FACTS_CTE = {"leads": LEAD_FACTS, "deals": DEAL_FACTS}
+RELATION = {"leads": "lead_facts", "deals": "deal_facts"}
+
+# Scorecard-wide data-quality counters: (source, anchor, SQL condition).
+QUALITY = {
+    "skipped_stages": ("leads", "mql", "mql_at IS NULL"),
+    "backward_stages": ("leads", "mql", "sql_at < mql_eff"),
+    "negative_response_times": ("leads", "mql", "first_response_at < mql_eff"),
+    "deals_without_lead": ("deals", "opportunity", "no_lead"),
+    "inferred_created_at": ("deals", "opportunity", "created_inferred"),
+    "negative_sales_cycles": ("deals", "close", "stage = 'won' AND closed_at < created_eff"),
+    "negative_times_to_value": ("deals", "delivery", "value_delivered_at < closed_at"),
+}
+
+# Context volumes (never goals): (source, anchor, SQL aggregate, SQL condition).
+VOLUMES = {
+    "mqls": ("leads", "mql", "count(*)", "TRUE"),
+    "sqls": ("leads", "sql", "count(*)", "TRUE"),
+    "opportunities": ("deals", "opportunity", "count(*)", "TRUE"),
+    "wins": ("deals", "close", "count(*)", "stage = 'won'"),
+    "won_revenue": ("deals", "close", "sum(amount)", "stage = 'won'"),
+}
+
+
+@dataclass(frozen=True)
+class Filters:
+    channel: str | None = None
+    icp_tier: str | None = None
+    owner: str | None = None
+
+    def params(self) -> dict[str, str | None]:
+        return {"channel": self.channel, "icp": self.icp_tier, "owner": self.owner}
+
+    @property
+    def splits_spend(self) -> bool:
+        """Spend is known per channel only: under an ICP or owner filter it cannot be split."""
+        return bool(self.icp_tier or self.owner)
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    start: date
+    end: date
+    value: float | None
+    n: int
+    maturing: bool
+    status: str
+
+
+@dataclass(frozen=True)
+class BreakdownRow:
+    dimension: str
+    key: str | None
+    value: float | None
+    numerator: float | None
+    denominator: float | None
+    n: int
+    previous: float | None
+    contribution: float | None
+
+
+@dataclass
+class KpiResult:
+    kpi_id: str
+    value: float | None
+    numerator: float | None
+    denominator: float | None
+    n: int
+    unit: str
+    status: str
+    maturing: bool
+    insufficient: bool
+    target: float
+    tolerance: float
+    previous: float | None
+    delta: float | None
+    start: date
+    end: date
+    trend: list[TrendPoint] = field(default_factory=list)
+    breakdown: dict[str, list[BreakdownRow]] = field(default_factory=dict)
+    data_quality: dict[str, int] = field(default_factory=dict)
+    p90: float | None = None
+    mean: float | None = None
+    not_applicable: bool = False
+
+    @property
+    def kpi(self) -> cat.Kpi:
+        return cat.get(self.kpi_id)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The CLI's JSON shape (DESIGN §7)."""
+        return {
+            "id": self.kpi_id,
+            "value": self.value,
+            "numerator": self.numerator,
+            "denominator": self.denominator,
+            "n": self.n,
+            "unit": self.unit,
+            "status": self.status,
+            "maturing": self.maturing,
+            "target": self.target,
+            "tolerance": self.tolerance,
+            "previous": self.previous,
+            "delta": self.delta,
+            "p90": self.p90,
+            "mean": self.mean,
+            "data_quality": self.data_quality,
+            "breakdown": {
+                dim: [
+                    {
+                        "key": row.key,
+                        "value": row.value,
+                        "numerator": row.numerator,
+                        "denominator": row.denominator,
+                        "n": row.n,
+                        "previous": row.previous,
+                        "contribution": row.contribution,
+                    }
+                    for row in rows
+                ]
+                for dim, rows in self.breakdown.items()
+            },
+        }
+
+
+@dataclass
+class Scorecard:
+    period_kind: str
+    start: date
+    end: date
+    as_of: date
+    window: int
+    filters: Filters
+    results: list[KpiResult]
+    periods: list[Period]
+    volumes: dict[str, list[float | None]]  # one value per trend period, oldest first
+    data_quality: dict[str, int]
+
+    def get(self, kpi_id: str) -> KpiResult:
+        for result in self.results:
+            if result.kpi_id == kpi_id:
+                return result
+        raise KeyError(kpi_id)
+
+
+@dataclass(frozen=True)
+class Query:
+    """What to compute: a grid of consecutive periods (the last is the reported one)."""
+
+    periods: tuple[Period, ...]
+    as_of: date
+    window: int
+    sla_hours: float
+    filters: Filters
+
+    @property
+    def asof_ts(self) -> datetime:
+        return end_of_day(self.as_of)
+
+
+def _number(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def _bind(sql: str, values: dict[str, Any]) -> dict[str, Any]:
+    """Only the named parameters the statement uses (DuckDB refuses extra ones)."""
+    names = set(re.findall(r"\$([a-z_0-9]+)", sql))
+    return {name: values[name] for name in names}
+
+
+def _period_case(expr: str, count: int) -> str:
+    """SQL mapping a timestamp to its grid index (0 = oldest), NULL outside the grid or as-of."""
+    arms = " ".join(f"WHEN {expr} < $b{i + 1} THEN {i}" for i in range(count))
+    return f"CASE WHEN {expr} < $b0 OR {expr} >= $asof THEN NULL {arms} END"
+
+
+def _base_values(query: Query) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "asof": query.asof_ts,
+        "w": query.window,
+        "sla": query.sla_hours,
+        **query.filters.params(),
+    }
+    for i, period in enumerate(query.periods):
+        values[f"b{i}"] = period.start_ts
+    values[f"b{len(query.periods)}"] = query.periods[-1].end_ts
+    return values
+
+
+def _kpi_aggregates(kpi: cat.Kpi) -> list[str]:
+    base = f"anchor = '{kpi.anchor}' AND ({kpi.eligible})"
+    k = kpi.id
+    if kpi.kind == "rate":
+        aggs = [
+            f"count(*) FILTER (WHERE {base}) AS {k}__den",
+            f"count(*) FILTER (WHERE {base} AND ({kpi.success})) AS {k}__num",
+        ]
+    elif kpi.kind == "sum_ratio":
+        aggs = [
+            f"sum({kpi.numerator_sum}) FILTER (WHERE {base}) AS {k}__num",
+            f"sum({kpi.denominator_sum}) FILTER (WHERE {base}) AS {k}__den",
+            f"count(*) FILTER (WHERE {base}) AS {k}__n",
+        ]
+    elif kpi.kind == "median":
+        valid = f"{base} AND ({kpi.duration}) >= 0"
+        aggs = [
+            f"median({kpi.duration}) FILTER (WHERE {valid}) AS {k}__med",
+            f"quantile_cont({kpi.duration}, 0.9) FILTER (WHERE {valid}) AS {k}__p90",
+            f"avg({kpi.duration}) FILTER (WHERE {valid}) AS {k}__mean",
+            f"count(*) FILTER (WHERE {valid}) AS {k}__n",
+        ]
+    elif kpi.kind == "nps":
+        aggs = [
+            f"count(*) FILTER (WHERE {base} AND nps_score >= 9) AS {k}__prom",
+            f"count(*) FILTER (WHERE {base} AND nps_score <= 6) AS {k}__detr",
+            f"count(*) FILTER (WHERE {base}) AS {k}__n",
+        ]
+    else:  # spend_per: the spend query supplies the numerator
+        aggs = [f"count(*) FILTER (WHERE {base}) AS {k}__den"]
+    for name, condition in kpi.quality:
+        aggs.append(
+            f"count(*) FILTER (WHERE anchor = '{kpi.anchor}' AND ({condition})) AS {k}__q__{name}"
+        )
+    return aggs
+
+
+def _source_sql(source: str, kpis: list[cat.Kpi], count: int) -> str:
+    """One aggregate over a fact table for every KPI, period and breakdown of that source."""
+    anchors = [a for a, (src, _) in cat.ANCHORS.items() if src == source]
+    tags = ", ".join(
+        f"{{'anchor': '{a}', 'p': {_period_case(cat.ANCHORS[a][1], count)}}}" for a in anchors
+    )
+    aggs = [agg for kpi in kpis for agg in _kpi_aggregates(kpi)]
+    for name, (src, anchor, condition) in QUALITY.items():
+        if src == source:
+            aggs.append(
+                f"count(*) FILTER (WHERE anchor = '{anchor}' AND ({condition})) AS dq__{name}"
+            )
+    for name, (src, anchor, agg, condition) in VOLUMES.items():
+        if src == source:
+            aggs.append(
+                f"{agg} FILTER (WHERE anchor = '{anchor}' AND ({condition})) AS vol__{name}"
+            )
+    relation = RELATION[source]
+    # Fragments come from the catalogue and this module (code constants); values are parameters.
+    return (
+        f"WITH {FACTS_CTE[source].strip()},\n"  # noqa: S608
+        f"tagged AS (SELECT *, unnest([{tags}], recursive := true) FROM {relation})\n"
+        f"SELECT anchor, p, channel, icp_tier, owner, grouping(channel, icp_tier, owner) AS g,\n"
+        + ",\n".join(aggs)
+        + "\nFROM tagged WHERE p IS NOT NULL\n"
+        "GROUP BY GROUPING SETS ((anchor, p), (anchor, p, channel), (anchor, p, icp_tier), "
+        "(anchor, p, owner))"
+    )
+
+
+def _spend_sql(count: int) -> str:
+    grid = ", ".join(f"({i}, CAST($s{i} AS DATE), CAST($e{i} AS DATE))" for i in range(count))
+    # Monthly spend is spread evenly over the month's days and summed per period (to as-of).
+    return f"""
+        WITH grid(p, s, e) AS (VALUES {grid}),
+        spend AS (
+            SELECT date_trunc('month', month)::DATE AS m, last_day(month) AS m_end, channel, amount
+            FROM marketing_spend WHERE ($channel IS NULL OR channel = $channel)
+        )
+        SELECT g.p, spend.channel, grouping(spend.channel) AS g,
+               sum(spend.amount * (date_diff('day', greatest(spend.m, g.s), least(spend.m_end, g.e)) + 1)
+                   / day(spend.m_end)) AS spend
+        FROM spend JOIN grid g ON spend.m <= g.e AND spend.m_end >= g.s AND g.s <= g.e
+        GROUP BY GROUPING SETS ((g.p), (g.p, spend.channel))
+    """  # noqa: S608
+
+
+def _run(store: Store, sql: str, values: dict[str, Any]) -> list[dict[str, Any]]:
+    rel = store.facts().execute(sql, _bind(sql, values))
+    names = [d[0] for d in rel.description]
+    return [dict(zip(names, row, strict=True)) for row in rel.fetchall()]
+
+
+def _dimension_of(g: int) -> str | None:
+    for dim, mask in DIMENSION_COLUMNS.items():
+        if g == mask:
+            return dim
+    return None
+
+
+def _metric(kpi: cat.Kpi, row: dict | None, spend: float | None, filters: Filters) -> dict:
+    """Value, numerator, denominator, n (and p90/mean) of one KPI in one group."""
+    empty = {
+        "value": None,
+        "numerator": None,
+        "denominator": None,
+        "n": 0,
+        "p90": None,
+        "mean": None,
+    }
+    k = kpi.id
+    if kpi.kind == "spend_per":
+        den = int(row[f"{k}__den"]) if row else 0
+        if filters.splits_spend:
+            return {**empty, "denominator": den, "n": den}
+        num = spend or 0.0
+        return {
+            **empty,
+            "value": num / den if den else None,
+            "numerator": num,
+            "denominator": den,
+            "n": den,
+        }
+    if row is None:
+        return empty
+    if kpi.kind == "rate":
+        num, den = int(row[f"{k}__num"]), int(row[f"{k}__den"])
+        return {
+            **empty,
+            "value": num / den if den else None,
+            "numerator": num,
+            "denominator": den,
+            "n": den,
+        }
+    if kpi.kind == "sum_ratio":
+        num, den = _number(row[f"{k}__num"]), _number(row[f"{k}__den"])
+        n = int(row[f"{k}__n"])
+        value = num / den if n and den else None
+        return {**empty, "value": value, "numerator": num, "denominator": den, "n": n}
+    if kpi.kind == "median":
+        n = int(row[f"{k}__n"])
+        return {
+            **empty,
+            "value": _number(row[f"{k}__med"]),
+            "denominator": n,
+            "n": n,
+            "p90": _number(row[f"{k}__p90"]),
+            "mean": _number(row[f"{k}__mean"]),
+        }
+    prom, detr, n = int(row[f"{k}__prom"]), int(row[f"{k}__detr"]), int(row[f"{k}__n"])
+    return {
+        **empty,
+        "value": 100.0 * (prom - detr) / n if n else None,
+        "numerator": prom - detr,
+        "denominator": n,
+        "n": n,
+    }
+
+
+def _weight_base(kpi: cat.Kpi, metric: dict) -> float | None:
+    if kpi.kind in ("median", "nps"):
+        return metric["n"]
+    return metric["denominator"]
+
+
+def status_for(
+    kpi: cat.Kpi, value: float | None, n: int, target: float, tolerance: float, maturing: bool
+) -> str:
+    """Green at or beyond target, amber within tolerance, red beyond; grey without evidence."""
+    if value is None or n < kpi.min_sample:
+        return "grey"
+    tol = tolerance / 100 if kpi.unit == "rate" else tolerance
+    gap = (value - target) * kpi.direction
+    if gap >= -EPSILON:
+        return "green"
+    if gap >= -tol - EPSILON:
+        return "amber"
+    # A young cohort can still convert: never red while maturing.
+    return "grey" if maturing else "red"
+
+
+def is_maturing(kpi: cat.Kpi, period: Period, as_of: date, window: int) -> bool:
+    if not kpi.cohort:
+        return False
+    return period.end_ts + timedelta(days=window) > end_of_day(as_of)
+
+
+def _contributions(kpi: cat.Kpi, current: dict, previous: dict, rows_now: dict, rows_before: dict):
+    """Each group's share of the change: w_now·(v_now − P) − w_before·(v_before − P).
+
+    For ratios and NPS the contributions add up exactly to the total change; for medians
+    they are an approximation that still ranks the groups that moved the KPI most.
+    """
+    reference = previous["value"] if previous["value"] is not None else current["value"]
+    total_now, total_before = _weight_base(kpi, current), _weight_base(kpi, previous)
+    out = {}
+    for key in set(rows_now) | set(rows_before):
+        parts = []
+        for rows, total in ((rows_now, total_now), (rows_before, total_before)):
+            metric = rows.get(key)
+            weight = _weight_base(kpi, metric) if metric else None
+            if (
+                metric is None
+                or metric["value"] is None
+                or not total
+                or not weight
+                or reference is None
+            ):
+                parts.append(0.0)
+            else:
+                parts.append(weight / total * (metric["value"] - reference))
+        out[key] = None if reference is None else parts[0] - parts[1]
+    return out
+
+
+def _compute(store: Store, query: Query, kpis: list[cat.Kpi], targets: dict) -> tuple:
+    count = len(query.periods)
+    values = _base_values(query)
+    index: dict[tuple, dict] = {}
+    for source in ("leads", "deals"):
+        source_kpis = [k for k in kpis if k.source == source]
+        for row in _run(store, _source_sql(source, source_kpis, count), values):
+            dim = _dimension_of(row["g"])
+            key = row[dim] if dim else None
+            index[(row["anchor"], row["p"], dim, key)] = row
+    spend: dict[tuple, float] = {}
+    if any(k.kind == "spend_per" for k in kpis):
+        spend_values = dict(values)
+        for i, period in enumerate(query.periods):
+            spend_values[f"s{i}"] = period.start
+            spend_values[f"e{i}"] = min(period.end, query.as_of)
+        sql = _spend_sql(count)
+        for row in _run(store, sql, spend_values):
+            key = row["channel"] if row["g"] == 0 else None
+            spend[(row["p"], key)] = _number(row["spend"])
+
+    last = count - 1
+    results = []
+    for kpi in kpis:
+        target, tolerance = targets.get(kpi.id, (kpi.target, kpi.tolerance))
+
+        def metric_at(p: int, dim: str | None = None, key: Any = None, kpi=kpi) -> dict:
+            row = index.get((kpi.anchor, p, dim, key))
+            spent = (
+                spend.get((p, key if dim == "channel" else None))
+                if dim in (None, "channel")
+                else None
+            )
+            return _metric(kpi, row, spent, query.filters)
+
+        trend = []
+        for p, period in enumerate(query.periods):
+            metric = metric_at(p)
+            maturing = is_maturing(kpi, period, query.as_of, query.window)
+            trend.append(
+                TrendPoint(
+                    period.start,
+                    period.end,
+                    metric["value"],
+                    metric["n"],
+                    maturing,
+                    status_for(kpi, metric["value"], metric["n"], target, tolerance, maturing),
+                )
+            )
+        current, previous = metric_at(last), metric_at(last - 1) if count > 1 else None
+        breakdown = {}
+        for dim in kpi.breakdowns:
+            keys = {
+                key
+                for (a, p, d, key) in index
+                if a == kpi.anchor and d == dim and p in (last, last - 1)
+            }
+            if dim == "channel" and kpi.kind == "spend_per":
+                keys |= {key for (p, key) in spend if key is not None and p in (last, last - 1)}
+            now = {key: metric_at(last, dim, key) for key in keys}
+            before = {key: metric_at(last - 1, dim, key) for key in keys} if count > 1 else {}
+            contrib = _contributions(kpi, current, previous or current, now, before)
+            rows = [
+                BreakdownRow(
+                    dim,
+                    key,
+                    now[key]["value"],
+                    now[key]["numerator"],
+                    now[key]["denominator"],
+                    now[key]["n"],
+                    before[key]["value"] if key in before else None,
+                    contrib.get(key),
+                )
+                for key in keys
+            ]
+            rows.sort(
+                key=lambda r: (
+                    r.contribution is None,
+                    (r.contribution or 0.0) * kpi.direction,
+                    -(r.n or 0),
+                    str(r.key),
+                )
+            )
+            breakdown[dim] = rows
+        row = index.get((kpi.anchor, last, None, None))
+        quality = {name: int(row[f"{kpi.id}__q__{name}"]) if row else 0 for name, _ in kpi.quality}
+        prev_value = previous["value"] if previous else None
+        point = trend[-1]
+        results.append(
+            KpiResult(
+                kpi_id=kpi.id,
+                value=current["value"],
+                numerator=current["numerator"],
+                denominator=current["denominator"],
+                n=current["n"],
+                unit=kpi.unit,
+                status=point.status,
+                maturing=point.maturing,
+                insufficient=current["value"] is not None and current["n"] < kpi.min_sample,
+                target=target,
+                tolerance=tolerance,
+                previous=prev_value,
+                delta=None
+                if current["value"] is None or prev_value is None
+                else current["value"] - prev_value,
+                start=query.periods[-1].start,
+                end=query.periods[-1].end,
+                trend=trend[1:] if count > 1 else trend,
+                breakdown=breakdown,
+                data_quality=quality,
+                p90=current["p90"],
+                mean=current["mean"],
+                not_applicable=kpi.kind == "spend_per" and query.filters.splits_spend,
+            )
+        )
+    volumes = {}
+    for name, (_src, anchor, _agg, _cond) in VOLUMES.items():
+        series = []
+        for p in range(count):
+            row = index.get((anchor, p, None, None))
+            series.append(_number(row[f"vol__{name}"]) if row else 0.0)
+        volumes[name] = series
+    quality = {}
+    for name, (_src, anchor, _cond) in QUALITY.items():
+        row = index.get((anchor, last, None, None))
+        quality[name] = int(row[f"dq__{name}"]) if row else 0
+    return results, volumes, quality
+
+
+def default_as_of(store: Store, today: date | None = None) -> date:
+    """Today, or the last day with data when the data ends earlier (a historical CRM export)."""
+    today = today or clock.today()
+    cur = store.facts()
+    leads = cur.execute(
+        "SELECT max(greatest(created_at, mql_at, sql_at, first_response_at)) FROM leads"
+    ).fetchone()[0]
+    deals = cur.execute(
+        "SELECT max(greatest(created_at, closed_at, value_delivered_at)) FROM deals"
+    ).fetchone()[0]
+    known = [ts.date() for ts in (leads, deals) if ts is not None]
+    return min(today, max(known)) if known else today
+
+
+def _settings_for(store: Store, window: int | None) -> tuple[int, float, date]:
+    settings = get_settings(store)
+    window = settings["cohort_window_days"] if window is None else int(window)
+    if window < 0:
+        raise ValueError("the cohort window cannot be negative")
+    return window, float(settings["sla_hours"]), date.fromisoformat(settings["sprint_anchor"])
+
+
+def compute_scorecard(
+    store: Store,
+    *,
+    period: str = "quincena",
+    as_of: date | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    window: int | None = None,
+    filters: Filters | None = None,
+    kpi_ids: list[str] | None = None,
+) -> Scorecard:
+    """Every catalogue KPI for the period containing `as_of` (or the explicit start–end)."""
+    global COMPUTE_CALLS
+    COMPUTE_CALLS += 1
+    filters = filters or Filters()
+    window, sla_hours, anchor = _settings_for(store, window)
+    as_of = as_of or default_as_of(store)
+    if (start is None) != (end is None):
+        raise ValueError("give both start and end, or neither")
+    if start is not None:
+        if end < start:
+            raise ValueError("end is before start")
+        kind, current = CUSTOM, Period(start, end)
+    else:
+        if period not in PERIOD_KINDS:
+            raise ValueError(f"unknown period {period!r}")
+        kind, current = period, period_containing(period, as_of, anchor)
+    periods = tuple(period_grid(kind, current, anchor))
+    query = Query(periods, as_of, window, sla_hours, filters)
+    kpis = [cat.get(k) for k in kpi_ids] if kpi_ids else list(cat.CATALOGUE)
+    results, volumes, quality = _compute(store, query, kpis, current_targets(store))
+    return Scorecard(
+        kind,
+        current.start,
+        current.end,
+        as_of,
+        window,
+        filters,
+        results,
+        list(periods[1:]),
+        {name: series[1:] for name, series in volumes.items()},
+        quality,
+    )
+
+
+def kpi_value(
+    store: Store,
+    kpi_id: str,
+    start: date,
+    end: date,
+    *,
+    filters: Filters | None = None,
+    as_of: date | None = None,
+    window: int | None = None,
+) -> KpiResult:
+    """One KPI over one explicit window (outcomes, sprint reviews), without the trend."""
+    window, sla_hours, _anchor = _settings_for(store, window)
+    as_of = as_of or default_as_of(store)
+    current = Period(start, end)
+    query = Query(
+        (
+            replace(
+                current, start=start - timedelta(days=current.days), end=start - timedelta(days=1)
+            ),
+            current,
+        ),
+        as_of,
+        window,
+        sla_hours,
+        filters or Filters(),
+    )
+    results, _volumes, _quality = _compute(store, query, [cat.get(kpi_id)], current_targets(store))
+    return results[0]
+
+
+@dataclass
+class KpiRows:
+    numerator: pd.DataFrame
+    denominator: pd.DataFrame
+
+
+LEAD_COLUMNS = (
+    "lead_id, created_at, channel, campaign, icp_tier, owner, mql_at, sql_at, accepted_at, "
+    "rejected_at, first_response_at"
+)
+DEAL_COLUMNS = (
+    "deal_id, lead_id, created_eff AS created_at, created_inferred, channel, icp_tier, owner, "
+    "stage, closed_at, amount, delivery_cost, value_delivered_at, nps_score, reworked"
+)
+
+
+def kpi_rows(
+    store: Store,
+    kpi_id: str,
+    start: date,
+    end: date,
+    *,
+    filters: Filters | None = None,
+    as_of: date | None = None,
+    window: int | None = None,
+    limit: int = 100_000,
+) -> KpiRows:
+    """The exact rows behind a KPI's numerator and denominator for one window and filters."""
+    kpi = cat.get(kpi_id)
+    filters = filters or Filters()
+    window, sla_hours, _anchor = _settings_for(store, window)
+    as_of = as_of or default_as_of(store)
+    values = {
+        "asof": end_of_day(as_of),
+        "w": window,
+        "sla": sla_hours,
+        "start": Period(start, end).start_ts,
+        "end": Period(start, end).end_ts,
+        "limit": limit,
+        **filters.params(),
+    }
+    source = kpi.source
+    anchor_expr = cat.ANCHORS[kpi.anchor][1]
+    columns = LEAD_COLUMNS if source == "leads" else DEAL_COLUMNS
+    in_period = f"{anchor_expr} >= $start AND {anchor_expr} < $end AND {anchor_expr} < $asof"
+    base = f"{in_period} AND ({kpi.eligible})"
+    extra = ""
+    numerator_where = base
+    if kpi.kind == "rate":
+        numerator_where = f"{base} AND ({kpi.success})"
+    elif kpi.kind == "sum_ratio":
+        extra = (
+            f", {kpi.numerator_sum} AS numerator_value, {kpi.denominator_sum} AS denominator_value"
+        )
+    elif kpi.kind == "median":
+        extra = f", {kpi.duration} AS duration"
+        numerator_where = f"{base} AND ({kpi.duration}) >= 0"
+    elif kpi.kind == "nps":
+        numerator_where = f"{base} AND (nps_score >= 9 OR nps_score <= 6)"
+    prefix = f"WITH {FACTS_CTE[source].strip()}\n"
+    relation = RELATION[source]
+    order = "ORDER BY 1 LIMIT $limit"
+
+    def frame(where: str) -> pd.DataFrame:
+        sql = f"{prefix}SELECT {columns}{extra} FROM {relation} WHERE {where} {order}"  # noqa: S608
+        return store.facts().execute(sql, _bind(sql, values)).df()
+
+    denominator = frame(base)
+    if kpi.kind == "spend_per":
+        spend_sql = """
+            SELECT month, channel, amount,
+                   amount * (date_diff('day', greatest(date_trunc('month', month)::DATE, $s),
+                                       least(last_day(month), $e)) + 1) / day(last_day(month))
+                       AS amount_in_period
+            FROM marketing_spend
+            WHERE ($channel IS NULL OR channel = $channel)
+              AND date_trunc('month', month) <= $e AND last_day(month) >= $s AND $s <= $e
+            ORDER BY month, channel
+        """
+        spend_values = {**values, "s": start, "e": min(end, as_of)}
+        numerator = store.facts().execute(spend_sql, _bind(spend_sql, spend_values)).df()
+        if filters.splits_spend:
+            numerator = numerator.iloc[0:0]
+    else:
+        numerator = frame(numerator_where)
+    return KpiRows(numerator, denominator)
