@@ -28,6 +28,7 @@ PAGES = [
     ("app_pages/import_data.py", "nav.import", "📥", "importar", "nav.section.admin", ADMINS),
     ("app_pages/settings.py", "nav.settings", "⚙️", "ajustes", "nav.section.admin", ADMINS),
     ("app_pages/audit.py", "nav.audit", "🧾", "auditoria", "nav.section.admin", ADMINS),
+    ("app_pages/users.py", "nav.users", "👥", "usuarios", "nav.section.admin", ADMINS),
 ]
 
 

@@ -1,10 +1,73 @@
-"""audit page: a placeholder that says plainly what will come (issue #7)."""
+"""Audit log (admin): filter every write by user, table, action, dates and row; before/after."""
 
 import streamlit as st
 
 from app_pages import common
+from kpi.audit import DEFAULT_LIMIT, AuditFilter, changes, filter_options, query_audit
+from kpi.csv_safety import safe_csv_bytes
 
-common.guard("settings")
+common.guard("users")
+store = common.store()
+tr = common.tr
 
-st.title(common.tr("nav.audit"))
-common.coming_soon(7, common.tr("audit.what"))
+st.title(f"🧾 {tr('nav.audit')}")
+st.caption(tr("audit.intro"))
+
+options = filter_options(store)
+ALL = tr("audit.all")
+
+
+def pick(label_key: str, values: list[str], key: str) -> str | None:
+    choice = st.selectbox(tr(label_key), [ALL, *values], key=key)
+    return None if choice == ALL else choice
+
+
+cols = st.columns(3)
+with cols[0]:
+    actor = pick("audit.filter.actor", options["actor"], "audit_actor")
+with cols[1]:
+    table = pick("audit.filter.table", options["table_name"], "audit_table")
+with cols[2]:
+    action = pick("audit.filter.action", options["action"], "audit_action")
+cols = st.columns(3)
+with cols[0]:
+    start = st.date_input(
+        tr("audit.filter.dates"), value=None, key="audit_start", format="DD/MM/YYYY"
+    )
+with cols[1]:
+    end = st.date_input("→", value=None, key="audit_end", format="DD/MM/YYYY")
+with cols[2]:
+    row_id = st.text_input(tr("audit.filter.row"), key="audit_row").strip() or None
+
+rows = query_audit(store, AuditFilter(actor, table, action, start, end, row_id))
+st.caption(tr("audit.count", shown=len(rows), limit=DEFAULT_LIMIT))
+if rows.empty:
+    st.info(tr("audit.empty"))
+    st.stop()
+
+labels = {c: tr(f"audit.col.{c}") for c in rows.columns}
+st.dataframe(rows.rename(columns=labels), hide_index=True, width="stretch")
+st.download_button(
+    tr("audit.download"),
+    safe_csv_bytes(rows),
+    file_name="auditoria.csv",
+    mime="text/csv",
+    key="audit_csv",
+)
+
+st.subheader(tr("audit.detail"))
+entries = {
+    int(r.id): f"#{r.id} · {r.happened_at:%Y-%m-%d %H:%M:%S} · {r.actor} · {r.action} · "
+    f"{r.table_name} {r.row_id or ''}"
+    for r in rows.itertuples()
+}
+chosen = st.selectbox(
+    tr("audit.pick"), list(entries), format_func=lambda i: entries.get(i, f"#{i}"), key="audit_pick"
+)
+entry = rows[rows["id"] == chosen].iloc[0]
+diff = changes(entry["before"], entry["after"])
+st.dataframe(
+    diff.rename(columns={c: tr(f"audit.col.{c}") for c in diff.columns}),
+    hide_index=True,
+    width="stretch",
+)

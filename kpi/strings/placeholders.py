@@ -41,8 +41,4 @@ STRINGS: dict[str, tuple[str, str]] = {
         "objetivos versionados, definiciones de MQL/SQL/ICP, SLA y usuarios.",
         "versioned targets, MQL/SQL/ICP definitions, SLA and users.",
     ),
-    "audit.what": (
-        "el registro de auditoría de todas las escrituras, filtrable.",
-        "the filterable audit log of every write.",
-    ),
 }

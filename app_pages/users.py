@@ -1,0 +1,75 @@
+"""Users (admin): list who can log in, add a user, change a role or reset a password."""
+
+import pandas as pd
+import streamlit as st
+
+from app_pages import common
+from kpi import auth
+from kpi.roles import ROLES
+from kpi.users import UserError, save
+
+user = common.guard("users")
+store = common.store()
+tr = common.tr
+path = auth.auth_path_for(common.db_path())
+
+st.title(f"👥 {tr('nav.users')}")
+st.caption(tr("users.intro"))
+
+users = auth.list_users(path)
+table = pd.DataFrame(users, columns=["username", "name", "role"])
+table["role"] = table["role"].map(lambda r: tr(f"role.{r}"))
+st.dataframe(
+    table.rename(columns={c: tr(f"users.col.{c}") for c in table.columns}),
+    hide_index=True,
+    width="stretch",
+)
+
+if "users_flash" in st.session_state:
+    st.success(st.session_state.pop("users_flash"))
+
+
+def role_label(role: str) -> str:
+    return tr(f"role.{role}")
+
+
+def attempt(username: str, name: str, role: str, password: str | None, done_key: str) -> None:
+    try:
+        saved = save(store, user, path, username, name, role, password)
+    except UserError as error:
+        st.error(error.message(common.lang()))
+        return
+    st.session_state["users_flash"] = tr(done_key, username=saved)
+    st.rerun()
+
+
+with st.form("users_add", clear_on_submit=False):
+    st.subheader(tr("users.add"))
+    new_username = st.text_input(tr("users.username"), key="users_new_username")
+    new_name = st.text_input(tr("users.name"), key="users_new_name")
+    new_role = st.selectbox(
+        tr("users.role"), ROLES[::-1], format_func=role_label, key="users_new_role"
+    )
+    new_password = st.text_input(tr("users.password"), type="password", key="users_new_password")
+    if st.form_submit_button(tr("users.create"), type="primary"):
+        known = {u["username"] for u in users}
+        if new_username.strip().lower() in known:
+            st.error(tr("users.exists", username=new_username.strip().lower()))
+        else:
+            attempt(new_username, new_name, new_role, new_password, "users.created")
+
+st.subheader(tr("users.edit"))
+by_name = {u["username"]: u for u in users}
+target = st.selectbox(tr("users.pick"), list(by_name), key="users_edit_pick")
+current = by_name[target]
+with st.form("users_edit"):
+    edit_role = st.selectbox(
+        tr("users.role"),
+        ROLES,
+        index=ROLES.index(current["role"]),
+        format_func=role_label,
+        key=f"users_edit_role_{target}",
+    )
+    edit_password = st.text_input(tr("users.new_password"), type="password", key="users_edit_pw")
+    if st.form_submit_button(tr("users.apply")):
+        attempt(target, current["name"], edit_role, edit_password or None, "users.saved")

@@ -1,0 +1,160 @@
+"""Users (admin): list, add, change role, reset password — validated in the core, audited."""
+
+import bcrypt
+import pytest
+import yaml
+from streamlit.testing.v1 import AppTest
+
+from kpi import auth
+from kpi.roles import SYSTEM, Actor, PermissionDenied
+from kpi.store import open_store
+from kpi.users import UserError, save
+from tests.conftest import APP
+
+ADA = Actor("ada", "admin")
+
+
+@pytest.fixture
+def users_file(tmp_path, store):
+    path = tmp_path / "auth.yaml"
+    auth.ensure_auth_config(path)
+    return path
+
+
+def stored(path, username):
+    return yaml.safe_load(path.read_text())["credentials"]["usernames"].get(username)
+
+
+def test_add_change_role_and_reset_password(store, users_file):
+    save(store, ADA, users_file, " Nuria.P ", "Nuria  Pérez", "editor", "primera-clave")
+    entry = stored(users_file, "nuria.p")
+    assert entry["name"] == "Nuria Pérez" and entry["roles"] == ["editor"]
+    assert bcrypt.checkpw(b"primera-clave", entry["password"].encode())
+    save(store, ADA, users_file, "nuria.p", "Nuria Pérez", "viewer")
+    entry = stored(users_file, "nuria.p")
+    assert entry["roles"] == ["viewer"], "role changed"
+    assert bcrypt.checkpw(b"primera-clave", entry["password"].encode()), "password kept"
+    save(store, ADA, users_file, "nuria.p", "Nuria Pérez", "viewer", "segunda-clave")
+    assert bcrypt.checkpw(b"segunda-clave", stored(users_file, "nuria.p")["password"].encode())
+    audit = (
+        store.state()
+        .execute(
+            "SELECT actor, action, row_id, before, after FROM audit_log WHERE table_name = 'users' ORDER BY id"
+        )
+        .fetchall()
+    )
+    assert [(a, b, c) for a, b, c, _, _ in audit] == [
+        ("ada", "insert", "nuria.p"),
+        ("ada", "update", "nuria.p"),
+        ("ada", "update", "nuria.p"),
+    ]
+    assert not any("clave" in (before or "") + after for *_, before, after in audit)
+
+
+HOSTILE_USERS = [
+    ("", "x", "viewer", "password-1", "users.error.username_empty"),
+    ("   ", "x", "viewer", "password-1", "users.error.username_empty"),
+    ("<script>", "x", "viewer", "password-1", "users.error.username"),
+    ("ana'; DROP TABLE x;--", "x", "viewer", "password-1", "users.error.username"),
+    ("josé", "x", "viewer", "password-1", "users.error.username"),
+    ("a" * 65, "x", "viewer", "password-1", "users.error.username"),
+    ("ok", "n" * 121, "viewer", "password-1", "users.error.name_long"),
+    ("ok", "x", "root", "password-1", "users.error.role"),
+    ("ok", "x", "viewer", "", "users.error.password_needed"),
+    ("ok", "x", "viewer", "corta", "users.error.password_short"),
+    ("ok", "x", "viewer", "ñ" * 40, "users.error.password_long"),
+    ("admin", "Admin", "editor", None, "users.error.last_admin"),
+]
+
+
+@pytest.mark.parametrize(("username", "name", "role", "password", "key"), HOSTILE_USERS)
+def test_bad_user_input_is_refused_with_a_clear_message(
+    store, users_file, username, name, role, password, key
+):
+    before = users_file.read_bytes()
+    with pytest.raises(UserError) as error:
+        save(store, ADA, users_file, username, name, role, password)
+    assert error.value.key == key
+    assert error.value.message("en") and error.value.message("es") != error.value.message("en")
+    assert users_file.read_bytes() == before
+    assert store.state().execute("SELECT count(*) FROM audit_log").fetchone()[0] == 0
+
+
+def test_html_in_display_name_is_stored_verbatim(store, users_file):
+    save(store, ADA, users_file, "eve", "<b>Eve</b> 🧭 مرحبا", "viewer", "password-1")
+    assert stored(users_file, "eve")["name"] == "<b>Eve</b> 🧭 مرحبا"
+
+
+@pytest.mark.parametrize("actor", [Actor("e", "editor"), Actor("v", "viewer")])
+def test_only_admins_manage_users(store, users_file, actor):
+    before = users_file.read_bytes()
+    with pytest.raises(PermissionDenied):
+        save(store, actor, users_file, "nuevo", "Nuevo", "admin", "password-1")
+    assert users_file.read_bytes() == before
+
+
+def test_credentials_file_stays_private_after_changes(store, users_file):
+    save(store, ADA, users_file, "eve", "Eve", "viewer", "password-1")
+    assert users_file.stat().st_mode & 0o777 == 0o600
+
+
+def users_page(app_env) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["authentication_status"] = True
+    at.session_state["username"] = "admin"
+    at.session_state["name"] = "Admin"
+    at.session_state["roles"] = ["admin"]
+    at.run()
+    at.switch_page("app_pages/users.py").run()
+    assert not at.exception
+    return at
+
+
+def test_page_adds_a_user_and_changes_a_role(app_env):
+    open_store(app_env)
+    path = auth.auth_path_for(app_env)
+    auth.ensure_auth_config(path)
+    auth.save_user(open_store(app_env), SYSTEM, path, "lola", "<i>Lola</i>", "viewer", "password-1")
+    at = users_page(app_env)
+    assert at.dataframe[0].value["Usuario"].tolist() == ["admin", "lola"]
+    assert at.dataframe[0].value["Nombre"].tolist() == ["Admin", "<i>Lola</i>"]
+    assert not any("<i>" in m.value for m in at.markdown)
+
+    at.text_input(key="users_new_username").input("marta")
+    at.text_input(key="users_new_name").input("Marta")
+    at.selectbox(key="users_new_role").select("editor")
+    at.text_input(key="users_new_password").input("clave-de-marta")
+    at.button[0].click().run()
+    assert not at.exception
+    assert [s.value for s in at.success] == ["Usuario «marta» creado."]
+    assert stored(path, "marta")["roles"] == ["editor"]
+
+    at.selectbox(key="users_edit_pick").select("lola").run()
+    at.selectbox(key="users_edit_role_lola").select("editor")
+    at.button[1].click().run()
+    assert not at.exception
+    assert stored(path, "lola")["roles"] == ["editor"]
+    assert [s.value for s in at.success] == ["Cambios guardados para «lola»."]
+
+
+def test_page_shows_a_clear_error_for_a_short_password(app_env):
+    open_store(app_env)
+    auth.ensure_auth_config(auth.auth_path_for(app_env))
+    at = users_page(app_env)
+    at.text_input(key="users_new_username").input("marta")
+    at.text_input(key="users_new_password").input("corta")
+    at.button[0].click().run()
+    assert [e.value for e in at.error] == ["La contraseña debe tener al menos 8 caracteres."]
+    assert stored(auth.auth_path_for(app_env), "marta") is None
+
+
+@pytest.mark.parametrize("role", ["editor", "viewer"])
+def test_only_admins_reach_the_page(app_env, role):
+    open_store(app_env)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["authentication_status"] = True
+    at.session_state["username"] = role
+    at.session_state["roles"] = [role]
+    at.run()
+    with pytest.raises(ValueError):
+        at.switch_page("app_pages/users.py")
