@@ -431,3 +431,31 @@ def kpi_table_markdown() -> str:
             f"{_target_text(kpi)} | {kpi.min_sample} |"
         )
     return "\n".join(lines) + "\n"
+
+
+def format_value(kpi: Kpi, value: float | None, lang: str, currency: str = "EUR") -> str:
+    """A KPI value as people read it: 22,0 %, 18,5 h, 1.234 €, NPS 31."""
+    from kpi.i18n import DASH, fmt_currency, fmt_number, fmt_percent
+
+    if value is None:
+        return DASH
+    if kpi.unit == "rate":
+        return fmt_percent(value, lang)
+    if kpi.unit == "currency":
+        return fmt_currency(value, lang, currency, digits=0)
+    if kpi.unit == "score":
+        return fmt_number(value, lang, 0)
+    suffix = {"hours": " h", "days": " d"}[kpi.unit]
+    return fmt_number(value, lang, 1) + suffix
+
+
+def format_delta(kpi: Kpi, delta: float | None, lang: str, currency: str = "EUR") -> str | None:
+    """A change between two values: rates in percentage points, others in the KPI's unit."""
+    from kpi.i18n import fmt_points
+
+    if delta is None:
+        return None
+    if kpi.unit == "rate":
+        return fmt_points(delta * 100, lang)
+    sign = "+" if delta > 0 else ("-" if delta < 0 else "")
+    return sign + format_value(kpi, abs(delta), lang, currency)

@@ -7,7 +7,7 @@ import sys
 from kpi.store import StoreError
 
 # Each command module declares `add_parser(subparsers)` and `run(args) -> int`.
-COMMANDS = ("kpi.demo",)
+COMMANDS = ("kpi.demo", "kpi.scorecard_cli", "kpi.backup")
 
 
 def build_parser() -> argparse.ArgumentParser:
