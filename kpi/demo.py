@@ -543,6 +543,11 @@ def generate(
             counts["deals"] += len(deal_arrays["created"])
             counts["skipped_stages"] += lead_arrays["skipped"]
             counts["negative_durations"] += lead_arrays["negative"]
+            # DuckDB holds a transaction's uncommitted rows in memory; committing each chunk
+            # keeps memory flat, and readers still see nothing until rewrite_facts swaps the
+            # private file in (it expects a transaction open when we hand back).
+            con.execute("COMMIT")
+            con.execute("BEGIN")
             if progress:
                 progress(0.95 * (number + 1) / len(chunks))
         spend = _spend_table(np.random.default_rng([seed, 2]), tl, leads)
