@@ -4,7 +4,8 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import common
-from kpi import auth
+from kpi import auth, clock
+from kpi.backup import BackupError, backup_store
 from kpi.roles import ROLES
 from kpi.users import UserError, save
 
@@ -73,3 +74,17 @@ with st.form("users_edit"):
     edit_password = st.text_input(tr("users.new_password"), type="password", key="users_edit_pw")
     if st.form_submit_button(tr("users.apply")):
         attempt(target, current["name"], edit_role, edit_password or None, "users.saved")
+
+st.subheader(tr("backup.title"))
+st.caption(tr("backup.intro"))
+default_target = common.db_path().parent / "backups" / f"brujula-{clock.now():%Y%m%d-%H%M%S}"
+target = st.text_input(tr("backup.folder"), value=str(default_target), key="backup_target")
+if st.button(tr("backup.run"), key="backup_run"):
+    try:
+        manifest = backup_store(store, user, target)
+    except BackupError as error:
+        st.error(error.message(common.lang()))
+    else:
+        tables = len(manifest["facts"]) + len(manifest["state"])
+        rows = sum(manifest["facts"].values()) + sum(manifest["state"].values())
+        st.success(tr("backup.done", target=target, tables=tables, rows=rows))

@@ -158,3 +158,16 @@ def test_only_admins_reach_the_page(app_env, role):
     at.run()
     with pytest.raises(ValueError):
         at.switch_page("app_pages/users.py")
+
+
+def test_page_backs_up_the_database_the_app_holds(app_env, tmp_path):
+    open_store(app_env)
+    auth.ensure_auth_config(auth.auth_path_for(app_env))
+    at = users_page(app_env)
+    at.text_input(key="backup_target").input(str(tmp_path / "copia"))
+    at.button(key="backup_run").click().run()
+    assert not at.exception
+    assert at.success[0].value.startswith(f"Copia completa en {tmp_path / 'copia'}")
+    assert (tmp_path / "copia" / "manifest.json").is_file()
+    at.button(key="backup_run").click().run()
+    assert at.error[0].value.startswith("La carpeta de destino")

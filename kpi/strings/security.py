@@ -85,6 +85,15 @@ STRINGS: dict[str, tuple[str, str]] = {
     "audit.col.after": ("Después", "After"),
     "audit.col.field": ("Campo", "Field"),
     "audit.col.changed": ("Cambiado", "Changed"),
+    "backup.title": ("Copia de seguridad", "Backup"),
+    "backup.intro": (
+        "Copia los dos ficheros de datos (hechos y estado) a una carpeta nueva. Para restaurar: "
+        "para la app y ejecuta `python -m kpi restore --from CARPETA --db FICHERO`.",
+        "Copies both data files (facts and state) into a new folder. To restore: stop the app "
+        "and run `python -m kpi restore --from FOLDER --db FILE`.",
+    ),
+    "backup.folder": ("Carpeta de destino (nueva o vacía)", "Target folder (new or empty)"),
+    "backup.run": ("Hacer copia ahora", "Back up now"),
     "backup.done": (
         "Copia completa en {target}: {tables} tablas, {rows} filas.",
         "Backup written to {target}: {tables} tables, {rows} rows.",
@@ -95,9 +104,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "backup.error.state_held": (
         "El fichero de estado {path} está abierto por la app (u otro proceso): para la app y "
-        "repite, o haz la copia desde la app.",
+        "repite, o haz la copia desde la app (Administración → Usuarios → Copia de seguridad).",
         "The state file {path} is held by the app (or another process): stop the app and try "
-        "again, or back up from inside the app.",
+        "again, or back up from inside the app (Administration → Users → Backup).",
     ),
     "backup.error.target_not_empty": (
         "La carpeta de destino {path} ya contiene una copia; elige otra carpeta.",
@@ -108,4 +117,8 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{path} is not a Brújula backup ({missing} is missing).",
     ),
     "backup.error.no_database": ("No existe la base de datos {path}.", "No database at {path}."),
+    "backup.error.damaged": (
+        "La copia {path} está dañada o incompleta ({detail}); no se ha cambiado nada.",
+        "The backup {path} is damaged or incomplete ({detail}); nothing was changed.",
+    ),
 }
