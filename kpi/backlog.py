@@ -17,7 +17,7 @@ scorecard engine with no filter; the difference is what the action moved.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from kpi.i18n import DEFAULT_LANGUAGE, t
@@ -239,6 +239,10 @@ def _meeting(cur, meeting_id: int) -> dict:
     return rows[0]
 
 
+def meeting_title(store: Store, meeting_id: int) -> str:
+    return _meeting(store.state(), meeting_id)["title"]
+
+
 def _anchor(store: Store) -> date:
     return date.fromisoformat(get_settings(store)["sprint_anchor"])
 
@@ -313,13 +317,11 @@ def _default_due(cur, sprint: Sprint) -> date:
 
 
 def kpi_value_before(store: Store, kpi_id: str, day: date) -> float | None:
-    """The KPI over the 14 days ending the day before `day`, as known at `day` (unfiltered)."""
+    """The KPI over the 14 days before `day` (day excluded), as known the day before (unfiltered)."""
     from kpi.compute import kpi_value
 
-    start = day - timedelta(days=SPRINT_DAYS)
     end = day - timedelta(days=1)
-    as_of = datetime.combine(day, datetime.min.time())
-    return kpi_value(store, kpi_id, start, end, as_of=as_of).value
+    return kpi_value(store, kpi_id, day - timedelta(days=SPRINT_DAYS), end, as_of=end).value
 
 
 def _insert_action(w, cur, sprint: Sprint, values: dict) -> dict:
@@ -432,6 +434,12 @@ def review_action(store: Store, actor: Actor, action_id: int, status: str) -> di
     return reviewed
 
 
+def selected_ids(selection: dict | None) -> list[int]:
+    """Item ids picked on the matrix, from the event state of `st.altair_chart(on_select=...)`."""
+    points = ((selection or {}).get("selection") or {}).get("pick") or []
+    return [int(point["id"]) for point in points if point.get("id") is not None]
+
+
 def pending_reviews(store: Store) -> list[dict]:
     """Actions not yet reviewed, oldest sprint first."""
     return _rows(
@@ -461,9 +469,9 @@ def sprint_completion_trend(store: Store) -> list[dict]:
     return rows
 
 
-def closed_loop(store: Store, directions: dict[str, str] | None = None) -> list[dict]:
+def closed_loop(store: Store, directions: dict[str, int] | None = None) -> list[dict]:
     """Reviewed actions linked to a KPI: value at sprint start, at review, change and whether
-    the change went the good way (`directions`: kpi_id → 'up' | 'down')."""
+    the change went the good way (`directions`: kpi_id → +1 higher is better, −1 lower)."""
     rows = _rows(
         store.state(),
         "SELECT id, title, owner, status, kpi_id, sprint_start, reviewed_at, "
@@ -474,6 +482,6 @@ def closed_loop(store: Store, directions: dict[str, str] | None = None) -> list[
     for row in rows:
         start, review = row["kpi_value_at_start"], row["kpi_value_at_review"]
         row["change"] = None if start is None or review is None else review - start
-        sign = -1 if directions.get(row["kpi_id"]) == "down" else 1
+        sign = directions.get(row["kpi_id"], 1)
         row["improved"] = None if row["change"] is None else row["change"] * sign > 0
     return rows

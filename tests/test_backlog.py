@@ -1,5 +1,6 @@
 """Backlog core: quadrants, ordering, editor changes, the three-action sprint, carry-over, roles."""
 
+import json
 from datetime import date, datetime
 
 import pytest
@@ -19,6 +20,7 @@ from kpi.backlog import (
     sprint_completion_trend,
     update_item,
 )
+from kpi.matrix_chart import effort_impact_chart, jittered_positions
 from kpi.roles import Actor, PermissionDenied
 from kpi.store import Store
 
@@ -294,3 +296,42 @@ def test_completion_trend_counts_done_over_reviewed(fixed_store):
     assert trend[0]["rate"] == pytest.approx(2 / 3)
     assert trend[1]["rate"] == pytest.approx(1 / 2)
     assert trend[2]["rate"] is None
+
+
+def test_matrix_jitter_is_deterministic_and_spreads_shared_cells():
+    items = [
+        {"id": 1, "effort": 1, "impact": 5},
+        {"id": 2, "effort": 3, "impact": 3},
+        {"id": 3, "effort": 3, "impact": 3},
+        {"id": 4, "effort": 3, "impact": 3},
+        {"id": 5, "effort": 3, "impact": 3},
+    ]
+    positions = jittered_positions(items)
+    # Alone: on the grid point. Four in cell (3, 3): radius 0.22 at 90°, 180°, 270°, 0°.
+    assert positions[0] == (1.0, 5.0)
+    expected = [(3.0, 3.22), (2.78, 3.0), (3.0, 2.78), (3.22, 3.0)]
+    for (x, y), (ex, ey) in zip(positions[1:], expected, strict=True):
+        assert x == pytest.approx(ex) and y == pytest.approx(ey)
+    assert jittered_positions(items) == positions
+
+
+def test_matrix_chart_names_the_four_quadrants_and_carries_tooltips():
+    items = [
+        {
+            "id": 7,
+            "title": "Guion ICP-A",
+            "owner": "Ana",
+            "kpi_id": "mql_to_sql_rate",
+            "effort": 1,
+            "impact": 5,
+        },
+    ]
+    spec = json.dumps(
+        effort_impact_chart(items, "es", {"mql_to_sql_rate": "Conversión MQL→SQL"}).to_dict(),
+        ensure_ascii=False,
+    )
+    for name in ("Quick wins", "Grandes apuestas", "Rellenos", "Pozos sin fondo"):
+        assert name in spec
+    assert "Conversión MQL→SQL" in spec and "Ana" in spec and '"pick"' in spec
+    english = json.dumps(effort_impact_chart(items, "en", selectable=False).to_dict())
+    assert "Money pits" in english and '"pick"' not in english

@@ -25,10 +25,6 @@ STRINGS: dict[str, tuple[str, str]] = {
         "la vista para proyectar: bloque actual, cuenta atrás grande y siguiente bloque.",
         "the projector view: current block, large countdown and next block.",
     ),
-    "backlog.what": (
-        "el backlog priorizado con la matriz esfuerzo-impacto y el sprint de 3 acciones.",
-        "the backlog prioritised on the effort-impact matrix and the 3-action sprint.",
-    ),
     "history.what": (
         "las reuniones anteriores con sus actas y su foto del scorecard.",
         "past meetings with their minutes and scorecard snapshot.",

@@ -1,0 +1,258 @@
+"""Sprint and backlog widgets shared by the Backlog page and the meeting's blocks 2, 4 and 5.
+
+Every function takes a `key` prefix so two panels can live on one page without widget clashes.
+Writes go through the core (which checks the role); refusals are shown in the user's language.
+"""
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from app_pages import common
+from kpi import backlog, catalogue
+from kpi.backlog import MAX_ACTIONS, REVIEW_STATUSES, BacklogError, Sprint
+from kpi.i18n import fmt_date, fmt_number, fmt_percent, fmt_points
+from kpi.matrix_chart import effort_impact_chart
+from kpi.roles import Actor, PermissionDenied
+from kpi.store import Store
+
+FLASH = "backlog_flash"
+
+
+def kpi_labels() -> dict[str, str]:
+    return {kpi.id: kpi.label(common.lang()) for kpi in catalogue.CATALOGUE}
+
+
+def kpi_name(kpi_id: str | None) -> str:
+    return kpi_labels().get(kpi_id or "", "") or "—"
+
+
+def kpi_text(kpi_id: str, value: float | None, change: bool = False) -> str:
+    """A KPI value (or a change of it) in the KPI's unit: rates as %, their changes in points."""
+    lang = common.lang()
+    if value is None:
+        return "—"
+    if catalogue.BY_ID[kpi_id].unit != "rate":
+        return ("+" if change and value > 0 else "") + fmt_number(value, lang)
+    return fmt_points(value * 100, lang) if change else fmt_percent(value, lang)
+
+
+def attempt(write, success) -> None:
+    """Run a core write; show a refusal in the user's language, or flash success and rerun.
+
+    `success` is the flash text, or a function of the write's result returning it."""
+    try:
+        result = write()
+    except BacklogError as error:
+        st.error(error.message(common.lang()))
+        return
+    except PermissionDenied:
+        st.error(common.tr("error.permission", role=common.tr(f"role.{common.actor().role}")))
+        return
+    st.session_state[FLASH] = success(result) if callable(success) else success
+    st.rerun()
+
+
+def show_flash() -> None:
+    if flash := st.session_state.pop(FLASH, None):
+        st.success(flash)
+
+
+def sprint_caption(store: Store, sprint: Sprint) -> str:
+    lang = common.lang()
+    dates = {"date": fmt_date(sprint.start, lang), "review": fmt_date(sprint.review_date, lang)}
+    if sprint.meeting_id is None:
+        return common.tr("sprint.no_meeting", **dates)
+    return common.tr(
+        "sprint.of_meeting", title=backlog.meeting_title(store, sprint.meeting_id), **dates
+    )
+
+
+def actions_table(actions: list[dict]) -> None:
+    tr, lang = common.tr, common.lang()
+    if not actions:
+        st.caption(tr("sprint.empty"))
+        return
+    frame = pd.DataFrame(
+        {
+            tr("sprint.col.title"): [a["title"] for a in actions],
+            tr("sprint.col.owner"): [a["owner"] for a in actions],
+            tr("sprint.col.done"): [a["definition_of_done"] for a in actions],
+            tr("sprint.col.due"): [fmt_date(a["due_date"], lang) for a in actions],
+            tr("sprint.col.status"): [tr(f"sprint.status.{a['status']}") for a in actions],
+            tr("sprint.col.kpi"): [kpi_name(a["kpi_id"]) for a in actions],
+        }
+    )
+    st.dataframe(frame, hide_index=True, width="stretch")
+
+
+def sprint_panel(store: Store, user: Actor, meeting_id: int | None = None, key: str = "sprint"):
+    """The sprint's actions (≤ 3) and, for editors, the form that commits one more."""
+    tr = common.tr
+    sprint = backlog.sprint_of(store, meeting_id)
+    actions = backlog.sprint_actions(store, sprint.meeting_id)
+    st.caption(sprint_caption(store, sprint))
+    count = len(actions)
+    st.progress(count / MAX_ACTIONS, text=tr("sprint.count", count=count, cap=MAX_ACTIONS))
+    actions_table(actions)
+    if not user.can("sprint"):
+        return
+    if count >= MAX_ACTIONS:
+        st.warning(tr("sprint.full_note"))
+    candidates = st.session_state.get("sprint_candidates", [])
+    by_id = {i["id"]: i for i in backlog.list_items(store) if i["status"] in ("open", "in_sprint")}
+    picked = [i for i in candidates if i in by_id]
+    choices = [None, *picked, *(i for i in by_id if i not in picked)]
+    with st.form(f"{key}_add", clear_on_submit=True):
+        st.subheader(tr("sprint.add"))
+        item_id = st.selectbox(
+            tr("sprint.add.item"),
+            choices,
+            format_func=lambda i: by_id[i]["title"] if i else tr("sprint.add.no_item"),
+            key=f"{key}_item",
+        )
+        title = st.text_input(tr("sprint.add.title"), key=f"{key}_title")
+        owner = st.text_input(tr("sprint.add.owner"), key=f"{key}_owner")
+        done = st.text_area(tr("sprint.add.done"), key=f"{key}_done", height=80)
+        due = st.date_input(tr("sprint.add.due"), value=sprint.review_date, key=f"{key}_due")
+        kpi_id = st.selectbox(
+            tr("sprint.add.kpi"), [None, *kpi_labels()], format_func=kpi_name, key=f"{key}_kpi"
+        )
+        if not st.form_submit_button(tr("sprint.add.submit"), type="primary"):
+            return
+    item = by_id.get(item_id) or {}
+    action_title = title.strip() or item.get("title", "")
+    attempt(
+        lambda: backlog.add_sprint_action(
+            store,
+            user,
+            meeting_id=sprint.meeting_id,
+            title=action_title,
+            owner=owner.strip() or item.get("owner") or "",
+            definition_of_done=done,
+            due_date=due,
+            backlog_item_id=item_id,
+            kpi_id=kpi_id or item.get("kpi_id"),
+        ),
+        tr("sprint.added", title=action_title),
+    )
+
+
+def review_panel(store: Store, user: Actor, key: str = "review") -> None:
+    """Mark pending actions done, not done or carried over (editors only)."""
+    tr, lang = common.tr, common.lang()
+    if not user.can("sprint"):
+        return
+    pending = backlog.pending_reviews(store)
+    if not pending:
+        st.caption(tr("sprint.review.none"))
+        return
+    labels = {
+        a["id"]: f"{a['title']} · {a['owner']} · {fmt_date(a['due_date'], lang)}" for a in pending
+    }
+    with st.form(f"{key}_form"):
+        action_id = st.selectbox(
+            tr("sprint.review.action"), list(labels), format_func=labels.get, key=f"{key}_action"
+        )
+        status = st.radio(
+            tr("sprint.review.status"),
+            REVIEW_STATUSES,
+            format_func=lambda s: tr(f"sprint.status.{s}"),
+            horizontal=True,
+            key=f"{key}_status",
+        )
+        submitted = st.form_submit_button(tr("sprint.review.submit"))
+    if submitted:
+        attempt(
+            lambda: backlog.review_action(store, user, action_id, status), tr("sprint.reviewed")
+        )
+
+
+def matrix_panel(store: Store, user: Actor, key: str = "matrix") -> None:
+    """The effort-impact matrix of open items; editors' selections become sprint candidates."""
+    tr = common.tr
+    items = [i for i in backlog.list_items(store) if i["status"] in ("open", "in_sprint")]
+    st.caption(tr("backlog.quadrant.rule"))
+    if not items:
+        st.caption(tr("backlog.matrix.empty"))
+        return
+    editable = user.can("sprint")
+    chart = effort_impact_chart(items, common.lang(), kpi_labels(), selectable=editable)
+    if not editable:
+        st.altair_chart(chart, width="stretch")
+        return
+    st.caption(tr("backlog.matrix.help"))
+    event = st.altair_chart(chart, width="stretch", on_select="rerun", key=f"{key}_chart")
+    candidates = st.session_state.setdefault("sprint_candidates", [])
+    for picked in backlog.selected_ids(event):
+        if picked not in candidates:
+            candidates.append(picked)
+    if candidates:
+        titles = ", ".join(i["title"] for i in items if i["id"] in candidates)
+        st.write(tr("backlog.matrix.candidates", titles=titles))
+        if st.button(tr("backlog.matrix.clear"), key=f"{key}_clear"):
+            candidates.clear()
+            st.rerun()
+
+
+def completion_trend(store: Store) -> None:
+    tr = common.tr
+    trend = [r for r in backlog.sprint_completion_trend(store) if r["rate"] is not None]
+    if not trend:
+        st.caption(tr("sprint.trend.empty"))
+        return
+    frame = pd.DataFrame(
+        {
+            "start": [pd.Timestamp(r["sprint_start"]) for r in trend],
+            "rate": [r["rate"] for r in trend],
+            "done": [f"{r['done']}/{r['actions'] - r['pending']}" for r in trend],
+        }
+    )
+    chart = (
+        alt.Chart(frame)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("start:T", title=tr("sprint.trend.start")),
+            y=alt.Y(
+                "rate:Q",
+                title=tr("sprint.trend.rate"),
+                axis=alt.Axis(format="%"),
+                scale=alt.Scale(domain=[0, 1]),
+            ),
+            tooltip=[
+                alt.Tooltip("start:T", title=tr("sprint.trend.start")),
+                alt.Tooltip("rate:Q", format=".0%", title=tr("sprint.trend.rate")),
+                alt.Tooltip("done:N", title="✓"),
+            ],
+        )
+    )
+    st.altair_chart(chart, width="stretch")
+    st.caption(tr("sprint.trend.caption"))
+
+
+def closed_loop_table(store: Store) -> None:
+    tr = common.tr
+    loop = backlog.closed_loop(store, {k.id: k.direction for k in catalogue.CATALOGUE})
+    if not loop:
+        st.caption(tr("backlog.loop.empty"))
+        return
+    improved = {None: "—", True: tr("backlog.loop.yes"), False: tr("backlog.loop.no")}
+    frame = pd.DataFrame(
+        {
+            tr("sprint.col.title"): [r["title"] for r in loop],
+            tr("sprint.col.status"): [tr(f"sprint.status.{r['status']}") for r in loop],
+            tr("sprint.col.kpi"): [kpi_name(r["kpi_id"]) for r in loop],
+            tr("backlog.loop.col.start"): [
+                kpi_text(r["kpi_id"], r["kpi_value_at_start"]) for r in loop
+            ],
+            tr("backlog.loop.col.review"): [
+                kpi_text(r["kpi_id"], r["kpi_value_at_review"]) for r in loop
+            ],
+            tr("backlog.loop.col.change"): [
+                kpi_text(r["kpi_id"], r["change"], change=True) for r in loop
+            ],
+            tr("backlog.loop.col.improved"): [improved[r["improved"]] for r in loop],
+        }
+    )
+    st.dataframe(frame, hide_index=True, width="stretch")
+    st.caption(tr("backlog.loop.caption"))

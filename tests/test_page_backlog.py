@@ -1,0 +1,178 @@
+"""Backlog page through AppTest: items, editor edits, sprint cap shown, review, viewer read-only."""
+
+from datetime import date, datetime
+
+from streamlit.proto.Dataframe_pb2 import Dataframe
+from streamlit.testing.v1 import AppTest
+
+from kpi import backlog
+from kpi.roles import Actor
+from kpi.store import open_store
+from tests.conftest import APP
+
+EDITOR = Actor("editor", "editor")
+PAGE = "app_pages/backlog.py"
+READ_ONLY = Dataframe.EditingMode.READ_ONLY
+
+
+def logged_in(role: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["authentication_status"] = True
+    at.session_state["username"] = role
+    at.session_state["name"] = role.title()
+    at.session_state["roles"] = [role]
+    return at
+
+
+def open_page(role: str, **state) -> AppTest:
+    at = logged_in(role)
+    for key, value in state.items():
+        at.session_state[key] = value
+    at.run()
+    at.switch_page(PAGE).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def texts(at) -> str:
+    parts = [
+        e.value
+        for kind in ("caption", "markdown", "info", "warning", "error", "success")
+        for e in at.get(kind)
+    ]
+    return "\n".join(str(p) for p in parts)
+
+
+def seed_items(store) -> list[dict]:
+    backlog.create_item(store, EDITOR, title="Pozo caro", effort=5, impact=1, owner="Luis")
+    backlog.create_item(store, EDITOR, title="Guion ICP-A", effort=1, impact=5, owner="Ana")
+    backlog.create_item(store, EDITOR, title="Nuevo CRM", effort=5, impact=5)
+    return backlog.list_items(store)
+
+
+def test_editor_sees_ordered_items_matrix_and_add_form(app_env):
+    store = open_store(app_env)
+    seed_items(store)
+    at = open_page("editor")
+    editor = at.dataframe[-1]
+    assert editor.proto.editing_mode != READ_ONLY
+    assert list(editor.value["title"]) == ["Guion ICP-A", "Nuevo CRM", "Pozo caro"]
+    charts = at.get("vega_lite_chart")
+    assert charts, "the matrix is drawn"
+    spec = charts[0].proto.spec
+    assert '"pick"' in spec, "editors can select points"
+    assert spec.count('"mark"') >= 4, "quadrant shades, names, points and labels"
+    assert at.button(key="backlog_save")
+    assert "0 de 3 acciones" in texts(at) or "0 de 3 acciones" in str(at.get("progress")[0].proto)
+
+
+def test_data_editor_edits_are_saved_through_the_core(app_env):
+    store = open_store(app_env)
+    seed_items(store)
+    # Rows are shown in priority order: 0 = Guion ICP-A, 2 = Pozo caro.
+    edits = {
+        "edited_rows": {2: {"impact": 4, "owner": "Marta"}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at = open_page("editor")
+    at.session_state["backlog_editor_0"] = edits
+    at.button(key="backlog_save").click().run()
+    assert not at.exception, at.exception
+    moved = [i for i in backlog.list_items(store) if i["title"] == "Pozo caro"][0]
+    assert (moved["impact"], moved["owner"], moved["quadrant"]) == (4, "Marta", "big_bet")
+    assert "1 elementos actualizados" in texts(at)
+
+
+def test_create_item_form(app_env):
+    open_store(app_env)
+    at = open_page("editor")
+    at.text_input(key="new_title").input("Feedback semanal de calidad")
+    at.text_input(key="new_owner").input("Ventas")
+    at.slider(key="new_effort").set_value(2)
+    at.slider(key="new_impact").set_value(4)
+    submit = [b for b in at.button if b.label == "Crear elemento"][0]
+    submit.click().run()
+    assert not at.exception, at.exception
+    items = backlog.list_items(open_store(app_env))
+    assert [(i["title"], i["effort"], i["impact"], i["quadrant"]) for i in items] == [
+        ("Feedback semanal de calidad", 2, 4, "quick_win")
+    ]
+
+
+def test_fourth_action_is_refused_on_the_page(app_env):
+    store = open_store(app_env)
+    for n in range(3):
+        backlog.add_sprint_action(
+            store, EDITOR, title=f"Acción {n}", owner="Ana", definition_of_done="Hecho"
+        )
+    at = open_page("editor")
+    assert "ya tiene sus 3 acciones" in texts(at)
+    at.text_input(key="sprint_title").input("Cuarta")
+    at.text_input(key="sprint_owner").input("Luis")
+    at.text_area(key="sprint_done").input("Algo")
+    [b for b in at.button if b.label == "Comprometer acción"][0].click().run()
+    assert not at.exception, at.exception
+    assert any("no se admite una cuarta" in e.value for e in at.error)
+    assert len(backlog.sprint_actions(store)) == 3
+
+
+def test_review_marks_an_action_done(app_env):
+    store = open_store(app_env)
+    first = backlog.add_sprint_action(
+        store, EDITOR, title="Llamar ICP-A", owner="Ana", definition_of_done="Todos llamados"
+    )
+    at = open_page("editor")
+    at.selectbox(key="review_action").set_value(first["id"])
+    at.radio(key="review_status").set_value("done")
+    [b for b in at.button if b.label == "Registrar revisión"][0].click().run()
+    assert not at.exception, at.exception
+    assert backlog.sprint_actions(store)[0]["status"] == "done"
+    assert "Revisión registrada." in texts(at)
+
+
+def test_completion_trend_is_charted(app_env):
+    store = open_store(app_env)
+    done = backlog.add_sprint_action(store, EDITOR, title="A", owner="Ana", definition_of_done="x")
+    backlog.review_action(store, EDITOR, done["id"], "done")
+    at = open_page("viewer")
+    specs = [c.proto.spec for c in at.get("vega_lite_chart")]
+    assert any('"rate"' in s for s in specs)
+
+
+def test_viewer_sees_everything_and_can_change_nothing(app_env):
+    store = open_store(app_env)
+    seed_items(store)
+    backlog.add_sprint_action(store, EDITOR, title="Llamar", owner="Ana", definition_of_done="x")
+    at = open_page("viewer")
+    assert "Solo lectura" in texts(at)
+    assert len(at.dataframe) == 2  # sprint actions and items
+    assert all(frame.proto.editing_mode == READ_ONLY for frame in at.dataframe)
+    assert at.get("vega_lite_chart")
+    main = at.main
+    assert not main.button, [b.label for b in main.button]
+    assert not (main.text_input or main.text_area or main.selectbox or main.slider)
+
+
+def test_selected_ids_reads_the_chart_event():
+    event = {"selection": {"pick": [{"id": 4}, {"id": 2}]}}
+    assert backlog.selected_ids(event) == [4, 2]
+    assert backlog.selected_ids({"selection": {}}) == []
+    assert backlog.selected_ids(None) == []
+
+
+def test_meeting_sprint_caption(app_env):
+    store = open_store(app_env)
+    with store.write(Actor("admin", "admin"), "meeting") as w:
+        w.insert(
+            "meetings",
+            {
+                "title": "Tracción marzo",
+                "meeting_date": date(2026, 3, 2),
+                "status": "running",
+                "created_by": "admin",
+                "created_at": datetime(2026, 3, 2, 9),
+            },
+        )
+    at = open_page("editor")
+    assert "Sprint de la reunión «Tracción marzo»" in texts(at)
