@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import pyarrow as pa
 
@@ -56,6 +57,7 @@ REJECTION_REASONS = (
 )
 
 CHUNK_LEADS = 500_000
+DUCKDB_MAGIC = b"DUCK"  # bytes 8-11 of every DuckDB database file
 HISTORY_MONTHS = 18
 HOUR = 3600.0
 DAY = 86_400.0
@@ -498,6 +500,17 @@ INSERT_DEALS = """
 """
 
 
+def _replaceable(path: Path) -> bool:
+    """Missing, empty or a DuckDB file: never clobber a document passed as --db by mistake."""
+    if not path.exists():
+        return True
+    if not path.is_file():
+        return False
+    with path.open("rb") as handle:
+        header = handle.read(12)
+    return header == b"" or header[8:12] == DUCKDB_MAGIC
+
+
 def generate(
     db_path: Path | str,
     *,
@@ -514,6 +527,8 @@ def generate(
         raise ValueError("leads must be at least 1")
     if seed < 0:
         raise ValueError("seed must be non-negative")
+    if not _replaceable(Path(db_path)):
+        raise ValueError(f"not a DuckDB database, refusing to overwrite it: {db_path}")
     tl = timeline_for(today or clock.today())
     day_counts = np.random.default_rng([seed, 0]).multinomial(leads, _day_weights(tl))
     cumulative = np.cumsum(day_counts)
@@ -615,18 +630,22 @@ def add_parser(subparsers) -> None:
 def run(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    args.db.parent.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
-    with tqdm(
-        total=100, desc="demo", unit="%", file=sys.stderr, bar_format="{l_bar}{bar}| {elapsed}"
-    ) as bar:
+    try:
+        args.db.parent.mkdir(parents=True, exist_ok=True)
+        with tqdm(
+            total=100, desc="demo", unit="%", file=sys.stderr, bar_format="{l_bar}{bar}| {elapsed}"
+        ) as bar:
 
-        def advance(fraction: float) -> None:
-            bar.update(round(fraction * 100) - bar.n)
+            def advance(fraction: float) -> None:
+                bar.update(round(fraction * 100) - bar.n)
 
-        counts = generate(
-            args.db, seed=args.seed, leads=args.leads, today=args.today, progress=advance
-        )
+            counts = generate(
+                args.db, seed=args.seed, leads=args.leads, today=args.today, progress=advance
+            )
+    except (ValueError, OSError, duckdb.Error) as exc:
+        print(f"error: demo: {exc}", file=sys.stderr)
+        return 1
     seconds = time.monotonic() - started
     print(
         f"demo: {counts['leads']} leads, {counts['deals']} deals, "

@@ -328,3 +328,10 @@ def test_cli_help_and_clear_errors(tmp_path):
     assert "Traceback" not in wrong.stderr
     assert "YYYY-MM-DD" in wrong.stderr
     assert not (tmp_path / "x.duckdb").exists()
+    document = tmp_path / "informe.txt"
+    document.write_text("no es una base de datos")
+    refused = run_cli("demo", "--db", str(document), "--leads", "10")
+    assert refused.returncode == 1
+    assert "not a DuckDB database" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    assert document.read_text() == "no es una base de datos"
