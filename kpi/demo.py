@@ -119,7 +119,7 @@ HOUR_WEIGHT = np.array(
     [1, 1, 1, 1, 1, 2, 4, 8, 14, 18, 18, 17, 14, 12, 15, 17, 16, 13, 10, 7, 5, 4, 3, 2],
     dtype=float,
 )
-# Data-quality oddities: the share of SQL leads affected, at least MIN per chunk of the first.
+# Data-quality oddities: the share of SQL leads affected (at least MIN in the first chunk).
 SKIPPED_STAGE_RATE = 0.002
 NEGATIVE_DURATION_RATE = 0.0005
 MIN_ODDITIES_FIRST_CHUNK = 2
@@ -320,8 +320,8 @@ def _deals_chunk(rng: np.random.Generator, tl: Timeline, leads: dict, first: boo
     """Deals from this chunk's SQLs plus a few sales-sourced ones without a lead."""
     sql = leads["sql"]
     candidates = np.flatnonzero(~np.isnan(sql))
-    tier_c = leads["tier"][candidates]
-    takes = rng.random(len(candidates)) < DEAL_PROB_TIER[tier_c]
+    candidate_tier = leads["tier"][candidates]
+    takes = rng.random(len(candidates)) < DEAL_PROB_TIER[candidate_tier]
     lead_rows = candidates[takes]
     lead_created = _before(
         sql[lead_rows] + _lognormal_seconds(rng, 3.0, 0.7, len(lead_rows), DAY), tl.horizon_s
