@@ -622,7 +622,7 @@ def add_parser(subparsers) -> None:
         "--today",
         type=_parse_day,
         default=None,
-        help="last day of the history, YYYY-MM-DD (default: today)",
+        help="generate as if today were this date, YYYY-MM-DD (default: today)",
     )
     parser.set_defaults(run=run)
 
