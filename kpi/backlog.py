@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from kpi.compute import kpi_value
 from kpi.i18n import DEFAULT_LANGUAGE, t
 from kpi.roles import Actor, require
 from kpi.settings import get_settings
@@ -318,8 +319,6 @@ def _default_due(cur, sprint: Sprint) -> date:
 
 def kpi_value_before(store: Store, kpi_id: str, day: date) -> float | None:
     """The KPI over the 14 days before `day` (day excluded), as known the day before (unfiltered)."""
-    from kpi.compute import kpi_value
-
     end = day - timedelta(days=1)
     return kpi_value(store, kpi_id, day - timedelta(days=SPRINT_DAYS), end, as_of=end).value
 

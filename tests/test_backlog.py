@@ -22,7 +22,7 @@ from kpi.backlog import (
 )
 from kpi.matrix_chart import effort_impact_chart, jittered_positions
 from kpi.roles import Actor, PermissionDenied
-from kpi.store import Store
+from kpi.store import Store, rewrite_facts
 
 EDITOR = Actor("eva", "editor")
 VIEWER = Actor("victor", "viewer")
@@ -335,3 +335,38 @@ def test_matrix_chart_names_the_four_quadrants_and_carries_tooltips():
     assert "Conversión MQL→SQL" in spec and "Ana" in spec and '"pick"' in spec
     english = json.dumps(effort_impact_chart(items, "en", selectable=False).to_dict())
     assert "Money pits" in english and '"pick"' not in english
+
+
+def test_closed_loop_records_the_kpi_at_sprint_start_and_at_review(tmp_path):
+    """MQL→SQL, unfiltered. Sprint starts 2 Mar 2026 (quincena of 4 Mar).
+    At start: MQLs 16 Feb–1 Mar as known on 1 Mar: L1 ✓, L2, L3 (SQL 10 Mar, not yet), L4 → 1/4.
+    At review on 18 Mar: MQLs 4–17 Mar as known on 17 Mar: L5 ✓, L6 ✓, L7 → 2/3."""
+    path = tmp_path / "loop.duckdb"
+    leads = [
+        ("L1", "2026-02-17", "2026-02-20"),
+        ("L2", "2026-02-20", None),
+        ("L3", "2026-02-25", "2026-03-10"),
+        ("L4", "2026-02-28", None),
+        ("L5", "2026-03-05", "2026-03-08"),
+        ("L6", "2026-03-10", "2026-03-12"),
+        ("L7", "2026-03-12", None),
+    ]
+    with rewrite_facts(path) as con:
+        for lead_id, mql, sql in leads:
+            con.execute(
+                "INSERT INTO leads (lead_id, created_at, mql_at, sql_at) VALUES (?, ?, ?, ?)",
+                [lead_id, mql, mql, sql],
+            )
+    store = Store(path, now=lambda: datetime(2026, 3, 4, 10, 0))
+    try:
+        planned = action(store, kpi_id="mql_to_sql_rate")
+        assert planned["kpi_value_at_start"] == pytest.approx(1 / 4)
+        store.now = lambda: datetime(2026, 3, 18, 9, 0)
+        reviewed = review_action(store, EDITOR, planned["id"], "done")
+        assert reviewed["kpi_value_at_review"] == pytest.approx(2 / 3)
+        [row] = backlog.closed_loop(store, {"mql_to_sql_rate": 1})
+        assert row["change"] == pytest.approx(2 / 3 - 1 / 4)
+        assert row["improved"] is True
+        assert backlog.closed_loop(store, {"mql_to_sql_rate": -1})[0]["improved"] is False
+    finally:
+        store.close()
