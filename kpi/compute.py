@@ -383,7 +383,8 @@ def _metric(kpi: cat.Kpi, row: dict | None, spend: float | None, filters: Filter
             "n": den,
         }
     if row is None:
-        return empty
+        zero = 0.0 if kpi.kind == "sum_ratio" else 0
+        return {**empty, "numerator": None if kpi.kind == "median" else zero, "denominator": zero}
     if kpi.kind == "rate":
         num, den = int(row[f"{k}__num"]), int(row[f"{k}__den"])
         return {
