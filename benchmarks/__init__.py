@@ -1,0 +1,1 @@
+"""Performance harness (`python -m benchmarks.run`): not part of the test command, see RESULTS.md."""
