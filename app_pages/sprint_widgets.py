@@ -4,6 +4,8 @@ Every function takes a `key` prefix so two panels can live on one page without w
 Writes go through the core (which checks the role); refusals are shown in the user's language.
 """
 
+import re
+
 import altair as alt
 import pandas as pd
 import streamlit as st
@@ -17,6 +19,12 @@ from kpi.roles import Actor, PermissionDenied
 from kpi.store import Store
 
 FLASH = "backlog_flash"
+MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def plain(text: str) -> str:
+    """User text made inert for markdown-rendering widgets (captions, subheaders, st.write)."""
+    return MARKDOWN_SPECIALS.sub(r"\\\1", str(text))
 
 
 def kpi_labels() -> dict[str, str]:
@@ -63,9 +71,8 @@ def sprint_caption(store: Store, sprint: Sprint) -> str:
     dates = {"date": fmt_date(sprint.start, lang), "review": fmt_date(sprint.review_date, lang)}
     if sprint.meeting_id is None:
         return common.tr("sprint.no_meeting", **dates)
-    return common.tr(
-        "sprint.of_meeting", title=backlog.meeting_title(store, sprint.meeting_id), **dates
-    )
+    title = plain(backlog.meeting_title(store, sprint.meeting_id))
+    return common.tr("sprint.of_meeting", title=title, **dates)
 
 
 def actions_table(actions: list[dict]) -> None:
@@ -188,7 +195,7 @@ def matrix_panel(store: Store, user: Actor, key: str = "matrix") -> None:
         if picked not in candidates:
             candidates.append(picked)
     if candidates:
-        titles = ", ".join(i["title"] for i in items if i["id"] in candidates)
+        titles = ", ".join(plain(i["title"]) for i in items if i["id"] in candidates)
         st.write(tr("backlog.matrix.candidates", titles=titles))
         if st.button(tr("backlog.matrix.clear"), key=f"{key}_clear"):
             candidates.clear()

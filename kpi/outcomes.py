@@ -236,6 +236,15 @@ def list_outcomes(store: Store, quarter: str) -> list[dict]:
     return _rows(store.state(), "SELECT * FROM outcomes WHERE quarter = ? ORDER BY id", [quarter])
 
 
+def known_channels(store: Store) -> list[str]:
+    rows = (
+        store.facts()
+        .execute("SELECT DISTINCT channel FROM leads WHERE channel IS NOT NULL ORDER BY channel")
+        .fetchall()
+    )
+    return [row[0] for row in rows]
+
+
 def quarters_with_outcomes(store: Store) -> list[str]:
     rows = (
         store.state().execute("SELECT DISTINCT quarter FROM outcomes ORDER BY quarter").fetchall()

@@ -207,6 +207,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "outcomes.baseline": ("Línea base", "Baseline"),
     "outcomes.baseline_overridden": ("Línea base (editada)", "Baseline (edited)"),
+    "outcomes.baseline_saved": ("Línea base guardada.", "Baseline saved."),
     "outcomes.current": ("Actual", "Current"),
     "outcomes.target": ("Objetivo", "Target"),
     "outcomes.progress": (

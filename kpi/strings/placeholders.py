@@ -13,10 +13,6 @@ STRINGS: dict[str, tuple[str, str]] = {
         "a KPI's trend with its target, the breakdown by channel, ICP and owner, and the exact "
         "numerator and denominator rows.",
     ),
-    "outcomes.what": (
-        "los 3 outcomes del trimestre con su progreso calculado desde los datos.",
-        "the quarter's 3 outcomes with progress computed from the data.",
-    ),
     "meeting.what": (
         "la agenda cronometrada de 45 minutos y la captura de aprendizajes, bloqueos y acciones.",
         "the 45-minute timed agenda and the capture of learnings, blockers and actions.",
