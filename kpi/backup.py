@@ -24,7 +24,7 @@ import duckdb
 from kpi import clock
 from kpi.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from kpi.roles import Actor, require
-from kpi.store import DEFAULT_DB_PATH, Store, facts_lock, state_path_for
+from kpi.store import DEFAULT_DB_PATH, Store, StoreError, facts_lock, state_path_for
 
 FACTS_NAME = "facts.duckdb"
 STATE_NAME = "state.duckdb"
@@ -109,7 +109,11 @@ def backup(db_path: Path | str, target: Path | str) -> dict:
         except duckdb.IOException as exc:
             if _held(exc):
                 raise BackupError("backup.error.state_held", path=str(state_path)) from exc
-            raise
+            raise StoreError("damaged", state_path, str(exc)) from exc
+        try:
+            table_counts(db_path)
+        except duckdb.Error as exc:
+            raise StoreError("damaged", db_path, str(exc)) from exc
         _prepare_target(target)
         with facts_lock(db_path):
             shutil.copyfile(db_path, target / FACTS_NAME)
