@@ -5,8 +5,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from kpi import timer
-from kpi.i18n import DEFAULT_LANGUAGE, fmt_date, t
+from kpi import backlog, catalogue, outcomes, timer
+from kpi.compute import compute_scorecard
+from kpi.i18n import DASH, DEFAULT_LANGUAGE, fmt_currency, fmt_date, fmt_number, fmt_percent, t
 from kpi.roles import Actor, require
 from kpi.settings import get_settings
 from kpi.store import Store
@@ -396,8 +397,6 @@ def list_notes(store: Store, meeting_id: int) -> list[dict]:
 
 def note_to_backlog(store: Store, actor: Actor, note_id: int) -> int:
     """Turn a note into a backlog item (once: a second click returns the same item)."""
-    from kpi import backlog
-
     require(actor, "backlog")
     rows = _rows(store.state(), "SELECT * FROM notes WHERE id = ?", [note_id])
     if not rows:
@@ -459,8 +458,6 @@ def average_rating(store: Store, meeting_id: int) -> float | None:
 
 def scorecard_snapshot(store: Store) -> dict:
     """The scorecard as it stands: value, status, target and unit of every KPI."""
-    from kpi.compute import compute_scorecard
-
     scorecard = compute_scorecard(store, period="quincena")
     return {
         "taken_at": store.now().isoformat(),
@@ -504,3 +501,83 @@ def close_meeting(
             },
         )
     return get_meeting(store, meeting_id)
+
+
+# ---- what the facilitator's panel shows -------------------------------------------------------
+
+# The method's four panel KPIs (DESIGN §1, block 2): MQL→SQL, win rate by ICP, time-to-value, NPS.
+METHOD_KPIS = ("mql_to_sql_rate", "win_rate_icp", "time_to_value_days", "nps_post_delivery")
+
+
+def fmt_kpi(value: float | None, unit: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A KPI value in its unit: rates as percentages, durations in h/d, money, NPS points."""
+    if value is None:
+        return DASH
+    if unit == "rate":
+        return fmt_percent(value, lang)
+    if unit == "currency":
+        return fmt_currency(value, lang, digits=0)
+    if unit in ("hours", "days"):
+        return f"{fmt_number(value, lang)} {'h' if unit == 'hours' else 'd'}"
+    return fmt_number(value, lang)
+
+
+def method_results(scorecard) -> list:
+    return [scorecard.get(kpi_id) for kpi_id in METHOD_KPIS]
+
+
+def red_results(scorecard) -> list:
+    """Every KPI in red this period (the method's four included: red is red)."""
+    return [r for r in scorecard.results if r.status == "red"]
+
+
+def kpi_name(kpi_id: str | None, lang: str = DEFAULT_LANGUAGE) -> str:
+    if kpi_id in catalogue.BY_ID:
+        return catalogue.BY_ID[kpi_id].label(lang)
+    return kpi_id or DASH
+
+
+def outcome_rows(store: Store, quarter: str, today: date, lang: str = DEFAULT_LANGUAGE) -> list:
+    """The quarter's outcomes with progress computed from the data, ready to show."""
+    rows = []
+    for outcome in outcomes.list_outcomes(store, quarter):
+        status = outcomes.outcome_status(store, outcome, today)
+        unit = catalogue.BY_ID[outcome["kpi_id"]].unit
+        verdict = {True: "on_track", False: "off_track", None: "unknown"}[status.on_track]
+        rows.append(
+            {
+                "title": outcome["title"],
+                "kpi": kpi_name(outcome["kpi_id"], lang),
+                "owner": outcome["owner"] or DASH,
+                "baseline": fmt_kpi(status.baseline, unit, lang),
+                "current": fmt_kpi(status.current, unit, lang),
+                "target": fmt_kpi(outcome["target"], unit, lang),
+                "progress": status.progress,
+                "on_track": status.on_track,
+                "summary": t(
+                    "meeting.outcome.summary",
+                    lang,
+                    baseline=fmt_kpi(status.baseline, unit, lang),
+                    current=fmt_kpi(status.current, unit, lang),
+                    target=fmt_kpi(outcome["target"], unit, lang),
+                    verdict=t(f"meeting.outcome.{verdict}", lang),
+                ),
+            }
+        )
+    return rows
+
+
+def note_text(note: dict, why_label: str, root_label: str) -> str:
+    lines = [note["text"]]
+    if note.get("why"):
+        lines.append(f"{why_label}: {note['why']}")
+    if note.get("root_cause"):
+        lines.append(f"{root_label}: {note['root_cause']}")
+    return "\n".join(lines)
+
+
+def alert_texts(store: Store, scorecard, lang: str = DEFAULT_LANGUAGE) -> list[str]:
+    """The scorecard's misalignment alerts as sentences in `lang`."""
+    from kpi.alerts import misalignment_alerts
+
+    return [alert.message(lang) for alert in misalignment_alerts(store, scorecard)]

@@ -1,0 +1,171 @@
+"""Minutes (Markdown and PDF) of a whole meeting built on a real database; the PDF is read back."""
+
+import shutil
+import subprocess
+from datetime import date, datetime, timedelta
+
+import pytest
+
+from kpi import backlog, checklist, meeting, minutes
+from kpi.roles import Actor
+
+EVA = Actor("eva", "editor")
+T0 = datetime(2026, 3, 2, 10, 0)
+SNAPSHOT = {
+    "taken_at": "2026-03-02T10:44:00",
+    "kpis": [
+        {
+            "kpi_id": "mql_to_sql_rate",
+            "value": 0.224,
+            "status": "red",
+            "target": 0.3,
+            "unit": "rate",
+        },
+        {
+            "kpi_id": "time_to_value_days",
+            "value": 21.5,
+            "status": "amber",
+            "target": 20,
+            "unit": "days",
+        },
+    ],
+}
+ACTIONS = [
+    ("Acordar SLA de respuesta (24 h)", "Marta", "SLA firmado por Marketing y Ventas"),
+    ("Revisar campaña pequeñas empresas", "Ana Núñez", "Informe con CPL → enviado"),
+    ("Plan de capacidad de Operaciones", "Luis Peña", "Plan con fechas de cada implantación"),
+]
+
+
+@pytest.fixture
+def closed_meeting(store):
+    previous = meeting.create_meeting(store, EVA, meeting_date=date(2026, 2, 16))
+    backlog.add_sprint_action(
+        store,
+        EVA,
+        meeting_id=previous,
+        title="Llamar a 20 leads ICP-A",
+        owner="Ana",
+        definition_of_done="20 llamadas",
+        due_date=date(2026, 3, 2),
+    )
+    meeting.close_meeting(store, EVA, previous, snapshot={"taken_at": T0.isoformat(), "kpis": []})
+    meeting_id = meeting.create_meeting(
+        store, EVA, meeting_date=date(2026, 3, 2), attendees=["Ana Núñez", "Luis Peña", "Marta"]
+    )
+    # block seconds: 360, 600, 740, 600, 340 (plan 300, 600, 900, 600, 300)
+    for command, second in [
+        ("start", 0),
+        ("next", 360),
+        ("next", 960),
+        ("next", 1700),
+        ("next", 2300),
+        ("end", 2640),
+    ]:
+        meeting.timer_command(store, EVA, meeting_id, command, now=T0 + timedelta(seconds=second))
+    meeting.add_note(
+        store, EVA, meeting_id, kind="worked", text="Webinar → 12 MQL", why="Segmentado"
+    )
+    meeting.add_note(
+        store,
+        EVA,
+        meeting_id,
+        kind="risk",
+        text="Implantación retrasada",
+        area="operations",
+        root_cause="Sin capacidad en marzo",
+        owner="Luis Peña",
+    )
+    for title, owner, done in ACTIONS:
+        backlog.add_sprint_action(
+            store,
+            EVA,
+            meeting_id=meeting_id,
+            title=title,
+            owner=owner,
+            definition_of_done=done,
+            due_date=date(2026, 3, 16),
+        )
+    checklist.answer_checklist(store, EVA, meeting_id, {1: True, 2: True, 3: False})
+    meeting.update_meeting(store, EVA, meeting_id, decisions="Se prioriza el ICP-A.")
+    for name, rating in (("Ana Núñez", 8), ("Luis Peña", 7), ("Marta", 9)):
+        meeting.rate(store, EVA, meeting_id, name, rating)
+    meeting.close_meeting(store, EVA, meeting_id, snapshot=SNAPSHOT, now=T0 + timedelta(minutes=45))
+    return meeting_id
+
+
+def test_markdown_minutes_list_everything_the_method_asks(store, closed_meeting):
+    text = minutes.minutes_markdown(store, closed_meeting, "es")
+    assert text.startswith("# Reunión de tracción 2 mar 2026\n")
+    assert "- **Asistentes:** Ana Núñez, Luis Peña, Marta" in text
+    assert "| Conversión MQL→SQL | 22,4 % | 30,0 % | fuera de objetivo |" in text
+    assert "| Tiempo hasta el valor | 21,5 d | 20,0 d | cerca del objetivo |" in text
+    assert "| 1 | Llamar a 20 leads ICP-A | Ana | 20 llamadas | 2 mar 2026 | en curso |" in text
+    assert "- [Funcionó] Webinar → 12 MQL · Por qué: Segmentado" in text
+    assert (
+        "- [Bloqueo: riesgo de entrega] Implantación retrasada · Operaciones · "
+        "Causa raíz: Sin capacidad en marzo · Responsable: Luis Peña"
+    ) in text
+    assert "Se prioriza el ICP-A." in text
+    assert "## Acciones del sprint (3/3)" in text
+    for number, (title, owner, done) in enumerate(ACTIONS, start=1):
+        assert f"| {number} | {title} | {owner} | {done} | 16 mar 2026 |" in text
+    # 360 s = 6,0 min against 5; 740 s = 12,3 min against 15; total 2640 s = 44,0 min
+    assert "| 1. Aterrizar outcomes y definiciones | 5,0 | 6,0 | +1,0 | 10:00 | 10:06 |" in text
+    assert "| 3. Aprendizajes y bloqueos | 15,0 | 12,3 | -2,7 | 10:16 | 10:28 |" in text
+    assert "| 5. Cerrar | 5,0 | 5,7 | +0,7 | 10:38 | 10:44 |" in text
+    assert "| Total | 45,0 | 44,0 | -1,0 |  |  |" in text
+    assert "## Checklist de alineación: 2/6" in text
+    assert "- ✗ Hay un SLA marketing–ventas" in text
+    assert "## Valoración: media 8,0 (3 respuestas)" in text
+    assert text.rstrip().endswith("## Próxima revisión\n\n16 mar 2026")
+
+
+def test_english_minutes(store, closed_meeting):
+    text = minutes.minutes_markdown(store, closed_meeting, "en")
+    assert "## The sprint's actions (3/3)" in text
+    assert "| Total | 45.0 | 44.0 | -1.0 |  |  |" in text
+
+
+def test_pipes_in_user_text_do_not_break_tables(store):
+    meeting_id = meeting.create_meeting(store, EVA, meeting_date=date(2026, 3, 2))
+    backlog.add_sprint_action(
+        store,
+        EVA,
+        meeting_id=meeting_id,
+        title="A | B",
+        owner="Ana",
+        definition_of_done="x\ny",
+        due_date=date(2026, 3, 16),
+    )
+    text = minutes.minutes_markdown(store, meeting_id, "es")
+    assert "| 1 | A \\| B | Ana | x y | 16 mar 2026 |" in text
+    assert "Sin foto todavía" in text
+
+
+def test_pdf_embeds_a_unicode_font_and_reads_back(store, closed_meeting, tmp_path):
+    pdf = minutes.minutes_pdf(store, closed_meeting, "es")
+    assert pdf.startswith(b"%PDF-")
+    assert b"DejaVuSans" in pdf
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    path = tmp_path / "acta.pdf"
+    path.write_bytes(pdf)
+    raw = subprocess.run(
+        ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    # Table cells wrap onto several lines; compare with the whitespace folded.
+    text = " ".join(raw.split())
+    for expected in (
+        "Reunión de tracción 2 mar 2026",
+        "Conversión MQL→SQL",
+        "Ana Núñez",
+        "Luis Peña",
+        "Informe con CPL → enviado",
+        "SLA firmado por Marketing y Ventas",
+        "16 mar 2026",
+        "Tiempos: plan frente a real",
+        "12,3",
+        "✓",
+    ):
+        assert expected in text, expected
