@@ -612,8 +612,11 @@ def app_env(db: Path) -> dict:
     return env
 
 
-def measure_import(csv: Path, cache: Path, rows: int) -> tuple[Child, dict]:
-    """`python -m kpi import leads CSV --db NEW`: the real CLI, timed from outside, into a new DB."""
+def measure_import(csv: Path, source_db: Path, cache: Path, rows: int) -> tuple[Child, dict]:
+    """`python -m kpi import leads CSV --db NEW`: the real CLI, timed from outside, into a new DB.
+
+    Afterwards the imported table must equal the rows the CSV was exported from.
+    """
     import duckdb
 
     target = cache / "import-target.duckdb"
@@ -622,14 +625,24 @@ def measure_import(csv: Path, cache: Path, rows: int) -> tuple[Child, dict]:
     child = spawn(cmd)
     if child.returncode != 0:
         raise RuntimeError(f"import failed (exit {child.returncode}): {child.stderr[-2000:]}")
-    con = duckdb.connect(str(target), read_only=True)
+    con = duckdb.connect(":memory:")
     try:
-        present = con.execute("SELECT count(*) FROM leads").fetchone()[0]
+        con.execute("ATTACH ? AS imported (READ_ONLY)", [str(target)])
+        con.execute("ATTACH ? AS source (READ_ONLY)", [str(source_db)])
+        present = con.execute("SELECT count(*) FROM imported.leads").fetchone()[0]
+        # The first `rows` leads are exactly what ensure_csv exported.
+        differing = con.execute(
+            "WITH expected AS (SELECT * FROM source.leads ORDER BY lead_id LIMIT $rows) "
+            "SELECT count(*) FROM ((SELECT * FROM imported.leads EXCEPT SELECT * FROM expected) "
+            "UNION ALL (SELECT * FROM expected EXCEPT SELECT * FROM imported.leads))",
+            {"rows": rows},
+        ).fetchone()[0]
     finally:
         con.close()
-    if present != rows:
-        raise RuntimeError(f"import wrote {present} leads, expected {rows}")
-    return child, {"rows_present": present, "report": child.stdout.strip().splitlines()[-3:]}
+    _remove_database(target)
+    if present != rows or differing:
+        raise RuntimeError(f"import wrote {present} leads ({differing} differ), expected {rows}")
+    return child, {"rows_present": present, "report": child.stdout.strip().splitlines()}
 
 
 def run(args: argparse.Namespace) -> dict:
@@ -691,7 +704,7 @@ def run(args: argparse.Namespace) -> dict:
         rows = min(args.import_rows, sizes["leads"])
         say(f"import of a {rows:,}-row CSV through `python -m kpi import` …")
         csv = ensure_csv(db, rows)
-        imports = [measure_import(csv, cache, rows) for _ in range(args.repeat)]
+        imports = [measure_import(csv, db, cache, rows) for _ in range(args.repeat)]
         best = min(imports, key=lambda pair: pair[0].wall)
         results["import"] = {
             "rows": rows,
