@@ -1,10 +1,155 @@
-"""kpi_detail page: a placeholder that says plainly what will come (issue #3)."""
+"""KPI detail: trend against target, why it moved (breakdown by contribution), the exact rows."""
 
+import altair as alt
+import pandas as pd
 import streamlit as st
 
 from app_pages import common
+from app_pages import scorecard_cache as sc
+from kpi import catalogue as cat
+from kpi.csv_safety import safe_csv_bytes
+from kpi.i18n import fmt_date, fmt_number
 
 common.guard()
+tr, lang = common.tr, common.lang()
+money = sc.currency()
 
-st.title(common.tr("nav.kpi_detail"))
-common.coming_soon(3, common.tr("kpi_detail.what"))
+st.markdown(sc.BIG_NUMBERS_CSS, unsafe_allow_html=True)
+st.title(f"🔎 {tr('nav.kpi_detail')}")
+
+ids = [k.id for k in cat.CATALOGUE]
+if st.session_state.get("detail_kpi") in ids and "detail_pick" not in st.session_state:
+    st.session_state["detail_pick"] = st.session_state["detail_kpi"]
+kpi_id = st.selectbox(
+    tr("detail.choose"), ids, format_func=lambda k: cat.get(k).label(lang), key="detail_pick"
+)
+kpi = cat.get(kpi_id)
+choice = sc.filter_bar()
+card = sc.scorecard(choice)
+result = card.get(kpi_id)
+
+
+def show(value):
+    return cat.format_value(kpi, value, lang, money)
+
+
+left, right = st.columns([1, 2])
+with left:
+    st.metric(
+        f"{sc.STATUS_DOT[result.status]} {kpi.label(lang)}",
+        show(result.value),
+        delta=cat.format_delta(kpi, result.delta, lang, money),
+        delta_color=sc.delta_color(kpi),
+        border=True,
+    )
+    st.badge(sc.status_note(result, lang), color=sc.STATUS_BADGE[result.status])
+    st.caption(sc.target_text(result, money))
+    st.caption(tr("detail.previous", value=show(result.previous)))
+    if kpi.kind == "median":
+        st.caption(
+            tr(
+                "detail.stats",
+                median=show(result.value),
+                p90=show(result.p90),
+                mean=show(result.mean),
+                n=result.n,
+            )
+        )
+with right:
+    st.write(kpi.definition(lang))
+    st.caption(f"{fmt_date(result.start, lang)} – {fmt_date(result.end, lang)}")
+
+st.subheader(tr("detail.trend"))
+scale = 100 if kpi.unit == "rate" else 1
+trend = pd.DataFrame(
+    {
+        "period": [fmt_date(p.start, lang) for p in result.trend],
+        "value": [None if p.value is None else p.value * scale for p in result.trend],
+        "status": [tr(f"kpi.status.{p.status}") for p in result.trend],
+        "n": [p.n for p in result.trend],
+    }
+)
+target = result.target * scale
+# Rates are charted in %, so their tolerance (percentage points) is already on that scale.
+tol = result.tolerance
+band_low, band_high = sorted((target, target - kpi.direction * tol))
+order = list(trend["period"])
+x = alt.X("period:N", sort=order, title=tr("detail.chart.period"))
+band = (
+    alt.Chart(pd.DataFrame({"low": [band_low], "high": [band_high]}))
+    .mark_rect(color="#f4b400", opacity=0.18)
+    .encode(y="low:Q", y2="high:Q")
+)
+rule = (
+    alt.Chart(pd.DataFrame({"target": [target]}))
+    .mark_rule(color="#111", strokeDash=[6, 4], size=2)
+    .encode(y=alt.Y("target:Q", title=tr("detail.chart.target")))
+)
+colors = alt.Scale(
+    domain=[tr(f"kpi.status.{s}") for s in ("green", "amber", "red", "grey")],
+    range=["#188038", "#f4b400", "#d93025", "#9aa0a6"],
+)
+line = (
+    alt.Chart(trend)
+    .mark_line(color="#1a73e8", strokeWidth=3)
+    .encode(x=x, y=alt.Y("value:Q", title=tr("detail.chart.value")))
+)
+points = (
+    alt.Chart(trend)
+    .mark_circle(size=160)
+    .encode(
+        x=x,
+        y="value:Q",
+        color=alt.Color("status:N", scale=colors, title=None),
+        tooltip=["period", "value", "n", "status"],
+    )
+)
+st.altair_chart((band + rule + line + points).properties(height=320), width="stretch")
+
+st.subheader(tr("detail.why"))
+st.caption(tr("detail.why_caption"))
+tabs = st.tabs([tr(f"kpi.dim.{d}") for d in kpi.breakdowns])
+for tab, dim in zip(tabs, kpi.breakdowns, strict=True):
+    rows = result.breakdown.get(dim, [])
+    contribution = (
+        (lambda v: cat.format_delta(kpi, v, lang, money) or "—")
+        if kpi.unit != "score"
+        else (lambda v: "—" if v is None else fmt_number(v, lang, 1))
+    )
+    table = pd.DataFrame(
+        {
+            tr("detail.col.group"): [
+                r.key if r.key is not None else tr("kpi.dim.none") for r in rows
+            ],
+            tr("detail.col.value"): [show(r.value) for r in rows],
+            tr("detail.col.previous"): [show(r.previous) for r in rows],
+            tr("detail.col.n"): [r.n for r in rows],
+            tr("detail.col.contribution"): [contribution(r.contribution) for r in rows],
+        }
+    )
+    tab.dataframe(table, hide_index=True, width="stretch")
+
+st.subheader(tr("detail.rows"))
+exact = sc.rows(kpi_id, result.start, result.end, choice)
+num_tab, den_tab = st.tabs(
+    [
+        tr("detail.numerator", n=len(exact.numerator)),
+        tr("detail.denominator", n=len(exact.denominator)),
+    ]
+)
+for tab, frame, part in (
+    (num_tab, exact.numerator, "numerator"),
+    (den_tab, exact.denominator, "denominator"),
+):
+    tab.dataframe(frame, hide_index=True, width="stretch")
+    tab.download_button(
+        tr("detail.download"),
+        safe_csv_bytes(frame),
+        file_name=f"{kpi_id}_{part}_{result.start}_{result.end}.csv",
+        mime="text/csv",
+        key=f"download_{part}",
+    )
+
+quality = {k: v for k, v in result.data_quality.items() if v}
+for name, count in quality.items():
+    st.caption(f"{tr(f'kpi.quality.{name}')}: {fmt_number(count, lang, 0)}")

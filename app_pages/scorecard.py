@@ -1,10 +1,113 @@
-"""scorecard page: a placeholder that says plainly what will come (issue #3)."""
+"""Scorecard: the shared KPIs by area, with status, delta, trend, target, alerts and the target banner."""
 
 import streamlit as st
 
 from app_pages import common
+from app_pages import scorecard_cache as sc
+from kpi import catalogue as cat
+from kpi.alerts import misalignment_alerts
+from kpi.i18n import fmt_currency, fmt_date, fmt_number
+from kpi.settings import DEFINITION_KEYS
+from kpi.targets import changes_this_quarter
 
 common.guard()
+tr, lang, store = common.tr, common.lang(), common.store()
+money = sc.currency()
 
-st.title(common.tr("nav.scorecard"))
-common.coming_soon(3, common.tr("scorecard.what"))
+st.markdown(sc.BIG_NUMBERS_CSS, unsafe_allow_html=True)
+st.title(f"📊 {tr('nav.scorecard')}")
+
+changes = changes_this_quarter(store, store.now().date())
+if changes:
+    lines = [tr("scorecard.banner")]
+    for change in changes:
+        when = fmt_date(change.valid_from, lang)
+        if change.kind == "target":
+            kpi = cat.get(change.key)
+            lines.append(
+                "- "
+                + tr(
+                    "scorecard.banner.target",
+                    when=when,
+                    who=change.changed_by,
+                    kpi=kpi.label(lang),
+                    before=cat.format_value(kpi, change.previous_target, lang, money),
+                    after=cat.format_value(kpi, change.target, lang, money),
+                )
+            )
+        else:
+            what = tr(f"scorecard.{change.key}") if change.key in DEFINITION_KEYS else change.key
+            lines.append(
+                "- "
+                + tr("scorecard.banner.definition", when=when, who=change.changed_by, what=what)
+            )
+    st.warning("\n".join(lines))
+
+choice = sc.filter_bar()
+card = sc.scorecard(choice)
+window = str(card.window) if card.window else tr("scorecard.window_unlimited")
+st.caption(
+    tr(
+        "scorecard.caption",
+        start=fmt_date(card.start, lang),
+        end=fmt_date(card.end, lang),
+        as_of=fmt_date(card.as_of, lang),
+        window=window,
+    )
+)
+
+volumes = {name: series[-1] for name, series in card.volumes.items()}
+if not any(volumes.values()) and all(r.value is None for r in card.results):
+    st.info(tr("scorecard.empty"))
+
+alerts = misalignment_alerts(store, card)
+with st.expander(f"{tr('scorecard.alerts')} ({len(alerts)})", expanded=bool(alerts)):
+    for alert in alerts:
+        (st.error if alert.severity == "error" else st.warning)(alert.text(lang, money))
+    if not alerts:
+        st.write(tr("scorecard.no_alerts"))
+
+for area, kpis in cat.by_area().items():
+    st.subheader(cat.AREA_LABELS[area][0 if lang == "es" else 1])
+    cols = st.columns(4)
+    for i, kpi in enumerate(kpis):
+        result = card.get(kpi.id)
+        with cols[i % 4]:
+            st.metric(
+                f"{sc.STATUS_DOT[result.status]} {kpi.label(lang)}",
+                cat.format_value(kpi, result.value, lang, money),
+                delta=cat.format_delta(kpi, result.delta, lang, money),
+                delta_color=sc.delta_color(kpi),
+                border=True,
+                chart_data=[p.value for p in result.trend if p.value is not None] or None,
+                chart_type="line",
+                help=kpi.definition(lang),
+            )
+            st.badge(sc.status_note(result, lang), color=sc.STATUS_BADGE[result.status])
+            st.caption(
+                f"{sc.target_text(result, money)} · {tr('kpi.n', n=fmt_number(result.n, lang, 0))}"
+            )
+            with st.popover(tr("scorecard.definition"), width="stretch", key=f"def_{kpi.id}"):
+                st.write(kpi.definition(lang))
+                if st.button(tr("scorecard.open_detail"), key=f"open_{kpi.id}"):
+                    st.session_state["detail_kpi"] = kpi.id
+                    st.switch_page("app_pages/kpi_detail.py")
+
+st.divider()
+st.caption(tr("scorecard.volumes"))
+st.write(
+    " · ".join(
+        f"{tr(f'kpi.volume.{name}')}: "
+        + (
+            fmt_currency(value, lang, money, 0)
+            if name == "won_revenue"
+            else fmt_number(value, lang, 0)
+        )
+        for name, value in volumes.items()
+    )
+)
+quality = {k: v for k, v in card.data_quality.items() if v}
+if quality:
+    with st.expander(tr("scorecard.quality")):
+        for name, count in quality.items():
+            st.write(f"{tr(f'kpi.quality.{name}')}: {fmt_number(count, lang, 0)}")

@@ -1,18 +1,6 @@
 """What each not-yet-built page will hold (removed as the pages land)."""
 
 STRINGS: dict[str, tuple[str, str]] = {
-    "scorecard.what": (
-        "los KPIs compartidos calculados desde leads y oportunidades, con objetivo, estado, "
-        "tendencia y detalle fila a fila.",
-        "the shared KPIs computed from leads and deals, with target, status, trend and "
-        "row-level drill-down.",
-    ),
-    "kpi_detail.what": (
-        "la tendencia de un KPI con su objetivo, el desglose por canal, ICP y responsable, y "
-        "las filas exactas de numerador y denominador.",
-        "a KPI's trend with its target, the breakdown by channel, ICP and owner, and the exact "
-        "numerator and denominator rows.",
-    ),
     "meeting.what": (
         "la agenda cronometrada de 45 minutos y la captura de aprendizajes, bloqueos y acciones.",
         "the 45-minute timed agenda and the capture of learnings, blockers and actions.",
@@ -28,9 +16,5 @@ STRINGS: dict[str, tuple[str, str]] = {
     "import.what": (
         "la importación de exports de CRM (CSV/XLSX) con mapeo de columnas e informe de validación.",
         "importing CRM exports (CSV/XLSX) with column mapping and a validation report.",
-    ),
-    "settings.what": (
-        "objetivos versionados, definiciones de MQL/SQL/ICP, SLA y usuarios.",
-        "versioned targets, MQL/SQL/ICP definitions, SLA and users.",
     ),
 }
