@@ -1,0 +1,452 @@
+"""Import CRM exports into the facts file: validate and convert in DuckDB SQL, upsert, report.
+
+Every cell is loaded as text, converted column by column with SQL (so a million rows take
+seconds), and every value that cannot be converted becomes a rejection with its line, column,
+value and reason — never a silent guess. The write happens inside `rewrite_facts`, so it is one
+transaction on a private copy that is swapped in atomically while the app keeps serving.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from kpi import clock
+from kpi.i18n import DEFAULT_LANGUAGE, t
+from kpi.ingest_convert import (
+    SAMPLE_ROWS,
+    Params,
+    build_typed,
+    numeric_like_text,
+    plan_dates,
+    plan_numbers,
+)
+from kpi.ingest_mapping import (
+    FIELDS,
+    KEYS,
+    REQUIRED_FOR_INSERT,
+    TARGET_TABLES,
+    IngestError,
+    Mapping,
+    MappingError,
+    detect_columns,
+    resolve_columns,
+)
+from kpi.ingest_source import load_raw, open_source
+from kpi.roles import Actor, require
+from kpi.store import rewrite_facts
+
+# SQL here is assembled from canonical field names and generated column names (c0, v_owner...)
+# that come from code, never from the file or the user; every value is a bound parameter.
+REJECTIONS_KEPT = 1000
+PREVIEW_ROWS = 20
+
+Progress = Callable[[float], None]
+
+
+class ImportAborted(Exception):
+    """Raised inside the rewrite to roll back (dry run, or rejections not accepted)."""
+
+
+@dataclass
+class Rejection:
+    line: int
+    field: str
+    column: str
+    value: str | None
+    reason: str
+    detail: str = ""
+
+    def text(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        return t(f"ingest.reason.{self.reason}", lang, detail=self.detail, field=self.field)
+
+
+@dataclass
+class ImportReport:
+    """What an import read, changed and refused; `written` says whether the facts changed."""
+
+    table: str
+    source: str
+    rows_read: int = 0
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected_rows: int = 0
+    rejection_count: int = 0
+    rejections: list[Rejection] = field(default_factory=list)
+    created_at_inferred: int = 0
+    unknown_leads: int = 0
+    unknown_lead_examples: list[str] = field(default_factory=list)
+    inherited: int = 0
+    columns: dict[str, str] = field(default_factory=dict)
+    skipped_fields: list[str] = field(default_factory=list)
+    date_order: str | None = None
+    decimal: str | None = None
+    preview: list[dict] = field(default_factory=list)
+    dry_run: bool = False
+    accept_valid: bool = False
+    written: bool = False
+    generation: int | None = None
+    rejects_file: str | None = None
+
+    @property
+    def exit_code(self) -> int:
+        return 2 if self.rejected_rows and not self.accept_valid else 0
+
+    def as_dict(self, lang: str = DEFAULT_LANGUAGE) -> dict:
+        data = {k: v for k, v in self.__dict__.items() if k not in ("rejections", "preview")}
+        data["rejections"] = [
+            {
+                "line": r.line,
+                "column": r.column,
+                "field": r.field,
+                "value": r.value,
+                "reason": r.reason,
+                "message": r.text(lang),
+            }
+            for r in self.rejections
+        ]
+        return data
+
+
+def error_message(error: IngestError, lang: str = DEFAULT_LANGUAGE) -> str:
+    return t(f"ingest.error.{error.code}", lang, **error.params)
+
+
+# --- The import --------------------------------------------------------------------------
+
+
+def _stage_values(con, mapping: Mapping, resolved: dict[str, int]) -> None:
+    """TEMP table `vals`: line, src_<field> (trimmed source text), v_<field> (after value maps)."""
+    q = Params()
+    selects, joins = ["r.line"], []
+    for name in FIELDS[mapping.table]:
+        if name in resolved:
+            cell = f"r.c{resolved[name]}"
+            # trim() with a character list is several times slower: use it only when needed.
+            src = (
+                f"nullif(CASE WHEN contains({cell}, chr(160)) OR contains({cell}, chr(9)) "
+                f"THEN trim({cell}, ' ' || chr(9) || chr(160)) ELSE trim({cell}) END, '')"
+            )
+        elif name in mapping.constants:
+            src = f"nullif(trim(CAST({q.p(mapping.constants[name])} AS VARCHAR)), '')"
+        else:
+            continue
+        value = src
+        value_map = mapping.values.get(name)
+        if value_map:
+            con.execute(f"CREATE OR REPLACE TEMP TABLE vmap_{name} (src VARCHAR, dst VARCHAR)")
+            seen: dict[str, str] = {}
+            for key, target in value_map.items():
+                seen.setdefault(key.strip().lower(), target)
+            con.executemany(f"INSERT INTO vmap_{name} VALUES (?, ?)", list(seen.items()))  # noqa: S608
+            joins.append(f"LEFT JOIN vmap_{name} m_{name} ON m_{name}.src = lower({src})")
+            value = f"CASE WHEN m_{name}.src IS NOT NULL THEN nullif(trim(m_{name}.dst), '') ELSE {src} END"
+        selects += [f"{src} AS src_{name}", f"{value} AS v_{name}"]
+    con.execute(
+        f"CREATE OR REPLACE TEMP VIEW vals AS SELECT {', '.join(selects)} FROM raw r "  # noqa: S608
+        f"{' '.join(joins)}",
+        q,
+    )
+    # Format detection reads a random sample of rows; only ambiguity sends it to the whole file.
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE vals_sample AS SELECT {', '.join(selects)} FROM "  # noqa: S608
+        f"(SELECT * FROM raw USING SAMPLE {SAMPLE_ROWS} ROWS (reservoir, 7)) r {' '.join(joins)}",
+        q,
+    )
+
+
+def _collect_rejects(con, mapping: Mapping, fields: list[str], headers: dict[str, str], plans):
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE rejects (line BIGINT, field VARCHAR, column_name VARCHAR, "
+        "value VARCHAR, reason VARCHAR, detail VARCHAR)"
+    )
+    con.execute(
+        "INSERT INTO rejects SELECT line, '', '', csv_line, 'malformed', error_type FROM raw_bad"
+    )
+    dates, numbers = plans
+    kinds = FIELDS[mapping.table]
+    for name in fields:
+        detail = {
+            "timestamp": dates.describe(),
+            "month": "yyyy-mm",
+            "money": f"decimal '{numbers.decimal}'",
+        }.get(kinds[name], "")
+        con.execute(
+            f"INSERT INTO rejects SELECT line, $field, $column, src_{name}, r_{name}, $detail "  # noqa: S608
+            f"FROM typed WHERE r_{name} IS NOT NULL",
+            {"field": name, "column": headers.get(name, ""), "detail": detail},
+        )
+    keys = KEYS[mapping.table]
+    key_list = ", ".join(keys)
+    not_null = " AND ".join(f"{k} IS NOT NULL" for k in keys)
+    con.execute(
+        f"""
+        INSERT INTO rejects
+        SELECT line, $field, $column, src_{keys[0]}, 'duplicate',
+               CAST(CASE WHEN line = first_line THEN next_line ELSE first_line END AS VARCHAR)
+        FROM (
+            SELECT line, src_{keys[0]}, count(*) OVER w AS n, min(line) OVER w AS first_line,
+                   lead(line) OVER (PARTITION BY {key_list} ORDER BY line) AS next_line
+            FROM typed WHERE {not_null}
+            WINDOW w AS (PARTITION BY {key_list})
+        ) WHERE n > 1
+        """,  # noqa: S608
+        {"field": keys[0], "column": headers.get(keys[0], "")},
+    )
+
+
+def _final(con, mapping: Mapping, mapped: list[str]) -> tuple[list[str], list[str]]:
+    """TEMP table `final`: every target column plus the action; returns (columns, updatable).
+
+    Deals take channel, ICP tier and created_at from their lead when the file leaves them
+    empty. An update sets only the fields the mapping names, so a file with a few columns
+    (say, NPS scores) never blanks the others.
+    """
+    table = mapping.table
+    columns = list(FIELDS[table])
+
+    def given(name: str) -> str:
+        return f"c.{name}" if name in mapped else "NULL"
+
+    exprs = {c: given(c) for c in columns}
+    updates = [c for c in mapped if c not in KEYS[table]]
+    lead_join = ""
+    flags = {"unknown_lead": "false", "inherited": "false", "inferred": "false"}
+    if table == "deals":
+        lead = {"channel": "NULL", "icp_tier": "NULL", "date": "NULL"}
+        if "lead_id" in mapped:
+            lead_join = "LEFT JOIN leads l ON l.lead_id = c.lead_id"
+            lead = {
+                "channel": "l.channel",
+                "icp_tier": "l.icp_tier",
+                "date": "coalesce(l.mql_at, l.created_at)",
+            }
+            flags["unknown_lead"] = "(c.lead_id IS NOT NULL AND l.lead_id IS NULL)"
+        exprs["channel"] = f"coalesce({given('channel')}, {lead['channel']})"
+        exprs["icp_tier"] = f"coalesce({given('icp_tier')}, {lead['icp_tier']})"
+        exprs["created_at"] = f"coalesce({given('created_at')}, {lead['date']})"
+        columns.append("created_at_inferred")
+        exprs["created_at_inferred"] = (
+            f"({given('created_at')} IS NULL AND {lead['date']} IS NOT NULL)"
+        )
+        flags["inherited"] = (
+            f"(({given('channel')} IS NULL AND {lead['channel']} IS NOT NULL) OR "
+            f"({given('icp_tier')} IS NULL AND {lead['icp_tier']} IS NOT NULL))"
+        )
+        flags["inferred"] = exprs["created_at_inferred"]
+        if "created_at" in mapped:
+            updates.append("created_at_inferred")
+    select = ", ".join(
+        [*(f"{exprs[c]} AS {c}" for c in columns), *(f"{v} AS {k}" for k, v in flags.items())]
+    )
+    keys = KEYS[table]
+    same = " AND ".join(f"f.{c} IS NOT DISTINCT FROM t.{c}" for c in updates) or "true"
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE final AS
+        SELECT f.*, CASE WHEN t.{keys[0]} IS NULL THEN 'insert' WHEN {same} THEN 'same'
+                         ELSE 'update' END AS action
+        FROM (
+            SELECT c.line, {select}
+            FROM typed c {lead_join}
+            WHERE c.line NOT IN (SELECT line FROM rejects)
+        ) f
+        LEFT JOIN {TARGET_TABLES[table]} t ON {" AND ".join(f"t.{k} = f.{k}" for k in keys)}
+        """  # noqa: S608
+    )
+    if table == "deals" and "created_at" not in mapped:
+        # An existing deal keeps its created_at when the file does not carry that column.
+        con.execute("UPDATE final SET inferred = false WHERE action <> 'insert'")
+    for required in REQUIRED_FOR_INSERT[table]:
+        con.execute(
+            "INSERT INTO rejects SELECT line, $field, '', NULL, 'missing_required', $field "  # noqa: S608
+            f"FROM final WHERE action = 'insert' AND {required} IS NULL",
+            {"field": required},
+        )
+    return columns, updates
+
+
+def _write(con, mapping: Mapping, columns: list[str], updates: list[str]) -> None:
+    target = TARGET_TABLES[mapping.table]
+    keys = KEYS[mapping.table]
+    valid = "line NOT IN (SELECT line FROM rejects)"
+    cols = ", ".join(columns)
+    con.execute(
+        f"INSERT INTO {target} ({cols}) SELECT {cols} FROM final "  # noqa: S608
+        f"WHERE action = 'insert' AND {valid} ORDER BY line"
+    )
+    if updates:
+        sets = ", ".join(f"{c} = f.{c}" for c in updates)
+        on = " AND ".join(f"{target}.{k} = f.{k}" for k in keys)
+        con.execute(
+            f"UPDATE {target} SET {sets} FROM final f WHERE {on} AND f.action = 'update' "  # noqa: S608
+            f"AND f.line NOT IN (SELECT line FROM rejects)"
+        )
+
+
+def _fill_report(con, report: ImportReport, mapping: Mapping, fields: list[str]) -> None:
+    report.rejection_count, report.rejected_rows = con.execute(
+        "SELECT count(*), count(DISTINCT line) FROM rejects"
+    ).fetchone()
+    rows = con.execute(
+        "SELECT line, field, column_name, value, reason, detail FROM rejects "
+        "ORDER BY line, field LIMIT ?",
+        [REJECTIONS_KEPT],
+    ).fetchall()
+    report.rejections = [Rejection(*row) for row in rows]
+    counts = con.execute(
+        "SELECT count(*) FILTER (WHERE action = 'insert'), count(*) FILTER (WHERE action = 'update'), "
+        "count(*) FILTER (WHERE action = 'same'), count(*) FILTER (WHERE inferred), "
+        "count(*) FILTER (WHERE unknown_lead), count(*) FILTER (WHERE inherited) "
+        "FROM final WHERE line NOT IN (SELECT line FROM rejects)"
+    ).fetchone()
+    (
+        report.inserted,
+        report.updated,
+        report.unchanged,
+        report.created_at_inferred,
+        report.unknown_leads,
+        report.inherited,
+    ) = counts
+    if report.unknown_leads:
+        report.unknown_lead_examples = [
+            r[0]
+            for r in con.execute(
+                "SELECT lead_id FROM final WHERE unknown_lead ORDER BY line LIMIT 5"
+            ).fetchall()
+        ]
+    shown = ", ".join(["line", *fields])
+    rel = con.execute(
+        f"SELECT {shown}, (SELECT string_agg(DISTINCT r.reason, ', ') FROM rejects r "  # noqa: S608
+        f"WHERE r.line = typed.line) AS problems FROM typed ORDER BY line LIMIT ?",
+        [PREVIEW_ROWS],
+    )
+    names = [d[0] for d in rel.description]
+    report.preview = [dict(zip(names, row, strict=True)) for row in rel.fetchall()]
+
+
+def _write_rejects_csv(con, path: Path) -> None:
+    # A leading = + @ would run as a formula when the admin opens the file in a spreadsheet.
+    con.execute(
+        "COPY (SELECT line, column_name AS column, field, CASE WHEN regexp_matches(value, "
+        "'^[=+@\\t\\r]|^-[^0-9]') THEN '''' || value ELSE value END AS value, reason, detail "
+        "FROM rejects ORDER BY line, field) TO ? (HEADER, DELIMITER ',')".replace(
+            "?", "'" + str(path).replace("'", "''") + "'"
+        )
+    )
+
+
+def detected_mapping(table: str, path: Path | str) -> Mapping:
+    """A mapping guessed from the file's headers (English, Spanish and Portuguese synonyms)."""
+    source = open_source(path)
+    try:
+        return Mapping(table=table, columns=detect_columns(table, source.headers))
+    finally:
+        source.close()
+
+
+def run_import(
+    db_path: Path | str,
+    table: str,
+    path: Path | str,
+    actor: Actor,
+    *,
+    mapping: Mapping | None = None,
+    dry_run: bool = False,
+    accept_valid: bool = False,
+    progress: Progress | None = None,
+    rejects_csv: Path | str | None = None,
+    source_name: str | None = None,
+) -> ImportReport:
+    """Validate `path` against `mapping` and upsert it into the facts of `db_path`.
+
+    Nothing is written on a dry run, or when rows are rejected and `accept_valid` is false;
+    the report says what would have happened. Raises IngestError for input that cannot be
+    read or interpreted at all (exit code 1 in the CLI).
+    """
+    require(actor, "import")
+    if table not in FIELDS:
+        raise MappingError("unknown_table", table=table, valid=", ".join(FIELDS))
+    step = progress or (lambda _fraction: None)
+    mapping = mapping or detected_mapping(table, path)
+    if mapping.table != table:
+        raise MappingError("table_mismatch", mapping=mapping.table, requested=table)
+    mapping.validate()
+    source = open_source(path, mapping.source, lambda f: step(0.2 * f))
+    report = ImportReport(
+        table=table,
+        source=source_name or Path(path).name,
+        dry_run=dry_run,
+        accept_valid=accept_valid,
+    )
+    try:
+        resolved, report.skipped_fields = resolve_columns(mapping, source.headers)
+        report.columns = {name: source.headers[i] for name, i in resolved.items()}
+        headers = dict(report.columns)
+        headers.update({name: "=" + value for name, value in mapping.constants.items()})
+        step(0.05)
+        try:
+            with rewrite_facts(db_path) as con:
+                _import_into(con, report, mapping, resolved, source, headers, actor, step)
+                if rejects_csv and report.rejection_count:
+                    _write_rejects_csv(con, Path(rejects_csv))
+                    report.rejects_file = str(rejects_csv)
+                if dry_run or (report.rejected_rows and not accept_valid):
+                    raise ImportAborted
+                step(0.9)
+            report.written = True
+        except ImportAborted:
+            report.written = False
+    finally:
+        source.close()
+    step(1.0)
+    return report
+
+
+def _import_into(con, report, mapping, resolved, source, headers, actor, step) -> None:
+    bad = load_raw(con, source)
+    step(0.35)
+    report.rows_read = con.execute("SELECT count(*) FROM raw").fetchone()[0] + bad
+    fields = [f for f in FIELDS[mapping.table] if f in resolved or f in mapping.constants]
+    _stage_values(con, mapping, resolved)
+    kinds = FIELDS[mapping.table]
+    date_fields = [f"v_{f}" for f in fields if kinds[f] in ("timestamp", "month")]
+    money_fields = [f"v_{f}" for f in fields if kinds[f] == "money"]
+    date_columns = ", ".join(headers[f] for f in fields if kinds[f] in ("timestamp", "month"))
+    try:
+        dates = plan_dates(con, date_fields, mapping.source, date_columns)
+        numbers = plan_numbers(con, money_fields, source.delimiter, mapping.source)
+    except duckdb.Error as exc:
+        raise IngestError("unreadable", path=str(source.path), detail=str(exc)[:200]) from None
+    report.date_order = dates.describe() if date_fields else None
+    report.decimal = numbers.decimal if money_fields else None
+    damage = {f for f in fields if kinds[f] == "text" and numeric_like_text(con, f"v_{f}")}
+    step(0.45)
+    build_typed(con, mapping.table, fields, (dates, numbers), damage)
+    step(0.6)
+    _collect_rejects(con, mapping, fields, headers, (dates, numbers))
+    columns, updates = _final(con, mapping, fields)
+    step(0.7)
+    _fill_report(con, report, mapping, fields)
+    if report.dry_run or (report.rejected_rows and not report.accept_valid):
+        return
+    _write(con, mapping, columns, updates)
+    con.execute(
+        "INSERT INTO import_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            clock.now(),
+            actor.username,
+            mapping.table,
+            report.source,
+            report.rows_read,
+            report.inserted,
+            report.updated,
+            report.unchanged,
+            report.rejected_rows,
+        ],
+    )
+    report.generation = (
+        int(con.execute("SELECT value FROM facts_meta WHERE key = 'generation'").fetchone()[0]) + 1
+    )

@@ -1,0 +1,306 @@
+"""Reading import sources: sniff encoding and delimiter, turn XLSX into CSV, load rows as text."""
+
+import codecs
+import csv
+import tempfile
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+
+import duckdb
+
+from kpi.ingest_mapping import IngestError
+
+SAMPLE_BYTES = 256 * 1024
+DELIMITERS = (",", ";", "\t", "|")
+ENCODING_ALIASES = {
+    "utf8": "utf-8",
+    "utf-8": "utf-8",
+    "utf-8-sig": "utf-8",
+    "latin-1": "latin-1",
+    "latin1": "latin-1",
+    "iso-8859-1": "latin-1",
+    "iso8859-1": "latin-1",
+    # DuckDB reads Latin-1 natively; Windows-1252 differs only in rarely used punctuation.
+    "cp1252": "latin-1",
+    "windows-1252": "latin-1",
+    "utf-16": "utf-16",
+}
+DELIMITER_ALIASES = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}
+XLSX_MAGIC = b"PK\x03\x04"
+
+
+class SourceError(IngestError):
+    """The input file cannot be read at all."""
+
+
+@dataclass
+class Source:
+    """What sniffing found out about a file, enough to load it with DuckDB."""
+
+    path: Path
+    headers: list[str]
+    delimiter: str
+    encoding: str
+    skip: int
+    # 1-based line of the header, so row k (0-based) of the data is on line first_line + k.
+    header_line: int = 1
+    kind: str = "csv"
+    cleanup: list[Path] = field(default_factory=list)
+
+    def close(self) -> None:
+        for path in self.cleanup:
+            path.unlink(missing_ok=True)
+
+
+def _detect_encoding(path: Path, head: bytes) -> str:
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        with path.open("rb") as handle:
+            while chunk := handle.read(4 * 1024 * 1024):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return "latin-1"
+    return "utf-8"
+
+
+def _decode_sample(head: bytes, encoding: str) -> str:
+    if encoding == "utf-16":
+        return head.decode("utf-16", errors="ignore")
+    text = head.decode("utf-8-sig" if encoding == "utf-8" else encoding, errors="ignore")
+    return text.lstrip("\ufeff")
+
+
+def _sample_lines(text: str, complete: bool) -> list[str]:
+    lines = text.splitlines()
+    if not complete and len(lines) > 1:
+        lines = lines[:-1]
+    return lines
+
+
+def _sniff_delimiter(lines: list[str]) -> str:
+    best, best_score = ",", (0.0, 0)
+    for delimiter in DELIMITERS:
+        rows = list(csv.reader(lines[:200], delimiter=delimiter))
+        if not rows:
+            continue
+        width = len(rows[0])
+        if width < 2:
+            continue
+        body = [r for r in rows[1:] if r] or rows[:1]
+        consistent = sum(len(r) == width for r in body) / len(body)
+        score = (consistent, width)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def _unique_headers(raw: list[str]) -> list[str]:
+    headers = []
+    for i, name in enumerate(raw):
+        name = name.strip().lstrip("\ufeff")
+        headers.append(name or f"column_{i + 1}")
+    return headers
+
+
+def sniff_csv(path: Path, delimiter: str | None = None, encoding: str | None = None) -> Source:
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(SAMPLE_BYTES)
+            complete = not handle.read(1)
+    except FileNotFoundError:
+        raise SourceError("not_found", path=str(path)) from None
+    except (IsADirectoryError, PermissionError) as exc:
+        raise SourceError("unreadable", path=str(path), detail=exc.strerror or str(exc)) from None
+    if not head.strip():
+        raise SourceError("empty", path=str(path))
+    if encoding:
+        encoding = ENCODING_ALIASES.get(encoding.lower())
+        if encoding is None:
+            raise SourceError("bad_encoding", path=str(path), valid="utf-8, latin-1, utf-16")
+    else:
+        encoding = _detect_encoding(path, head)
+    if encoding != "utf-16" and b"\x00" in head:
+        raise SourceError("binary", path=str(path))
+    lines = _sample_lines(_decode_sample(head, encoding), complete)
+    skip = 0
+    while lines and not lines[0].strip():
+        lines.pop(0)
+        skip += 1
+    # Excel writes a "sep=;" line before the header when asked to keep the delimiter.
+    if lines and lines[0].lower().startswith("sep=") and len(lines[0].strip()) == 5:
+        delimiter = delimiter or lines[0].strip()[4]
+        lines.pop(0)
+        skip += 1
+    if not lines:
+        raise SourceError("empty", path=str(path))
+    if delimiter:
+        delimiter = DELIMITER_ALIASES.get(delimiter.lower(), delimiter)
+    else:
+        delimiter = _sniff_delimiter(lines)
+    header_row = next(csv.reader(lines[:1], delimiter=delimiter))
+    return Source(
+        path=path,
+        headers=_unique_headers(header_row),
+        delimiter=delimiter,
+        encoding=encoding,
+        skip=skip + 1,
+        header_line=skip + 1,
+    )
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, date | time):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def xlsx_to_csv(path: Path, sheet: str | None = None, progress=None) -> Source:
+    """Copy the first (or named) worksheet into a temporary UTF-8 CSV with the same row numbers."""
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a damaged workbook
+        raise SourceError("bad_xlsx", path=str(path), detail=str(exc)[:200]) from None
+    try:
+        if sheet and sheet not in book.sheetnames:
+            raise SourceError(
+                "no_sheet", path=str(path), sheet=sheet, valid=", ".join(book.sheetnames)
+            )
+        ws = book[sheet] if sheet else book.worksheets[0]
+        total = ws.max_row or 0
+        with tempfile.NamedTemporaryFile(
+            "w", suffix=".csv", prefix="brujula-xlsx-", delete=False, encoding="utf-8", newline=""
+        ) as handle:
+            out = Path(handle.name)
+            writer = csv.writer(handle)
+            headers: list[str] | None = None
+            header_line = 0
+            for number, row in enumerate(ws.iter_rows(values_only=True), start=1):
+                cells = [_cell_text(v) for v in row]
+                if headers is None:
+                    if not any(c.strip() for c in cells):
+                        continue
+                    while cells and not cells[-1].strip():
+                        cells.pop()
+                    headers, header_line = _unique_headers(cells), number
+                    writer.writerow(headers)
+                    continue
+                # Blank rows keep their place so line numbers match the sheet.
+                writer.writerow((cells + [""] * len(headers))[: len(headers)])
+                if progress and total and number % 5000 == 0:
+                    progress(number / total)
+    finally:
+        book.close()
+    if headers is None:
+        out.unlink(missing_ok=True)
+        raise SourceError("empty", path=str(path))
+    return Source(
+        path=out,
+        headers=headers,
+        delimiter=",",
+        encoding="utf-8",
+        skip=1,
+        header_line=header_line,
+        kind="xlsx",
+        cleanup=[out],
+    )
+
+
+def open_source(path: Path | str, options: dict[str, str] | None = None, progress=None) -> Source:
+    """Sniff `path` (CSV or XLSX, by content) using the mapping's [source] options as overrides."""
+    path = Path(path)
+    options = options or {}
+    try:
+        with path.open("rb") as handle:
+            magic = handle.read(4)
+    except FileNotFoundError:
+        raise SourceError("not_found", path=str(path)) from None
+    except OSError as exc:
+        raise SourceError("unreadable", path=str(path), detail=exc.strerror or str(exc)) from None
+    if magic == XLSX_MAGIC or path.suffix.lower() in (".xlsx", ".xlsm"):
+        return xlsx_to_csv(path, options.get("sheet"), progress)
+    return sniff_csv(path, options.get("delimiter"), options.get("encoding"))
+
+
+def load_raw(con: duckdb.DuckDBPyConnection, source: Source) -> int:
+    """Load every row as text into TEMP table `raw` (line, c0..cN); malformed rows go to `raw_bad`.
+
+    Returns the number of malformed rows. Lines count the header as line `header_line`, like a
+    spreadsheet's row numbers (they equal the text line unless a quoted cell spans lines).
+    """
+    columns = {f"c{i}": "VARCHAR" for i in range(len(source.headers))}
+    try:
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE raw_scan AS SELECT * FROM read_csv(?, delim = ?, "
+            "quote = '\"', escape = '\"', header = false, skip = ?, auto_detect = false, "
+            "columns = ?, encoding = ?, strict_mode = true, null_padding = false, "
+            "store_rejects = true, rejects_table = 'raw_rejects', rejects_scan = 'raw_scans')",
+            [str(source.path), source.delimiter, source.skip, columns, source.encoding],
+        )
+    except duckdb.Error as exc:
+        raise SourceError(
+            "unreadable", path=str(source.path), detail=str(exc).splitlines()[0]
+        ) from None
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE raw_bad AS SELECT line, min(error_type) AS error_type, "
+        "min(coalesce(csv_line, '')) AS csv_line FROM raw_rejects GROUP BY line"
+    )
+    bad = con.execute("SELECT count(*) FROM raw_bad").fetchone()[0]
+    first = source.header_line + 1
+    # Temporary tables number their rows from a large base; only the order matters here.
+    base = con.execute("SELECT coalesce(min(rowid), 0) FROM raw_scan").fetchone()[0]
+    if bad == 0:
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE raw AS SELECT CAST(rowid - ? AS BIGINT) + ? AS line, * "
+            "FROM raw_scan",
+            [base, first],
+        )
+        return 0
+    # Shift the good rows' line numbers past the malformed lines that DuckDB set aside.
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE raw_gaps AS SELECT line - ? - "
+        "(row_number() OVER (ORDER BY line) - 1) AS at_row, row_number() OVER (ORDER BY line) AS "
+        "skipped FROM raw_bad",
+        [first],
+    )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE raw AS SELECT s.rownum + ? + coalesce(g.skipped, 0) AS line, "
+        "s.* EXCLUDE (rownum) FROM (SELECT CAST(rowid - ? AS BIGINT) AS rownum, * FROM raw_scan) s "
+        "ASOF LEFT JOIN raw_gaps g ON s.rownum >= g.at_row",
+        [first, base],
+    )
+    return bad
+
+
+def preview_rows(source: Source, limit: int = 20) -> list[list[str]]:
+    """The first data rows as text, for showing what the file holds before mapping it."""
+    if source.encoding == "utf-16":
+        opener = source.path.open("r", encoding="utf-16", newline="")
+    else:
+        enc = "utf-8-sig" if source.encoding == "utf-8" else source.encoding
+        opener = source.path.open("r", encoding=enc, errors="replace", newline="")
+    with opener as handle:
+        reader = csv.reader(handle, delimiter=source.delimiter)
+        rows = []
+        for number, row in enumerate(reader):
+            if number < source.skip:
+                continue
+            rows.append(row)
+            if len(rows) >= limit:
+                break
+    return rows
