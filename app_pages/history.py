@@ -1,10 +1,61 @@
-"""history page: a placeholder that says plainly what will come (issue #5)."""
+"""History: past and open meetings with search, their minutes on screen and as Markdown or PDF."""
 
+import pandas as pd
 import streamlit as st
 
 from app_pages import common
+from kpi import meeting, minutes
+from kpi.i18n import fmt_date, fmt_number
 
 common.guard()
+store = common.store()
+tr, lang = common.tr, common.lang()
 
-st.title(common.tr("nav.history"))
-common.coming_soon(5, common.tr("history.what"))
+st.title(tr("nav.history"))
+search = st.text_input(
+    tr("history.search"), key="history_search", placeholder=tr("history.search.hint")
+)
+rows = meeting.list_meetings(store, search)
+if not rows:
+    st.info(tr("history.empty") if not search else tr("history.no_match"))
+    st.stop()
+
+st.dataframe(
+    pd.DataFrame(
+        [
+            {
+                tr("history.col.date"): fmt_date(m["meeting_date"], lang),
+                tr("history.col.title"): m["title"],
+                tr("history.col.status"): tr(f"minutes.status.{m['status']}"),
+                tr("history.col.attendees"): len(m["attendees"]),
+                tr("history.col.rating"): fmt_number(m["rating"], lang),
+            }
+            for m in rows
+        ]
+    ),
+    hide_index=True,
+    width="stretch",
+)
+
+ids = [m["id"] for m in rows]
+labels = {m["id"]: f"{fmt_date(m['meeting_date'], lang)} · {m['title']}" for m in rows}
+meeting_id = st.selectbox(tr("history.pick"), ids, format_func=labels.get, key="history_meeting")
+stem = f"acta-{rows[ids.index(meeting_id)]['meeting_date'].isoformat()}-{meeting_id}"
+left, right = st.columns(2)
+left.download_button(
+    tr("meeting.minutes.md"),
+    data=lambda: minutes.minutes_markdown(store, meeting_id, lang),
+    file_name=f"{stem}.md",
+    mime="text/markdown",
+    key="history_md",
+)
+right.download_button(
+    tr("meeting.minutes.pdf"),
+    data=lambda: minutes.minutes_pdf(store, meeting_id, lang),
+    file_name=f"{stem}.pdf",
+    mime="application/pdf",
+    key="history_pdf",
+)
+# Markdown without unsafe HTML: user text in the minutes cannot inject markup.
+with st.container(border=True):
+    st.markdown(minutes.minutes_markdown(store, meeting_id, lang))

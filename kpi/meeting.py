@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from kpi import backlog, catalogue, outcomes, timer
+from kpi.alerts import misalignment_alerts
 from kpi.compute import compute_scorecard
 from kpi.i18n import DASH, DEFAULT_LANGUAGE, fmt_currency, fmt_date, fmt_number, fmt_percent, t
 from kpi.roles import Actor, require
@@ -576,8 +577,10 @@ def note_text(note: dict, why_label: str, root_label: str) -> str:
     return "\n".join(lines)
 
 
-def alert_texts(store: Store, scorecard, lang: str = DEFAULT_LANGUAGE) -> list[str]:
-    """The scorecard's misalignment alerts as sentences in `lang`."""
-    from kpi.alerts import misalignment_alerts
-
-    return [alert.message(lang) for alert in misalignment_alerts(store, scorecard)]
+def alert_texts(store: Store, scorecard, lang: str = DEFAULT_LANGUAGE) -> list[tuple[str, str]]:
+    """The scorecard's misalignment alerts as (severity, sentence in `lang`)."""
+    currency = get_settings(store)["currency"]
+    return [
+        (alert.severity, alert.text(lang, currency))
+        for alert in misalignment_alerts(store, scorecard)
+    ]

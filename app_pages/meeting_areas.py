@@ -1,0 +1,277 @@
+"""The facilitator's working areas: preparation and blocks 1–4 (block 5 is in meeting_close)."""
+
+import pandas as pd
+import streamlit as st
+
+from app_pages import common
+from kpi import backlog, brief, catalogue, meeting, outcomes
+from kpi.auth import auth_path_for, list_users
+from kpi.backlog import BacklogError
+from kpi.i18n import fmt_date
+from kpi.matrix_chart import effort_impact_chart
+from kpi.meeting import Meeting, MeetingError
+from kpi.roles import Actor, PermissionDenied
+from kpi.settings import get_settings
+from kpi.store import Store
+
+
+def attempt(write, done_key: str | None = None) -> bool:
+    """Run a core write; show a refusal in the user's language instead of a traceback."""
+    lang = common.lang()
+    try:
+        write()
+    except (MeetingError, BacklogError) as error:
+        st.error(error.message(lang))
+        return False
+    except PermissionDenied:
+        st.error(common.tr("error.permission", role=common.tr(f"role.{common.actor().role}")))
+        return False
+    if done_key:
+        st.session_state["meeting_flash"] = common.tr(done_key)
+    st.rerun()
+    return True
+
+
+def user_names() -> list[str]:
+    return [u["name"] for u in list_users(auth_path_for(common.db_path()))]
+
+
+def kpi_label(kpi_id: str | None) -> str:
+    if not kpi_id or kpi_id not in catalogue.BY_ID:
+        return kpi_id or "—"
+    return catalogue.BY_ID[kpi_id].label(common.lang())
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def scorecard_for(path: str, version: tuple) -> object:
+    from kpi.compute import compute_scorecard
+
+    return compute_scorecard(common.store(), period="quincena")
+
+
+def current_scorecard(store: Store):
+    return scorecard_for(str(store.path), store.data_version())
+
+
+def prepare(store: Store, user: Actor, current: Meeting) -> None:
+    tr, lang = common.tr, common.lang()
+    st.subheader(tr("meeting.attendees"))
+    known = user_names()
+    options = known + [a for a in current.attendees if a not in known]
+    picked = st.multiselect(
+        tr("meeting.attendees.pick"),
+        options,
+        default=current.attendees,
+        key=f"attendees_picked_{current.id}",
+    )
+    typed = st.text_input(tr("meeting.attendees.typed"), key="attendees_typed")
+    if st.button(tr("meeting.attendees.save"), key="save_attendees"):
+        attempt(
+            lambda: meeting.update_meeting(
+                store, user, current.id, attendees=picked + typed.split(",")
+            ),
+            "meeting.saved",
+        )
+    st.subheader(tr("meeting.agenda"))
+    started = meeting.timer_of(store, current.id).status != "idle"
+    rows = pd.DataFrame(
+        [
+            {"name": b.name, "minutes": b.minutes, "leader": b.leader, "content": b.content}
+            for b in current.blocks
+        ]
+    )
+    edited = st.data_editor(
+        rows,
+        num_rows="dynamic",
+        disabled=started,
+        key=f"agenda_editor_{current.id}",
+        width="stretch",
+        column_config={
+            "name": st.column_config.TextColumn(tr("meeting.col.block"), required=True),
+            "minutes": st.column_config.NumberColumn(
+                tr("meeting.col.minutes"), min_value=1, max_value=180, step=1, required=True
+            ),
+            "leader": st.column_config.TextColumn(tr("meeting.col.leader")),
+            "content": st.column_config.TextColumn(tr("meeting.col.content")),
+        },
+    )
+    st.caption(
+        tr("meeting.agenda.total", minutes=f"{edited['minutes'].fillna(0).sum():g}")
+        + (" " + tr("meeting.agenda.locked") if started else "")
+    )
+    if not started and st.button(tr("meeting.agenda.save"), key="save_agenda"):
+        attempt(
+            lambda: meeting.replace_agenda(store, user, current.id, edited.to_dict("records")),
+            "meeting.saved",
+        )
+    st.subheader(tr("brief.title"))
+    st.caption(tr("brief.help"))
+    st.download_button(
+        tr("brief.download"),
+        data=lambda: brief.brief_markdown(store, lang, meeting_id=current.id),
+        file_name=f"brief-{current.meeting_date.isoformat()}.md",
+        mime="text/markdown",
+        key="brief_download",
+    )
+
+
+def outcomes_area(store: Store, current: Meeting) -> None:
+    tr, lang = common.tr, common.lang()
+    quarter = outcomes.quarter_label(current.meeting_date)
+    st.subheader(tr("meeting.outcomes", quarter=quarter))
+    rows = meeting.outcome_rows(store, quarter, current.meeting_date, lang)
+    if not rows:
+        st.info(tr("meeting.outcomes.none"))
+        st.page_link("app_pages/outcomes.py", label=tr("nav.outcomes"), icon="🎯")
+    for row in rows:
+        st.markdown(f"**{row['title']}** · {row['kpi']}")
+        st.progress(max(0.0, min(1.0, row["progress"] or 0.0)), text=row["summary"])
+    st.subheader(tr("meeting.definitions"))
+    settings = get_settings(store)
+    for key, label in (
+        ("definition_mql", "MQL"),
+        ("definition_sql", "SQL"),
+        ("definition_icp", "ICP"),
+    ):
+        st.markdown(f"**{label}**")
+        st.text(settings[key])
+    st.caption(tr("meeting.definitions.help"))
+
+
+def panel_area(store: Store, user: Actor, current: Meeting) -> None:
+    tr, lang = common.tr, common.lang()
+    scorecard = current_scorecard(store)
+    st.subheader(tr("meeting.panel.method"))
+    columns = st.columns(len(meeting.METHOD_KPIS))
+    for column, result in zip(columns, meeting.method_results(scorecard), strict=True):
+        column.metric(
+            kpi_label(result.kpi_id),
+            meeting.fmt_kpi(result.value, result.unit, lang),
+            tr(f"meeting.status.{result.status}"),
+            delta_color="off",
+            border=True,
+        )
+    red = meeting.red_results(scorecard)
+    st.subheader(tr("meeting.panel.red", count=len(red)))
+    if red:
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {
+                        tr("meeting.col.kpi"): kpi_label(r.kpi_id),
+                        tr("meeting.col.value"): meeting.fmt_kpi(r.value, r.unit, lang),
+                        tr("meeting.col.target"): meeting.fmt_kpi(r.target, r.unit, lang),
+                    }
+                    for r in red
+                ]
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+    st.subheader(tr("meeting.panel.alerts"))
+    alerts = meeting.alert_texts(store, scorecard, lang)
+    for severity, text in alerts:
+        (st.error if severity == "error" else st.warning)(text)
+    if not alerts:
+        st.caption(tr("meeting.panel.no_alerts"))
+    review_area(store, user, current)
+
+
+def review_area(store: Store, user: Actor, current: Meeting) -> None:
+    tr, lang = common.tr, common.lang()
+    st.subheader(tr("meeting.review"))
+    previous = meeting.previous_meeting_id(store, current.id)
+    actions = backlog.sprint_actions(store, previous) if previous else []
+    if not actions:
+        st.caption(tr("meeting.review.none"))
+    for action in actions:
+        left, right = st.columns([3, 2])
+        left.markdown(f"**{action['title']}** · {action['owner']}")
+        left.caption(
+            f"{action['definition_of_done']} · {fmt_date(action['due_date'], lang)} · "
+            f"{tr('sprint.status.' + action['status'])}"
+        )
+        if action["status"] == "planned":
+            for status, column in zip(backlog.REVIEW_STATUSES, right.columns(3), strict=True):
+                if column.button(
+                    tr(f"sprint.status.{status}"), key=f"review_{action['id']}_{status}"
+                ):
+                    attempt(
+                        lambda a=action, s=status: backlog.review_action(store, user, a["id"], s)
+                    )
+
+
+def notes_area(store: Store, user: Actor, current: Meeting) -> None:
+    tr = common.tr
+    with st.form("note_form", clear_on_submit=True):
+        kind = st.selectbox(
+            tr("meeting.note.kind"),
+            meeting.NOTE_KINDS,
+            format_func=lambda k: tr(f"meeting.kind.{k}"),
+            key="note_kind",
+        )
+        text = st.text_area(tr("meeting.note.text"), height=80, key="note_text")
+        why = st.text_input(tr("meeting.note.why"), key="note_why")
+        left, middle, right = st.columns(3)
+        area = left.selectbox(
+            tr("meeting.note.area"),
+            [None, *backlog.AREAS],
+            format_func=lambda a: tr(f"backlog.area.{a}") if a else "—",
+            key="note_area",
+        )
+        owner = middle.text_input(tr("meeting.note.owner"), key="note_owner")
+        kpi_id = right.selectbox(
+            tr("meeting.note.kpi"), [None, *catalogue.BY_ID], format_func=kpi_label, key="note_kpi"
+        )
+        root_cause = st.text_input(tr("meeting.note.root_cause"), key="note_root_cause")
+        if st.form_submit_button(tr("meeting.note.add"), type="primary", key="note_add"):
+            attempt(
+                lambda: meeting.add_note(
+                    store,
+                    user,
+                    current.id,
+                    kind=kind,
+                    text=text,
+                    why=why,
+                    area=area,
+                    root_cause=root_cause,
+                    owner=owner,
+                    kpi_id=kpi_id,
+                ),
+                "meeting.note.added",
+            )
+    notes = meeting.list_notes(store, current.id)
+    st.subheader(tr("meeting.notes", count=len(notes)))
+    for note in notes:
+        left, right = st.columns([4, 1])
+        left.markdown(f"**{tr('meeting.kind.' + note['kind'])}** · {note['owner'] or '—'}")
+        left.text(meeting.note_text(note, tr("meeting.note.why"), tr("meeting.note.root_cause")))
+        if note["backlog_item_id"]:
+            right.caption(tr("meeting.note.in_backlog", item=note["backlog_item_id"]))
+        elif right.button(tr("meeting.note.to_backlog"), key=f"to_backlog_{note['id']}"):
+            attempt(
+                lambda n=note: meeting.note_to_backlog(store, user, n["id"]), "meeting.note.moved"
+            )
+
+
+def matrix_area(store: Store) -> None:
+    tr, lang = common.tr, common.lang()
+    items = [i for i in backlog.list_items(store) if i["status"] in ("open", "in_sprint")]
+    if items:
+        labels = {k.id: k.label(lang) for k in catalogue.CATALOGUE}
+        chart = effort_impact_chart(items, lang, kpi_labels=labels, selectable=False)
+        st.altair_chart(chart, width="stretch")
+        owners = pd.DataFrame(
+            [
+                {
+                    tr("meeting.col.item"): i["title"],
+                    tr("meeting.col.owner"): i["owner"] or "—",
+                    tr("meeting.col.quadrant"): tr(f"backlog.quadrant.{i['quadrant']}"),
+                }
+                for i in items
+            ]
+        )
+        st.dataframe(owners, hide_index=True, width="stretch")
+    else:
+        st.info(tr("meeting.matrix.empty"))
+    st.page_link("app_pages/backlog.py", label=tr("meeting.matrix.link"), icon="🗂️")

@@ -1,0 +1,147 @@
+"""Block 5 of the facilitator page: the sprint's three actions, next review, checklist, ratings, close."""
+
+import streamlit as st
+
+from app_pages import common
+from app_pages.meeting_areas import attempt, kpi_label
+from kpi import backlog, catalogue, checklist, meeting, minutes
+from kpi.i18n import fmt_date, fmt_number
+from kpi.meeting import Meeting
+from kpi.roles import Actor
+from kpi.store import Store
+
+
+def actions_area(store: Store, user: Actor, current: Meeting) -> None:
+    tr, lang = common.tr, common.lang()
+    actions = backlog.sprint_actions(store, current.id)
+    st.subheader(tr("meeting.actions", count=len(actions), cap=backlog.MAX_ACTIONS))
+    for number, action in enumerate(actions, start=1):
+        st.markdown(f"**{number}. {action['title']}** · {action['owner']}")
+        st.caption(
+            f"{tr('sprint.col.done')}: {action['definition_of_done']} · "
+            f"{tr('sprint.col.due')}: {fmt_date(action['due_date'], lang)}"
+        )
+    if len(actions) >= backlog.MAX_ACTIONS:
+        return
+    with st.form("action_form", clear_on_submit=True):
+        title = st.text_input(tr("sprint.col.title"), key="action_title")
+        left, right = st.columns(2)
+        owner = left.text_input(tr("sprint.add.owner"), key="action_owner")
+        due = right.date_input(
+            tr("sprint.add.due"), value=current.review_date, format="DD/MM/YYYY", key="action_due"
+        )
+        done = st.text_input(tr("sprint.add.done"), key="action_done")
+        kpi_id = st.selectbox(
+            tr("sprint.add.kpi"), [None, *catalogue.BY_ID], format_func=kpi_label, key="action_kpi"
+        )
+        if st.form_submit_button(tr("sprint.add.submit"), type="primary", key="action_add"):
+            attempt(
+                lambda: backlog.add_sprint_action(
+                    store,
+                    user,
+                    meeting_id=current.id,
+                    title=title,
+                    owner=owner,
+                    definition_of_done=done,
+                    due_date=due,
+                    kpi_id=kpi_id,
+                ),
+                "meeting.action.added",
+            )
+
+
+def review_date_area(store: Store, user: Actor, current: Meeting) -> None:
+    tr = common.tr
+    st.subheader(tr("meeting.next_review"))
+    day = st.date_input(
+        tr("meeting.next_review"),
+        value=current.review_date,
+        format="DD/MM/YYYY",
+        key=f"next_review_{current.id}",
+    )
+    decisions = st.text_area(
+        tr("meeting.decisions"), value=current.decisions, key=f"decisions_{current.id}"
+    )
+    if st.button(tr("meeting.save"), key="save_review"):
+        attempt(
+            lambda: meeting.update_meeting(
+                store, user, current.id, next_review=day, decisions=decisions
+            ),
+            "meeting.saved",
+        )
+
+
+def checklist_area(store: Store, user: Actor, current: Meeting) -> None:
+    tr, lang = common.tr, common.lang()
+    st.subheader(tr("meeting.checklist"))
+    stored = checklist.meeting_answers(store, current.id)
+    answers = {
+        item: st.checkbox(
+            checklist.item_text(item, lang),
+            value=stored.get(item, False),
+            key=f"check_{current.id}_{item}",
+        )
+        for item in checklist.CHECKLIST_ITEMS
+    }
+    if st.button(tr("meeting.checklist.save"), key="save_checklist"):
+        attempt(
+            lambda: checklist.answer_checklist(store, user, current.id, answers), "meeting.saved"
+        )
+
+
+def ratings_area(store: Store, user: Actor, current: Meeting) -> None:
+    tr, lang = common.tr, common.lang()
+    st.subheader(tr("meeting.ratings"))
+    if not current.attendees:
+        st.caption(tr("meeting.ratings.no_attendees"))
+        return
+    given = meeting.ratings(store, current.id)
+    columns = st.columns(min(4, len(current.attendees)))
+    values = {
+        name: columns[i % len(columns)].number_input(
+            name, 1, 10, value=given.get(name), step=1, key=f"rating_{current.id}_{i}"
+        )
+        for i, name in enumerate(current.attendees)
+    }
+    if st.button(tr("meeting.ratings.save"), key="save_ratings"):
+        attempt(
+            lambda: [
+                meeting.rate(store, user, current.id, name, int(value))
+                for name, value in values.items()
+                if value is not None
+            ],
+            "meeting.saved",
+        )
+    average = meeting.average_rating(store, current.id)
+    if average is not None:
+        st.metric(tr("meeting.ratings.average"), fmt_number(average, lang), border=True)
+
+
+def close_area(store: Store, user: Actor, current: Meeting) -> None:
+    tr, lang = common.tr, common.lang()
+    actions_area(store, user, current)
+    review_date_area(store, user, current)
+    checklist_area(store, user, current)
+    ratings_area(store, user, current)
+    st.subheader(tr("meeting.minutes"))
+    left, right = st.columns(2)
+    stem = f"acta-{current.meeting_date.isoformat()}-{current.id}"
+    left.download_button(
+        tr("meeting.minutes.md"),
+        data=lambda: minutes.minutes_markdown(store, current.id, lang),
+        file_name=f"{stem}.md",
+        mime="text/markdown",
+        key="minutes_md",
+    )
+    right.download_button(
+        tr("meeting.minutes.pdf"),
+        data=lambda: minutes.minutes_pdf(store, current.id, lang),
+        file_name=f"{stem}.pdf",
+        mime="application/pdf",
+        key="minutes_pdf",
+    )
+    st.divider()
+    st.caption(tr("meeting.close.help"))
+    if st.button(tr("meeting.close"), type="primary", key="close_meeting"):
+        with st.spinner(tr("meeting.close.working")):
+            attempt(lambda: meeting.close_meeting(store, user, current.id), "meeting.closed")

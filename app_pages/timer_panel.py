@@ -1,0 +1,36 @@
+"""The timer panel shared by the facilitator and projector pages: stored state in, HTML out."""
+
+import streamlit as st
+
+from app_pages import common
+from kpi import clock, meeting, timer
+from kpi.store import Store
+
+
+def render(store: Store, meeting_id: int, clock_px: int) -> tuple[timer.Timer, timer.TimerView]:
+    """Read the stored timer and draw it; cheap state reads only (runs every second)."""
+    current = meeting.get_meeting(store, meeting_id)
+    stored = meeting.timer_of(store, meeting_id)
+    shown = timer.view(stored, clock.now(), meeting.auto_advance(store))
+    blocks = current.blocks
+    block = blocks[shown.current]
+    following = blocks[shown.current + 1] if shown.current + 1 < len(blocks) else None
+    words = {
+        "block": common.tr("timer.block", n=shown.current + 1, total=len(blocks)),
+        "status": common.tr(f"timer.status.{shown.status}"),
+        "leader": common.tr("timer.leader"),
+        "next": common.tr("timer.next"),
+        "last": common.tr("timer.last"),
+        "total": common.tr("timer.total"),
+    }
+    st.markdown(
+        timer.panel_html(
+            shown,
+            timer.BlockLabel(block.name, block.leader, block.content if clock_px > 150 else ""),
+            timer.BlockLabel(following.name, following.leader, "") if following else None,
+            words,
+            clock_px=clock_px,
+        ),
+        unsafe_allow_html=True,  # our fixed template; every user text in it is html-escaped
+    )
+    return stored, shown
