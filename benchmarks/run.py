@@ -69,6 +69,7 @@ class Child:
     peak_bytes: int
     returncode: int
     out: dict = field(default_factory=dict)
+    cpu: float = 0.0
     stdout: str = ""
     stderr: str = ""
 
@@ -84,6 +85,7 @@ def spawn(cmd: list[str], env: dict | None = None, out_file: Path | None = None)
         so.seek(0)
         se.seek(0)
         child = Child(wall, usage.ru_maxrss * 1024, proc.returncode, {}, so.read(), se.read())
+        child.cpu = usage.ru_utime + usage.ru_stime
     if out_file is not None and out_file.exists():
         child.out = json.loads(out_file.read_text())
     return child
@@ -353,10 +355,15 @@ def child_lower_bound(db: Path, options: dict) -> dict:
     timings = []
     for _ in range(2):
         cur = store.facts()
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         rows = cur.execute(LOWER_BOUND_SQL, {"anchor": anchor}).fetchall()
-        timings.append(time.perf_counter() - started)
-    return {"seconds": timings[0], "hot_seconds": timings[1], "groups": len(rows)}
+        timings.append((time.perf_counter() - started, time.process_time() - cpu))
+    return {
+        "seconds": timings[0][0],
+        "cpu": timings[0][1],
+        "hot_seconds": timings[1][0],
+        "groups": len(rows),
+    }
 
 
 def _timed_queries(compute) -> list:
@@ -412,9 +419,10 @@ def child_scorecard(db: Path, options: dict) -> dict:
     settings = get_settings(store)
     queries = _timed_queries(compute)
     calls_before = compute.COMPUTE_CALLS
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     scorecard = compute.compute_scorecard(store, period=period, as_of=as_of)
     cold = time.perf_counter() - started
+    cold_cpu = time.process_time() - cpu
     cold_queries = list(queries)
 
     lookup, how = warm_path(period, as_of)
@@ -430,6 +438,7 @@ def child_scorecard(db: Path, options: dict) -> dict:
     return {
         "open_seconds": opened,
         "cold": cold,
+        "cpu": cold_cpu,
         "cache_fill": fill,
         "warm_median": statistics.median(warm),
         "warm_max": max(warm),
@@ -450,7 +459,7 @@ def child_pandas(db: Path, options: dict) -> dict:
     from benchmarks import pandas_reference as ref
 
     settings = options["settings"]
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     frames = ref.load(db)
     loaded = time.perf_counter() - started
     started = time.perf_counter()
@@ -467,6 +476,7 @@ def child_pandas(db: Path, options: dict) -> dict:
         "load": loaded,
         "compute": computed,
         "total": loaded + computed,
+        "cpu": time.process_time() - cpu,
         "snapshot": reference_snapshot(result),
     }
 
@@ -710,6 +720,7 @@ def run(args: argparse.Namespace) -> dict:
             "rows": rows,
             "csv_bytes": csv.stat().st_size,
             "seconds": best[0].wall,
+            "cpu": best[0].cpu,
             "all": [c.wall for c, _ in imports],
             "peak_bytes": max(c.peak_bytes for c, _ in imports),
             **best[1],
@@ -794,17 +805,26 @@ def budgets(r: dict) -> list[dict]:
     )
     if "projector" in r:
         calls = r["projector"]["computes_during_projector"]
-        add("tick", calls, 0, calls == 0, f"projector runs recompute the scorecard: {calls} times")
+        add(
+            "tick",
+            calls,
+            0,
+            calls == 0,
+            f"projector runs never recompute the scorecard: {calls} computes",
+        )
     return out
 
 
 def table(r: dict) -> str:
-    rows: list[tuple[str, str, str, str]] = []
+    """One table: wall time, CPU time (user + system, all threads), peak RSS, notes."""
+    rows: list[tuple[str, str, str, str, str]] = []
     lb, sc = r["lower_bound"], r["scorecard"]
+    cpu = _fmt_seconds
     rows.append(
         (
             "lower bound: one DuckDB scan of leads",
             _fmt_seconds(lb["seconds"]),
+            cpu(lb["cpu"]),
             _fmt_bytes(lb["peak_bytes"]),
             f"GROUP BY fortnight×channel×tier, counts + median; {lb['groups']} groups",
         )
@@ -814,14 +834,16 @@ def table(r: dict) -> str:
         (
             "scorecard cold (compute_scorecard)",
             _fmt_seconds(sc["cold"]),
+            cpu(sc["cpu"]),
             _fmt_bytes(sc["peak_bytes"]),
-            "queries: " + "; ".join(f"{_fmt_seconds(q[1])} {q[0][:28]}…" for q in slowest),
+            "queries: " + "; ".join(f"{_fmt_seconds(q[1])} {q[0][:24]}…" for q in slowest),
         )
     )
     rows.append(
         (
             "scorecard warm (cached path)",
             _fmt_seconds(sc["warm_median"]),
+            "",
             "same process",
             f"median of {WARM_LOOKUPS}, max {_fmt_seconds(sc['warm_max'])}; {sc['warm_how']}",
         )
@@ -830,8 +852,9 @@ def table(r: dict) -> str:
         p = r["pandas"]
         rows.append(
             (
-                "pandas load + compute (same KPIs)",
+                "pandas load + compute (same numbers)",
                 _fmt_seconds(p["total"]),
+                cpu(p["cpu"]),
                 _fmt_bytes(p["peak_bytes"]),
                 f"load {_fmt_seconds(p['load'])} + compute {_fmt_seconds(p['compute'])}",
             )
@@ -842,8 +865,9 @@ def table(r: dict) -> str:
             (
                 f"import {i['rows']:,}-row CSV (python -m kpi import)",
                 _fmt_seconds(i["seconds"]),
+                cpu(i["cpu"]),
                 _fmt_bytes(i["peak_bytes"]),
-                f"{i['csv_bytes'] / 1024**2:,.0f} MB CSV into a new DB, whole process",
+                f"{i['csv_bytes'] / 1024**2:,.0f} MB CSV into a new DB; whole CLI process",
             )
         )
     if "page" in r:
@@ -852,16 +876,18 @@ def table(r: dict) -> str:
             (
                 "scorecard page render, cold (AppTest)",
                 _fmt_seconds(pg["cold"]),
+                "",
                 _fmt_bytes(pg["peak_bytes"]),
-                f"{pg['computes_cold']} compute; home page first {_fmt_seconds(pg['home'])}",
+                f"{pg['computes_cold']} compute(s); home page before it {_fmt_seconds(pg['home'])}",
             )
         )
         rows.append(
             (
                 "scorecard page render, warm (AppTest)",
                 _fmt_seconds(pg["warm"]),
+                "",
                 "same process",
-                f"{pg['computes_warm']} computes on reruns",
+                f"{pg['computes_warm']} computes on 3 reruns",
             )
         )
     if "projector" in r:
@@ -870,36 +896,44 @@ def table(r: dict) -> str:
             (
                 "projector tick (server work)",
                 _fmt_seconds(pj["tick_median"]),
+                "",
                 _fmt_bytes(pj["peak_bytes"]),
-                f"load timer + view + panel; max {_fmt_seconds(pj['tick_max'])}",
+                f"{pj.get('tick_how', 'load timer + view + panel')}; max "
+                f"{_fmt_seconds(pj['tick_max'])}",
             )
         )
         rows.append(
             (
                 "projector page full run (AppTest)",
                 _fmt_seconds(pj["page_run"]),
+                "",
                 "same process",
                 f"{pj['computes_during_projector']} scorecard computes",
             )
         )
-    width = [max(len(row[i]) for row in rows) for i in range(3)]
+    titles = ("measurement", "wall", "CPU", "peak RSS")
+    width = [max(len(row[i]) for row in [titles, *rows]) for i in range(4)]
     head = (
         f"Brújula benchmark: {r['leads']:,} leads, {r['deals']:,} deals, seed {r['seed']}, "
         f"{r['period']} as of {r['as_of']}, {r['cpus']} CPUs, DuckDB memory_limit "
-        f"{r['memory_limit']}, best of {r['repeat']}"
+        f"{r['memory_limit']}, best of {r['repeat']} fresh processes, load average "
+        f"{r['load_average'][0]:.1f} at start"
     )
     lines = [head, ""]
-    titles = ("measurement", "time", "peak RSS")
     lines.append("  ".join(t.ljust(w) for t, w in zip(titles, width, strict=True)) + "  notes")
     for row in rows:
-        lines.append(
-            "  ".join(c.ljust(w) for c, w in zip(row[:3], width, strict=True)) + "  " + row[3]
-        )
+        cells = "  ".join(c.ljust(w) for c, w in zip(row[:4], width, strict=True))
+        lines.append(cells + "  " + row[4])
     lines.append("")
     ratio = sc["cold"] / lb["seconds"]
-    ratio_line = f"ours ÷ lower bound = {ratio:.2f}×"
+    cpu_ratio = sc["cpu"] / lb["cpu"] if lb["cpu"] else float("nan")
+    ratio_line = f"ours ÷ lower bound = {ratio:.2f}× wall ({cpu_ratio:.2f}× CPU)"
     if "pandas" in r:
-        ratio_line += f";  pandas ÷ ours = {r['pandas']['total'] / sc['cold']:.1f}×"
+        p = r["pandas"]
+        ratio_line += (
+            f";  pandas ÷ ours = {p['total'] / sc['cold']:.1f}× wall "
+            f"({p['cpu'] / sc['cpu']:.1f}× CPU)"
+        )
     lines.append(ratio_line)
     if "agreement" in r:
         diffs = r["agreement"]["differences"]
