@@ -385,25 +385,21 @@ def _timed_queries(compute) -> list:
 
 
 def warm_path(period: str, as_of: date):
-    """The app's cached scorecard path: st.cache_data keyed by the store's data version.
+    """The app's cached scorecard path: what app_pages/scorecard.py calls on every rerun.
 
-    Uses the scorecard page's own cached loader when it is importable; otherwise an
-    st.cache_data function of the same shape (the page's cache cannot be reached without
-    running the page). Returns (lookup(store), description).
+    That is `scorecard_cache.scorecard(choice)`: st.cache_data keyed by (db path, data
+    version, choice), outside a Streamlit runtime here (so an in-memory cache, as in the app).
+    Returns (lookup(store), description).
     """
-    import streamlit as st
+    from app_pages import scorecard_cache
+    from kpi.compute import Filters
 
-    from kpi.compute import compute_scorecard
-    from kpi.store import open_store
+    choice = scorecard_cache.Choice(period, as_of, None, None, Filters())
 
-    @st.cache_data(show_spinner=False, max_entries=64)
-    def cached_scorecard(path: str, version: tuple, period: str, as_of: date):
-        return compute_scorecard(open_store(path), period=period, as_of=as_of)
+    def lookup(_store):
+        return scorecard_cache.scorecard(choice)
 
-    def lookup(store):
-        return cached_scorecard(str(store.path), store.data_version(), period, as_of)
-
-    return lookup, "st.cache_data keyed by (db, data_version, period, as_of), no runtime"
+    return lookup, "app_pages.scorecard_cache.scorecard(): st.cache_data by data version"
 
 
 def child_scorecard(db: Path, options: dict) -> dict:
@@ -540,26 +536,39 @@ def _running_meeting(store) -> int:
     return meeting_id
 
 
+def _tick_script(meeting_id: int, ticks: int) -> None:
+    """Runs inside AppTest: the projector fragment's body, timed `ticks` times in a real run."""
+    import time
+
+    import streamlit as st
+
+    from app_pages import common, timer_panel
+
+    store = common.store()
+    timings = []
+    for _ in range(ticks):
+        started = time.perf_counter()
+        timer_panel.render(store, meeting_id, clock_px=240)
+        timings.append(time.perf_counter() - started)
+    st.session_state["tick_timings"] = timings
+
+
 def child_projector(db: Path, options: dict) -> dict:
     _quiet_streamlit()
-    from kpi import compute, meeting, timer
-    from kpi.store import open_store
+    from streamlit.testing.v1 import AppTest
 
-    store = open_store(db)
-    meeting_id = _running_meeting(store)
-    # The server-side work of one tick: read the stored timer, derive what to show, render it.
-    ticks = []
-    for _ in range(TICKS):
-        started = time.perf_counter()
-        current = meeting.timer_of(store, meeting_id)
-        shown = timer.view(current, datetime.now(), meeting.auto_advance(store))
-        timer.panel_html(shown, timer.BlockLabel("b", "l", "c"), None, _PANEL_WORDS)
-        ticks.append(time.perf_counter() - started)
+    from app_pages import common
+    from kpi import compute
+
+    meeting_id = _running_meeting(common.store())
     calls = compute.COMPUTE_CALLS
+    ticker = AppTest.from_function(_tick_script, args=(meeting_id, TICKS), default_timeout=120)
+    ticker.run()
+    ticks = ticker.session_state["tick_timings"]
     at = _logged_in_app()
     at.run()
-    runs = []
     at.switch_page("app_pages/projector.py")
+    runs = []
     for _ in range(5):
         started = time.perf_counter()
         at.run()
@@ -567,20 +576,12 @@ def child_projector(db: Path, options: dict) -> dict:
     return {
         "tick_median": statistics.median(ticks),
         "tick_max": max(ticks),
+        "tick_how": "timer_panel.render() = the fragment body, in an AppTest script run",
         "page_run": min(runs),
         "computes_during_projector": compute.COMPUTE_CALLS - calls,
-        "exceptions": _exceptions(at),
+        "exceptions": _exceptions(ticker) + _exceptions(at),
     }
 
-
-_PANEL_WORDS = {
-    "status": "s",
-    "block": "b",
-    "leader": "l",
-    "next": "n",
-    "total": "t",
-    "last": "x",
-}
 
 CHILDREN = {
     "lower_bound": child_lower_bound,
@@ -682,7 +683,7 @@ def run(args: argparse.Namespace) -> dict:
     for i in range(args.repeat):
         say(f"[{i + 1}/{args.repeat}] lower bound, scorecard …")
         lower.append(run_child("lower_bound", db, **options))
-        engine.append(run_child("scorecard", db, **options))
+        engine.append(run_child("scorecard", db, env=app_env(db), **options))
     best_lower = min(lower, key=lambda c: c.out["seconds"])
     best_engine = min(engine, key=lambda c: c.out["cold"])
     results["lower_bound"] = {
