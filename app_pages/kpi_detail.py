@@ -74,7 +74,7 @@ target = result.target * scale
 tol = result.tolerance
 band_low, band_high = sorted((target, target - kpi.direction * tol))
 order = list(trend["period"])
-x = alt.X("period:N", sort=order, title=tr("detail.chart.period"))
+x = alt.X("period:N", sort=order, title=None, axis=alt.Axis(labelAngle=0))
 band = (
     alt.Chart(pd.DataFrame({"low": [band_low], "high": [band_high]}))
     .mark_rect(color="#f4b400", opacity=0.18)
@@ -83,7 +83,7 @@ band = (
 rule = (
     alt.Chart(pd.DataFrame({"target": [target]}))
     .mark_rule(color="#111", strokeDash=[6, 4], size=2)
-    .encode(y=alt.Y("target:Q", title=tr("detail.chart.target")))
+    .encode(y=alt.Y("target:Q", title=None))
 )
 colors = alt.Scale(
     domain=[tr(f"kpi.status.{s}") for s in ("green", "amber", "red", "grey")],
@@ -92,7 +92,13 @@ colors = alt.Scale(
 line = (
     alt.Chart(trend)
     .mark_line(color="#1a73e8", strokeWidth=3)
-    .encode(x=x, y=alt.Y("value:Q", title=tr("detail.chart.value")))
+    .encode(
+        x=x,
+        y=alt.Y(
+            "value:Q",
+            title=f"{kpi.label(lang)} ({cat.UNIT_LABELS[kpi.unit][0 if lang == 'es' else 1]})",
+        ),
+    )
 )
 points = (
     alt.Chart(trend)

@@ -72,13 +72,12 @@ for area, kpis in cat.by_area().items():
     cols = st.columns(4)
     for i, kpi in enumerate(kpis):
         result = card.get(kpi.id)
-        with cols[i % 4]:
+        with cols[i % 4].container(border=True):
             st.metric(
                 f"{sc.STATUS_DOT[result.status]} {kpi.label(lang)}",
                 cat.format_value(kpi, result.value, lang, money),
                 delta=cat.format_delta(kpi, result.delta, lang, money),
                 delta_color=sc.delta_color(kpi),
-                border=True,
                 chart_data=[p.value for p in result.trend if p.value is not None] or None,
                 chart_type="line",
                 help=kpi.definition(lang),

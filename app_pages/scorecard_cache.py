@@ -91,7 +91,7 @@ def filter_bar() -> Choice:
     tr = common.tr
     dims = _dimensions(*_key())
     latest = _as_of(*_key())
-    cols = st.columns([1.2, 1, 1, 1, 1])
+    cols = st.columns([1.8, 1, 1, 1, 1])
     kinds = (*PERIOD_KINDS, CUSTOM)
     period = cols[0].segmented_control(
         tr("scorecard.period"),
@@ -136,7 +136,9 @@ def status_note(result, lang: str) -> str:
         return tr("kpi.not_applicable")
     if result.value is None:
         return tr("kpi.no_value")
-    parts = [tr(f"kpi.status.{result.status}")]
+    # A grey card says why it is not judged rather than "not judged".
+    judged = result.status != "grey" or not (result.maturing or result.insufficient)
+    parts = [tr(f"kpi.status.{result.status}")] if judged else []
     if result.maturing:
         parts.append(tr("kpi.maturing"))
     if result.insufficient:

@@ -1,0 +1,27 @@
+"""In Chromium: a viewer opens the scorecard, sees the 16 KPI cards by area, opens a KPI's detail;
+screenshots of both are saved under test-output/."""
+
+import pytest
+from conftest import wait_for_app
+
+pytestmark = pytest.mark.browser
+
+
+def test_scorecard_and_detail_render(page, log_in, shot):
+    log_in(page, "viewer")
+    page.get_by_test_id("stSidebarNav").get_by_text("Scorecard").click()
+    wait_for_app(page)
+    page.get_by_test_id("stMetric").first.wait_for(timeout=30_000)
+    assert page.get_by_test_id("stMetric").count() == 16
+    for area in ("Marketing", "Ventas", "Operaciones", "Dirección"):
+        assert page.get_by_role("heading", name=area).is_visible()
+    assert page.get_by_text("Volúmenes del periodo (contexto, no son objetivos)").is_visible()
+    shot(page, "scorecard")
+
+    page.get_by_text("Definición").first.click()
+    page.get_by_role("button", name="Ver detalle").first.click()
+    wait_for_app(page)
+    page.get_by_test_id("stVegaLiteChart").first.wait_for(timeout=30_000)
+    assert page.get_by_text("¿Por qué está así? Contribución al cambio").is_visible()
+    assert page.get_by_role("heading", name="Filas exactas").is_visible()
+    shot(page, "kpi-detail")
