@@ -16,7 +16,6 @@ from kpi import clock
 from kpi.i18n import DEFAULT_LANGUAGE, t
 from kpi.ingest_convert import (
     SAMPLE_ROWS,
-    Params,
     build_typed,
     numeric_like_text,
     plan_dates,
@@ -35,7 +34,7 @@ from kpi.ingest_mapping import (
 )
 from kpi.ingest_source import load_raw, open_source
 from kpi.roles import Actor, require
-from kpi.store import rewrite_facts
+from kpi.store import ensure_facts_file, rewrite_facts
 
 # SQL here is assembled from canonical field names and generated column names (c0, v_owner...)
 # that come from code, never from the file or the user; every value is a bound parameter.
@@ -117,9 +116,13 @@ def error_message(error: IngestError, lang: str = DEFAULT_LANGUAGE) -> str:
 # --- The import --------------------------------------------------------------------------
 
 
+def _literal(text: str) -> str:
+    """A SQL string literal: views cannot take bound parameters, so constants are quoted."""
+    return "'" + text.replace("'", "''") + "'"
+
+
 def _stage_values(con, mapping: Mapping, resolved: dict[str, int]) -> None:
     """TEMP table `vals`: line, src_<field> (trimmed source text), v_<field> (after value maps)."""
-    q = Params()
     selects, joins = ["r.line"], []
     for name in FIELDS[mapping.table]:
         if name in resolved:
@@ -130,7 +133,7 @@ def _stage_values(con, mapping: Mapping, resolved: dict[str, int]) -> None:
                 f"THEN trim({cell}, ' ' || chr(9) || chr(160)) ELSE trim({cell}) END, '')"
             )
         elif name in mapping.constants:
-            src = f"nullif(trim(CAST({q.p(mapping.constants[name])} AS VARCHAR)), '')"
+            src = f"nullif(trim({_literal(mapping.constants[name])}), '')"
         else:
             continue
         value = src
@@ -146,14 +149,12 @@ def _stage_values(con, mapping: Mapping, resolved: dict[str, int]) -> None:
         selects += [f"{src} AS src_{name}", f"{value} AS v_{name}"]
     con.execute(
         f"CREATE OR REPLACE TEMP VIEW vals AS SELECT {', '.join(selects)} FROM raw r "  # noqa: S608
-        f"{' '.join(joins)}",
-        q,
+        f"{' '.join(joins)}"
     )
     # Format detection reads a random sample of rows; only ambiguity sends it to the whole file.
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE vals_sample AS SELECT {', '.join(selects)} FROM "  # noqa: S608
-        f"(SELECT * FROM raw USING SAMPLE {SAMPLE_ROWS} ROWS (reservoir, 7)) r {' '.join(joins)}",
-        q,
+        f"(SELECT * FROM raw USING SAMPLE {SAMPLE_ROWS} ROWS (reservoir, 7)) r {' '.join(joins)}"
     )
 
 
@@ -387,6 +388,9 @@ def run_import(
         headers = dict(report.columns)
         headers.update({name: "=" + value for name, value in mapping.constants.items()})
         step(0.05)
+        # The CLI contract: a --db that does not exist yet is created, empty, even on a dry run.
+        if not Path(db_path).exists():
+            ensure_facts_file(db_path)
         try:
             with rewrite_facts(db_path) as con:
                 _import_into(con, report, mapping, resolved, source, headers, actor, step)

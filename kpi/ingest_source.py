@@ -265,10 +265,10 @@ def load_raw(con: duckdb.DuckDBPyConnection, source: Source) -> int:
     # Temporary tables number their rows from a large base; only the order matters here.
     base = con.execute("SELECT coalesce(min(rowid), 0) FROM raw_scan").fetchone()[0]
     if bad == 0:
+        # A view, not a copy: views take no parameters, and both numbers are integers.
         con.execute(
-            "CREATE OR REPLACE TEMP TABLE raw AS SELECT CAST(rowid - ? AS BIGINT) + ? AS line, * "
-            "FROM raw_scan",
-            [base, first],
+            f"CREATE OR REPLACE TEMP VIEW raw AS SELECT CAST(rowid - {int(base)} AS BIGINT) "  # noqa: S608
+            f"+ {int(first)} AS line, * FROM raw_scan"
         )
         return 0
     # Shift the good rows' line numbers past the malformed lines that DuckDB set aside.
