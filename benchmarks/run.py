@@ -366,22 +366,70 @@ def child_lower_bound(db: Path, options: dict) -> dict:
     }
 
 
-def _timed_queries(compute) -> list:
-    """Per-SQL timing of the engine's queries, by wrapping its query runner in this process."""
+class _ProfiledStore:
+    """A store whose facts cursors write DuckDB's JSON operator profile of their next query."""
+
+    def __init__(self, store, path: Path):
+        self._store = store
+        self._path = path
+
+    def __getattr__(self, name):
+        return getattr(self._store, name)
+
+    def facts(self):
+        cur = self._store.facts()
+        cur.execute("PRAGMA enable_profiling = 'json'")
+        # The path is our own temp file; SET takes no parameters.
+        cur.execute(f"SET profiling_output = '{self._path}'")
+        return cur
+
+
+def _timed_queries(compute, profile_dir: Path | None = None) -> list:
+    """Per-SQL timing of the engine's queries, by wrapping its query runner in this process.
+
+    With `profile_dir`, each query also leaves DuckDB's operator profile there.
+    """
     log: list = []
     runner = getattr(compute, "_run", None)
     if runner is None:
         return log
 
     def timed(store, sql, values):
-        started = time.perf_counter()
+        if profile_dir is not None:
+            store = _ProfiledStore(store, profile_dir / f"query-{len(log)}.json")
+        started, cpu = time.perf_counter(), time.process_time()
         rows = runner(store, sql, values)
         first_line = " ".join(sql.split())[:60]
-        log.append([first_line, time.perf_counter() - started, len(rows)])
+        log.append(
+            [first_line, time.perf_counter() - started, len(rows), time.process_time() - cpu]
+        )
         return rows
 
     compute._run = timed
     return log
+
+
+def operator_summary(profile: dict, top: int = 8) -> list[str]:
+    """The operators of a DuckDB JSON profile that took longest (CPU seconds over threads)."""
+    found: list[tuple[float, str]] = []
+
+    def walk(node: dict) -> None:
+        timing = node.get("timing") or node.get("operator_timing") or 0.0
+        kind = node.get("type") or node.get("operator_type") or "?"
+        rows = node.get("intermediate_rows", node.get("operator_cardinality", ""))
+        found.append((timing, f"{timing:7.3f} s  {kind} ({rows} rows out)"))
+        for child in node.get("children", []):
+            walk(child)
+
+    for node in profile.get("operator", profile.get("children", [])):
+        walk(node)
+    query, system = profile.get("query", {}), profile.get("system", {})
+    head = (
+        f"total {query.get('total_time', 0):.3f} s, CPU {query.get('cpu_time', 0):.3f} s, "
+        f"{query.get('total_intermediate_rows', '?')} intermediate rows, peak buffer "
+        f"{_fmt_bytes(system.get('peak_buffer_memory'))}"
+    )
+    return [head] + [text for _t, text in sorted(found, key=lambda f: -f[0])[:top]]
 
 
 def warm_path(period: str, as_of: date):
@@ -413,13 +461,19 @@ def child_scorecard(db: Path, options: dict) -> dict:
     store = open_store(db)
     opened = time.perf_counter() - started
     settings = get_settings(store)
-    queries = _timed_queries(compute)
+    profile_dir = Path(options["profile_dir"]) if options.get("profile_dir") else None
+    queries = _timed_queries(compute, profile_dir)
     calls_before = compute.COMPUTE_CALLS
     started, cpu = time.perf_counter(), time.process_time()
     scorecard = compute.compute_scorecard(store, period=period, as_of=as_of)
     cold = time.perf_counter() - started
     cold_cpu = time.process_time() - cpu
     cold_queries = list(queries)
+    profile = []
+    if profile_dir is not None:
+        for index, query in enumerate(cold_queries):
+            data = json.loads((profile_dir / f"query-{index}.json").read_text())
+            profile.append({"query": query[0], "operators": operator_summary(data)})
 
     lookup, how = warm_path(period, as_of)
     started = time.perf_counter()
@@ -442,6 +496,7 @@ def child_scorecard(db: Path, options: dict) -> dict:
         "computes_cold_and_fill": calls_after_fill - calls_before,
         "computes_during_warm": compute.COMPUTE_CALLS - calls_after_fill,
         "queries": cold_queries,
+        "profile": profile,
         "settings": {
             "window": int(settings["cohort_window_days"]),
             "sla_hours": float(settings["sla_hours"]),
@@ -700,6 +755,11 @@ def run(args: argparse.Namespace) -> dict:
     results["scorecard"]["warm_median"] = min(c.out["warm_median"] for c in engine)
     snapshot = best_engine.out["snapshot"]
     settings = best_engine.out["settings"]
+    if args.profile:
+        say("scorecard again, with DuckDB's operator profile …")
+        with tempfile.TemporaryDirectory() as tmp:
+            profiled = run_child("scorecard", db, env=app_env(db), profile_dir=tmp, **options)
+        results["profile"] = profiled.out["profile"]
 
     if not args.skip_pandas:
         say("pandas reference (load + compute) …")
@@ -943,6 +1003,10 @@ def table(r: dict) -> str:
             f"{len(diffs)} differ"
         )
         lines.extend(f"  DIFF {d}" for d in diffs[:40])
+    for query in r.get("profile", []):
+        lines.append("")
+        lines.append(f"profile of engine query «{query['query'][:50]}…» (slowest operators):")
+        lines.extend(f"  {text}" for text in query["operators"])
     lines.append("")
     for b in r["budgets"]:
         verdict = "n/a " if b["ok"] is None else ("PASS" if b["ok"] else "FAIL")
@@ -968,6 +1032,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--cache-dir", default=str(DEFAULT_CACHE), help="where data is cached")
     parser.add_argument("--skip-pandas", action="store_true", help="no pandas reference")
     parser.add_argument("--skip-app", action="store_true", help="no AppTest page / projector")
+    parser.add_argument("--profile", action="store_true", help="add DuckDB's operator profile")
     parser.add_argument("--json", help="also write every figure to this JSON file")
     parser.add_argument("--quiet", action="store_true", help="no progress lines")
     parser.add_argument("--child", choices=sorted(CHILDREN), help=argparse.SUPPRESS)
