@@ -115,42 +115,42 @@ def lead_facts(frames: Frames, ctx: Context) -> pd.DataFrame:
         (deals["stage"] == "won") & (deals["closed_at"] < ctx.as_of_ts) & deals["lead_id"].notna(),
         ["lead_id", "closed_at", "amount"],
     ]
-    won = won.merge(
-        pd.DataFrame({"lead_id": leads["lead_id"], "sql_at": leads["sql_at"]}), on="lead_id"
-    )
+    won = won.merge(leads[["lead_id", "sql_at"]], on="lead_id")
     in_window = (won["closed_at"] >= won["sql_at"]) & ctx.within(won["closed_at"], won["sql_at"])
     won = won.assign(revenue=won["amount"].where(in_window, 0.0))
     per_lead = won.groupby("lead_id").agg(
         first_won_at=("closed_at", "min"), revenue=("revenue", "sum")
     )
-    facts["first_won_at"] = leads["lead_id"].map(per_lead["first_won_at"])
-    facts["won_revenue"] = leads["lead_id"].map(per_lead["revenue"]).fillna(0.0)
+    joined = leads[["lead_id"]].merge(per_lead, left_on="lead_id", right_index=True, how="left")
+    facts["first_won_at"] = joined["first_won_at"].to_numpy()
+    facts["won_revenue"] = joined["revenue"].fillna(0.0).to_numpy()
     return facts
 
 
 def deal_facts(frames: Frames) -> pd.DataFrame:
-    deals = frames.deals
-    lead = frames.leads.set_index("lead_id")[
-        ["mql_at", "created_at", "channel", "icp_tier", "owner"]
-    ]
-    lead = lead.reindex(deals["lead_id"])
-    lead.index = deals.index
-    known_lead = deals["lead_id"].isin(frames.leads["lead_id"])
+    lead = frames.leads[["lead_id", "mql_at", "created_at", "channel", "icp_tier", "owner"]]
+    d = frames.deals.merge(
+        lead.add_prefix("lead_"),
+        left_on="lead_id",
+        right_on="lead_lead_id",
+        how="left",
+        indicator=True,
+    )
     return pd.DataFrame(
         {
-            "created_eff": deals["created_at"].fillna(lead["mql_at"]).fillna(lead["created_at"]),
-            "created_inferred": deals["created_at"].isna() | deals["created_at_inferred"],
-            "channel": deals["channel"].fillna(lead["channel"]).fillna("unattributed"),
-            "icp_tier": deals["icp_tier"].fillna(lead["icp_tier"]),
-            "owner": deals["owner"].fillna(lead["owner"]),
-            "stage": deals["stage"],
-            "closed_at": deals["closed_at"],
-            "amount": deals["amount"],
-            "delivery_cost": deals["delivery_cost"],
-            "value_delivered_at": deals["value_delivered_at"],
-            "nps_score": deals["nps_score"].astype("float64"),
-            "reworked": deals["reworked"],
-            "no_lead": ~known_lead,
+            "created_eff": d["created_at"].fillna(d["lead_mql_at"]).fillna(d["lead_created_at"]),
+            "created_inferred": d["created_at"].isna() | d["created_at_inferred"],
+            "channel": d["channel"].fillna(d["lead_channel"]).fillna("unattributed"),
+            "icp_tier": d["icp_tier"].fillna(d["lead_icp_tier"]),
+            "owner": d["owner"].fillna(d["lead_owner"]),
+            "stage": d["stage"],
+            "closed_at": d["closed_at"],
+            "amount": d["amount"],
+            "delivery_cost": d["delivery_cost"],
+            "value_delivered_at": d["value_delivered_at"],
+            "nps_score": d["nps_score"].astype("float64"),
+            "reworked": d["reworked"],
+            "no_lead": d["_merge"] == "left_only",
         }
     )
 
