@@ -13,7 +13,8 @@ $(STAMP): requirements.txt requirements-dev.txt
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(PY) -m streamlit run app.py --browser.gatherUsageStats false
+	$(PY) -m kpi init --db $${BRUJULA_DB:-data/brujula.duckdb}
+	$(PY) -m streamlit run app.py
 
 test: $(STAMP)
 	$(PY) -m ruff check .

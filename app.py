@@ -98,18 +98,24 @@ if common.authenticated():
 authenticator.login(location="unrendered")
 
 if not common.authenticated():
-    # Every URL resolves to this single page until the visitor logs in.
-    st.navigation(
-        [
-            st.Page(
-                lambda: login_page(authenticator, store),
-                title=common.tr("login.title"),
-                url_path="login",
-                default=True,
-            )
-        ],
-        position="hidden",
-    ).run()
+    # Every page URL renders the login form until the visitor logs in, then that same URL
+    # shows the page it names (a deep link survives the login).
+    login_pages = [
+        st.Page(
+            lambda: login_page(authenticator, store),
+            title=common.tr("login.title"),
+            url_path="login",
+            default=True,
+        )
+    ] + [
+        st.Page(
+            lambda: login_page(authenticator, store),
+            title=common.tr("login.title"),
+            url_path=url_path,
+        )
+        for *_, url_path, _section, _roles in PAGES
+    ]
+    st.navigation(login_pages, position="hidden").run()
     st.stop()
 
 role = common.actor().role

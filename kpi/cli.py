@@ -7,7 +7,7 @@ import sys
 from kpi.store import StoreError
 
 # Each command module declares `add_parser(subparsers)` and `run(args) -> int`.
-COMMANDS = ("kpi.demo", "kpi.scorecard_cli", "kpi.backup", "kpi.import_cli")
+COMMANDS = ("kpi.bootstrap", "kpi.demo", "kpi.scorecard_cli", "kpi.backup", "kpi.import_cli")
 
 
 def build_parser() -> argparse.ArgumentParser:

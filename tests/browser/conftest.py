@@ -3,6 +3,7 @@
 Users (password = name + "-pass-123"): admin, editor, viewer. Screenshots go to test-output/.
 """
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -79,9 +80,63 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "viewport": {"width": 1600, "height": 1000}, "locale": "es-ES"}
 
 
+@contextlib.contextmanager
+def serve(db: Path, auth: Path, workdir: Path):
+    """Run `streamlit run app.py` on a free port against `db`/`auth`; yields its base URL."""
+    port = _free_port()
+    env = {**os.environ, "BRUJULA_DB": str(db), "BRUJULA_AUTH": str(auth)}
+    env["BRUJULA_LOGIN_SLEEP"] = "0"
+    log_path = workdir / f"server-{port}.log"
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                "app.py",
+                "--server.headless",
+                "true",
+                "--server.port",
+                str(port),
+                "--browser.gatherUsageStats",
+                "false",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            _wait_healthy(url, process, log_path)
+            yield url
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def _wait_healthy(url: str, process: subprocess.Popen, log_path: Path) -> None:
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.read().decode().strip() == "ok":
+                    return
+        except OSError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            raise RuntimeError(log_path.read_text())
+        time.sleep(0.3)
+
+
 @pytest.fixture(scope="session")
 def app_server(tmp_path_factory):
-    """Start `streamlit run app.py` on a free port with a small demo database; yields its URL."""
+    """A server with a small demo database and the admin/editor/viewer test users."""
     workdir = tmp_path_factory.mktemp("server")
     db = workdir / "browser.duckdb"
     auth = workdir / "auth.yaml"
@@ -92,54 +147,8 @@ def app_server(tmp_path_factory):
         capture_output=True,
     )
     _write_auth(auth)
-    port = _free_port()
-    env = {
-        **os.environ,
-        "BRUJULA_DB": str(db),
-        "BRUJULA_AUTH": str(auth),
-        "BRUJULA_LOGIN_SLEEP": "0",
-    }
-    log = open(workdir / "server.log", "w")  # noqa: SIM115 - closed after the server stops
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "app.py",
-            "--server.headless",
-            "true",
-            "--server.port",
-            str(port),
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.read().decode().strip() == "ok":
-                    break
-        except OSError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            log.close()
-            raise RuntimeError((workdir / "server.log").read_text())
-        time.sleep(0.3)
-    yield {"url": url, "db": db, "auth": auth}
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-    log.close()
+    with serve(db, auth, workdir) as url:
+        yield {"url": url, "db": db, "auth": auth}
 
 
 @pytest.fixture

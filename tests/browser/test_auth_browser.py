@@ -2,6 +2,7 @@
 
 import pytest
 from conftest import wait_for_app
+from playwright.sync_api import expect
 
 # Every page URL of every role (DESIGN §8), stated independently of app.py.
 PAGE_URLS = [
@@ -25,8 +26,8 @@ pytestmark = pytest.mark.browser
 def test_admin_logs_in_and_reaches_the_home_page(page, app_server, log_in, shot):
     log_in(page, "admin")
     wait_for_app(page)
-    assert page.get_by_text("Hola, Ada Admin").is_visible()
-    assert page.get_by_text("3.000 leads").is_visible()
+    expect(page.get_by_text("Hola, Ada Admin")).to_be_visible()
+    expect(page.get_by_text("3.000 leads", exact=False)).to_be_visible()
     nav = page.get_by_test_id("stSidebarNav")
     for title in ("Scorecard", "Reunión", "Importar", "Ajustes"):
         assert nav.get_by_text(title, exact=True).count() == 1
@@ -52,11 +53,11 @@ def test_every_url_without_login_shows_only_the_login_form(page, app_server, sho
         # The server refuses malformed paths (e.g. "//") before any page runs.
         assert "leads" not in page.content().lower()
         return
-    page.get_by_role("button", name="Entrar").wait_for(timeout=60_000)
+    expect(page.get_by_role("button", name="Entrar")).to_be_visible(timeout=60_000)
     wait_for_app(page)
-    assert page.get_by_role("textbox", name="Usuario").is_visible()
-    assert page.get_by_test_id("stSidebarNav").count() == 0
-    assert page.get_by_test_id("stMetric").count() == 0
+    expect(page.get_by_role("textbox", name="Usuario")).to_be_visible()
+    expect(page.get_by_test_id("stSidebarNav")).to_have_count(0)
+    expect(page.get_by_test_id("stMetric")).to_have_count(0)
     main_text = page.get_by_test_id("stMain").inner_text()
     assert "leads" not in main_text.lower()
     if suffix == "":
