@@ -1,10 +1,191 @@
-"""import_data page: a placeholder that says plainly what will come (issue #4)."""
+"""Importar: upload a CRM export, map its columns, validate (dry run), confirm, save the mapping."""
 
 import streamlit as st
 
 from app_pages import common
+from kpi import ingest_page as ui
+from kpi.ingest import error_message, run_import
+from kpi.ingest_mapping import TABLES, IngestError, mapping_to_toml, save_mapping
+from kpi.store import StoreError
 
-common.guard("import")
+user = common.guard("import")
+lang = common.lang()
+db = common.db_path()
 
 st.title(common.tr("nav.import"))
-common.coming_soon(4, common.tr("import.what"))
+st.caption(common.tr("import.intro"))
+
+upload = st.file_uploader(common.tr("import.upload"), type=["csv", "txt", "tsv", "xlsx"])
+if upload is not None and st.session_state.get("import_name") != upload.name:
+    st.session_state["import_file"] = str(ui.save_upload(db, upload.name, upload.getvalue()))
+    st.session_state["import_name"] = upload.name
+    st.session_state.pop("import_report", None)
+path = st.session_state.get("import_file")
+if not path:
+    st.stop()
+
+
+def show_error(error: Exception) -> None:
+    if isinstance(error, StoreError):
+        common.show_store_error(error)
+    else:
+        st.error(error_message(error, lang))
+
+
+# Labels are fixed per run: AppTest and reruns format options outside the page's language.
+left, right = st.columns(2)
+table_labels = {t: common.tr(f"import.table.{t}") for t in TABLES}
+table = left.selectbox(
+    common.tr("import.table"), TABLES, format_func=table_labels.get, key="import_table"
+)
+choice_labels = {
+    c: common.tr("import.preset.detect")
+    if c == ui.DETECT
+    else common.tr("import.preset.saved", name=c.split(":", 1)[1])
+    if c.startswith("saved:")
+    else c.split(":", 1)[1]
+    for c in ui.mapping_choices(table, db)
+}
+choice = right.selectbox(
+    common.tr("import.preset"),
+    list(choice_labels),
+    format_func=choice_labels.get,
+    key="import_choice",
+)
+try:
+    base = ui.starting_mapping(table, choice, path, db)
+    headers = ui.file_headers(path, base.source)
+    sample = ui.file_sample(path, base.source)
+except IngestError as error:
+    show_error(error)
+    st.stop()
+
+with st.expander(common.tr("import.file_rows")):
+    st.dataframe(sample, hide_index=True)
+
+st.subheader(common.tr("import.mapping"))
+st.caption(common.tr("import.mapping.help"))
+rows = ui.mapping_rows(base, headers)
+editor_key = f"import_map:{table}:{choice}:{path}"
+st.data_editor(
+    rows,
+    key=editor_key,
+    hide_index=True,
+    disabled=["field"],
+    column_config={
+        "field": st.column_config.TextColumn(common.tr("import.field")),
+        "column": st.column_config.SelectboxColumn(
+            common.tr("import.column"), options=["", *headers]
+        ),
+        "constant": st.column_config.TextColumn(common.tr("import.constant")),
+    },
+)
+edited = ui.apply_edits(rows, st.session_state.get(editor_key))
+c1, c2 = st.columns(2)
+date_format = c1.text_input(
+    common.tr("import.date_format"), base.source.get("date_format", ""), key=f"import_df:{choice}"
+)
+decimal_labels = {"": common.tr("import.decimal.auto"), ",": ",", ".": "."}
+decimal = c2.selectbox(
+    common.tr("import.decimal"),
+    list(decimal_labels),
+    index=list(decimal_labels).index(base.source.get("decimal", "")),
+    format_func=decimal_labels.get,
+    key=f"import_dec:{choice}",
+)
+try:
+    mapping = ui.mapping_from_rows(base, edited, date_format, decimal)
+except IngestError as error:
+    show_error(error)
+    st.stop()
+
+
+def run(dry_run: bool, accept_valid: bool = False):
+    bar = st.progress(0.0, text=common.tr("import.progress"))
+    try:
+        return run_import(
+            db,
+            table,
+            path,
+            user,
+            mapping=mapping,
+            dry_run=dry_run,
+            accept_valid=accept_valid,
+            progress=lambda f: bar.progress(
+                min(max(f, 0.0), 1.0), text=common.tr("import.progress")
+            ),
+            source_name=st.session_state.get("import_name"),
+        )
+    except (IngestError, StoreError) as error:
+        show_error(error)
+        return None
+    finally:
+        bar.empty()
+
+
+if st.button(common.tr("import.validate"), key="import_validate", type="secondary"):
+    st.session_state["import_report"] = run(dry_run=True)
+
+report = st.session_state.get("import_report")
+if report is not None:
+    counts = [
+        ("read", report.rows_read),
+        ("inserted", report.inserted),
+        ("updated", report.updated),
+        ("unchanged", report.unchanged),
+        ("rejected", report.rejected_rows),
+    ]
+    for column, (key, value) in zip(st.columns(len(counts)), counts, strict=True):
+        column.metric(common.tr(f"import.metric.{key}"), value)
+    st.subheader(common.tr("import.preview"))
+    st.dataframe(report.preview, hide_index=True)
+    if report.rejections:
+        st.subheader(common.tr("import.rejections"))
+        st.dataframe(ui.rejection_rows(report, lang), hide_index=True)
+    accept = bool(report.rejected_rows) and st.checkbox(
+        common.tr("import.accept_valid"), key="import_accept"
+    )
+    if report.created_at_inferred:
+        st.info(common.tr("ingest.report.inferred", count=report.created_at_inferred))
+    if report.unknown_leads:
+        st.info(
+            common.tr(
+                "ingest.report.unknown_leads",
+                count=report.unknown_leads,
+                examples=", ".join(report.unknown_lead_examples),
+            )
+        )
+    blocked = bool(report.rejected_rows) and not accept
+    if st.button(
+        common.tr("import.confirm"), key="import_confirm", type="primary", disabled=blocked
+    ):
+        done = run(dry_run=False, accept_valid=accept)
+        if done is not None and done.written:
+            st.session_state.pop("import_report", None)
+            st.success(common.tr("import.done", generation=done.generation))
+            st.write(
+                common.tr(
+                    "ingest.report.summary",
+                    table=table,
+                    read=done.rows_read,
+                    inserted=done.inserted,
+                    updated=done.updated,
+                    unchanged=done.unchanged,
+                    rejected=done.rejected_rows,
+                )
+            )
+
+with st.expander(common.tr("import.save")):
+    name = st.text_input(common.tr("import.save_name"), key="import_save_name")
+    if st.button(common.tr("import.save"), key="import_save") and name.strip():
+        try:
+            st.success(
+                common.tr(
+                    "import.saved", path=str(save_mapping(ui.mappings_folder(db), name, mapping))
+                )
+            )
+        except IngestError as error:
+            show_error(error)
+    st.download_button(
+        common.tr("import.download"), mapping_to_toml(mapping), file_name=f"{table}_mapping.toml"
+    )
