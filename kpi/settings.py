@@ -2,13 +2,15 @@
 
 import json
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from kpi.errors import InvalidInput, business_date, finite_number
 from kpi.roles import Actor
 from kpi.store import Store
 
-# Value kinds: each setting is parsed and validated on write, so a bad value is never stored.
+# Each setting is parsed and validated on write, so a bad value is never stored.
 DEFAULTS: dict[str, Any] = {
     "language": "es",
     "currency": "EUR",
@@ -35,31 +37,43 @@ DEFAULTS: dict[str, Any] = {
 DEFINITION_KEYS = ("definition_mql", "definition_sql", "definition_icp")
 
 
+# Accepted ranges and choices, declared once: the settings page and the core both read them.
+NUMBER_RANGES: dict[str, tuple[float, float]] = {
+    "sla_hours": (0.25, 720.0),
+    "cohort_window_days": (0, 3650),
+    "committed_icp_share": (0.0, 1.0),
+}
+CHOICES: dict[str, tuple[str, ...]] = {"language": ("es", "en")}
+
+
 def _parse(key: str, value: Any) -> Any:
     default = DEFAULTS[key]
     if isinstance(default, bool):
         if isinstance(value, str):
             return value.strip().lower() in ("1", "true", "yes", "sí", "si")
         return bool(value)
-    if isinstance(default, int):
-        number = int(value)
-        if key == "cohort_window_days" and not 0 <= number <= 3650:
-            raise ValueError("cohort window must be between 0 and 3650 days")
-        return number
-    if isinstance(default, float):
-        number = float(value)
-        if key == "sla_hours" and not 0 < number <= 24 * 30:
-            raise ValueError("SLA hours must be between 0 and 720")
-        if key == "committed_icp_share" and not 0 <= number <= 1:
-            raise ValueError("committed ICP share must be between 0 and 1")
+    if isinstance(default, int | float):
+        low, high = NUMBER_RANGES[key]
+        number = finite_number(value, key, low, high)
+        if isinstance(default, int):
+            if number != int(number):
+                raise InvalidInput("error.input.number", field=key, value=str(value)[:40])
+            return int(number)
         return number
     text = str(value).strip()
     if not text:
-        raise ValueError(f"{key} may not be empty")
+        raise InvalidInput("error.input.blank", field=key)
     if key == "sprint_anchor":
-        date.fromisoformat(text)
-    if key == "language" and text not in ("es", "en"):
-        raise ValueError("language must be es or en")
+        return business_date(text, key).isoformat()
+    if key == "time_zone":
+        try:
+            ZoneInfo(text)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise InvalidInput("error.input.choice", field=key, value=text[:40]) from None
+    if key == "currency" and not (len(text) == 3 and text.isascii() and text.isupper()):
+        raise InvalidInput("error.input.choice", field=key, value=text[:40])
+    if key in CHOICES and text not in CHOICES[key]:
+        raise InvalidInput("error.input.choice", field=key, value=text[:40])
     return text
 
 

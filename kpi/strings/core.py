@@ -64,6 +64,27 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Otra importación está escribiendo {path}; inténtalo de nuevo en unos segundos.",
         "Another import is writing {path}; try again in a few seconds.",
     ),
+    "error.input.date": (
+        "«{value}» no es una fecha válida para {field} (formato AAAA-MM-DD).",
+        "“{value}” is not a valid date for {field} (format YYYY-MM-DD).",
+    ),
+    "error.input.date_range": (
+        "La fecha {value} de {field} debe estar entre {earliest} y {latest}.",
+        "The date {value} for {field} must be between {earliest} and {latest}.",
+    ),
+    "error.input.number": (
+        "«{value}» no es un número válido para {field}.",
+        "“{value}” is not a valid number for {field}.",
+    ),
+    "error.input.range": (
+        "{field} debe estar entre {low} y {high}; se recibió «{value}».",
+        "{field} must be between {low} and {high}; got “{value}”.",
+    ),
+    "error.input.blank": ("{field} no puede estar vacío.", "{field} may not be empty."),
+    "error.input.choice": (
+        "«{value}» no es una opción válida para {field}.",
+        "“{value}” is not a valid choice for {field}.",
+    ),
     "error.detail": ("Detalle técnico: {detail}", "Technical detail: {detail}"),
     "common.none": ("—", "—"),
     "common.save": ("Guardar", "Save"),
