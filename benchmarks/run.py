@@ -170,6 +170,20 @@ def ensure_csv(db: Path, rows: int) -> Path:
     return path
 
 
+def machine() -> dict:
+    """CPU model, core count and memory, from /proc (Linux)."""
+    info = {"cpus": os.cpu_count(), "cpu_model": "?", "memory_gb": None}
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                info["cpu_model"] = line.split(":", 1)[1].strip()
+                break
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        total_kb = int(Path("/proc/meminfo").read_text().split()[1])
+        info["memory_gb"] = round(total_kb / 1024**2, 1)
+    return info
+
+
 def counts(db: Path) -> dict[str, int]:
     import duckdb
 
@@ -727,7 +741,7 @@ def run(args: argparse.Namespace) -> dict:
         "as_of": AS_OF.isoformat(),
         "period": PERIOD,
         "repeat": args.repeat,
-        "cpus": os.cpu_count(),
+        **machine(),
         "memory_limit": os.environ.get("BRUJULA_MEMORY_LIMIT", "1GB"),
         "generated_seconds": generated,
         "started": datetime.now().isoformat(timespec="seconds"),
@@ -976,7 +990,8 @@ def table(r: dict) -> str:
     width = [max(len(row[i]) for row in [titles, *rows]) for i in range(4)]
     head = (
         f"Brújula benchmark: {r['leads']:,} leads, {r['deals']:,} deals, seed {r['seed']}, "
-        f"{r['period']} as of {r['as_of']}, {r['cpus']} CPUs, DuckDB memory_limit "
+        f"{r['period']} as of {r['as_of']}; {r['cpus']} × {r['cpu_model']}, "
+        f"{r['memory_gb']} GB RAM, DuckDB memory_limit "
         f"{r['memory_limit']}, best of {r['repeat']} fresh processes, load average "
         f"{r['load_average'][0]:.1f} at start"
     )
