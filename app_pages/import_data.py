@@ -16,10 +16,10 @@ st.title(common.tr("nav.import"))
 st.caption(common.tr("import.intro"))
 
 upload = st.file_uploader(common.tr("import.upload"), type=["csv", "txt", "tsv", "xlsx"])
-if upload is not None and st.session_state.get("import_name") != upload.name:
+if upload is not None and st.session_state.get("import_upload_id") != upload.file_id:
     st.session_state["import_file"] = str(ui.save_upload(db, upload.name, upload.getvalue()))
     st.session_state["import_name"] = upload.name
-    st.session_state.pop("import_report", None)
+    st.session_state["import_upload_id"] = upload.file_id
 path = st.session_state.get("import_file")
 if not path:
     st.stop()
@@ -38,14 +38,7 @@ table_labels = {t: common.tr(f"import.table.{t}") for t in TABLES}
 table = left.selectbox(
     common.tr("import.table"), TABLES, format_func=table_labels.get, key="import_table"
 )
-choice_labels = {
-    c: common.tr("import.preset.detect")
-    if c == ui.DETECT
-    else common.tr("import.preset.saved", name=c.split(":", 1)[1])
-    if c.startswith("saved:")
-    else c.split(":", 1)[1]
-    for c in ui.mapping_choices(table, db)
-}
+choice_labels = ui.choice_labels(table, db, lang)
 choice = right.selectbox(
     common.tr("import.preset"),
     list(choice_labels),
@@ -123,10 +116,12 @@ def run(dry_run: bool, accept_valid: bool = False):
         bar.empty()
 
 
+# A report belongs to one file and one mapping: editing either asks for a new validation.
+signature = (path, mapping_to_toml(mapping))
 if st.button(common.tr("import.validate"), key="import_validate", type="secondary"):
-    st.session_state["import_report"] = run(dry_run=True)
-
-report = st.session_state.get("import_report")
+    st.session_state["import_report"] = (signature, run(dry_run=True))
+validated = st.session_state.get("import_report") or (None, None)
+report = validated[1] if validated[0] == signature else None
 if report is not None:
     counts = [
         ("read", report.rows_read),
@@ -145,16 +140,8 @@ if report is not None:
     accept = bool(report.rejected_rows) and st.checkbox(
         common.tr("import.accept_valid"), key="import_accept"
     )
-    if report.created_at_inferred:
-        st.info(common.tr("ingest.report.inferred", count=report.created_at_inferred))
-    if report.unknown_leads:
-        st.info(
-            common.tr(
-                "ingest.report.unknown_leads",
-                count=report.unknown_leads,
-                examples=", ".join(report.unknown_lead_examples),
-            )
-        )
+    for note in ui.report_notes(report, lang):
+        st.info(note)
     blocked = bool(report.rejected_rows) and not accept
     if st.button(
         common.tr("import.confirm"), key="import_confirm", type="primary", disabled=blocked
@@ -163,17 +150,7 @@ if report is not None:
         if done is not None and done.written:
             st.session_state.pop("import_report", None)
             st.success(common.tr("import.done", generation=done.generation))
-            st.write(
-                common.tr(
-                    "ingest.report.summary",
-                    table=table,
-                    read=done.rows_read,
-                    inserted=done.inserted,
-                    updated=done.updated,
-                    unchanged=done.unchanged,
-                    rejected=done.rejected_rows,
-                )
-            )
+            st.write(ui.summary_text(done, lang))
 
 with st.expander(common.tr("import.save")):
     name = st.text_input(common.tr("import.save_name"), key="import_save_name")

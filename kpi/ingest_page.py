@@ -4,6 +4,7 @@ import re
 import uuid
 from pathlib import Path
 
+from kpi.i18n import t
 from kpi.ingest import ImportReport
 from kpi.ingest_mapping import (
     FIELDS,
@@ -155,3 +156,47 @@ def rejection_rows(report: ImportReport, lang: str) -> list[dict]:
         }
         for r in report.rejections
     ]
+
+
+def choice_labels(table: str, db_path: Path | str, lang: str) -> dict[str, str]:
+    """Starting mappings for `table` with their labels (fixed per run, so reruns agree)."""
+    labels = {}
+    for choice in mapping_choices(table, db_path):
+        kind, _, name = choice.partition(":")
+        if choice == DETECT:
+            labels[choice] = t("import.preset.detect", lang)
+        elif kind == "saved":
+            labels[choice] = t("import.preset.saved", lang, name=name)
+        else:
+            labels[choice] = name
+    return labels
+
+
+def report_notes(report: ImportReport, lang: str) -> list[str]:
+    """What the report says beyond the counts: inferred dates, inherited fields, unknown leads."""
+    notes = []
+    if report.created_at_inferred:
+        notes.append(t("ingest.report.inferred", lang, count=report.created_at_inferred))
+    if report.inherited:
+        notes.append(t("ingest.report.inherited", lang, count=report.inherited))
+    if report.unknown_leads:
+        examples = ", ".join(report.unknown_lead_examples)
+        notes.append(
+            t("ingest.report.unknown_leads", lang, count=report.unknown_leads, examples=examples)
+        )
+    if report.skipped_fields:
+        notes.append(t("ingest.report.skipped", lang, fields=", ".join(report.skipped_fields)))
+    return notes
+
+
+def summary_text(report: ImportReport, lang: str) -> str:
+    return t(
+        "ingest.report.summary",
+        lang,
+        table=report.table,
+        read=report.rows_read,
+        inserted=report.inserted,
+        updated=report.updated,
+        unchanged=report.unchanged,
+        rejected=report.rejected_rows,
+    )
