@@ -84,8 +84,14 @@ def spawn(cmd: list[str], env: dict | None = None, out_file: Path | None = None)
         proc.returncode = os.waitstatus_to_exitcode(status)
         so.seek(0)
         se.seek(0)
-        child = Child(wall, usage.ru_maxrss * 1024, proc.returncode, {}, so.read(), se.read())
-        child.cpu = usage.ru_utime + usage.ru_stime
+        child = Child(
+            wall,
+            usage.ru_maxrss * 1024,
+            proc.returncode,
+            cpu=usage.ru_utime + usage.ru_stime,
+            stdout=so.read(),
+            stderr=se.read(),
+        )
     if out_file is not None and out_file.exists():
         child.out = json.loads(out_file.read_text())
     return child
@@ -722,9 +728,7 @@ def measure_import(csv: Path, source_db: Path, cache: Path, rows: int) -> tuple[
     _remove_database(target)
     if present != rows or differing:
         raise RuntimeError(f"import wrote {present} leads ({differing} differ), expected {rows}")
-    # The CLI's last lines are its report (the progress bar before them is not kept).
-    report = [line for line in child.stdout.splitlines() if "%|" not in line and line.strip()]
-    return child, {"rows_present": present, "report": report[-3:]}
+    return child, {"rows_present": present, "report": child.stdout.strip().splitlines()}
 
 
 def run(args: argparse.Namespace) -> dict:
