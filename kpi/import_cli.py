@@ -8,6 +8,7 @@ from pathlib import Path
 from kpi.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from kpi.ingest import ImportReport, error_message, run_import
 from kpi.ingest_mapping import TABLES, IngestError, load_mapping, load_preset, preset_names
+from kpi.ingest_page import report_notes
 from kpi.roles import SYSTEM, Actor
 from kpi.store import DEFAULT_DB_PATH
 
@@ -96,15 +97,8 @@ def print_report(report: ImportReport, lang: str, show: int) -> None:
                 decimal=report.decimal or "—",
             )
         )
-    if report.skipped_fields:
-        print(t("ingest.report.skipped", lang, fields=", ".join(report.skipped_fields)))
-    if report.created_at_inferred:
-        print(t("ingest.report.inferred", lang, count=report.created_at_inferred))
-    if report.inherited:
-        print(t("ingest.report.inherited", lang, count=report.inherited))
-    if report.unknown_leads:
-        examples = ", ".join(report.unknown_lead_examples)
-        print(t("ingest.report.unknown_leads", lang, count=report.unknown_leads, examples=examples))
+    for note in report_notes(report, lang):
+        print(note)
     for rejection in report.rejections[:show]:
         print(
             "  "

@@ -78,6 +78,7 @@ class ImportReport:
     unknown_leads: int = 0
     unknown_lead_examples: list[str] = field(default_factory=list)
     inherited: int = 0
+    footer_lines: int = 0
     columns: dict[str, str] = field(default_factory=dict)
     skipped_fields: list[str] = field(default_factory=list)
     date_order: str | None = None
@@ -410,7 +411,7 @@ def run_import(
 
 
 def _import_into(con, report, mapping, resolved, source, headers, actor, step) -> None:
-    bad = load_raw(con, source)
+    bad, report.footer_lines = load_raw(con, source)
     step(0.35)
     report.rows_read = con.execute("SELECT count(*) FROM raw").fetchone()[0] + bad
     fields = [f for f in FIELDS[mapping.table] if f in resolved or f in mapping.constants]

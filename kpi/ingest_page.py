@@ -184,6 +184,8 @@ def report_notes(report: ImportReport, lang: str) -> list[str]:
         notes.append(
             t("ingest.report.unknown_leads", lang, count=report.unknown_leads, examples=examples)
         )
+    if report.footer_lines:
+        notes.append(t("ingest.report.footer", lang, count=report.footer_lines))
     if report.skipped_fields:
         notes.append(t("ingest.report.skipped", lang, fields=", ".join(report.skipped_fields)))
     return notes

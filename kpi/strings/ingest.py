@@ -191,6 +191,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{count} oportunidades heredan canal o nivel ICP de su lead.",
         "{count} deals inherit channel or ICP tier from their lead.",
     ),
+    "ingest.report.footer": (
+        "{count} líneas finales sin formato de fila (pie de informe) no se importan.",
+        "{count} trailing lines that are not rows (a report footer) are not imported.",
+    ),
     "ingest.report.skipped": (
         "Columnas del preset que no están en el fichero: {fields}.",
         "Preset columns not in the file: {fields}.",
