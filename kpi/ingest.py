@@ -159,6 +159,8 @@ def _stage_values(con, mapping: Mapping, resolved: dict[str, int]) -> None:
     )
 
 
+# Malformed rows never reach `raw`; their line comes from DuckDB's physical line count, which
+# a quoted multi-line cell can shift, so they must not exclude any parsed row by line number.
 def _collect_rejects(con, mapping: Mapping, fields: list[str], headers: dict[str, str], plans):
     con.execute(
         "CREATE OR REPLACE TEMP TABLE rejects (line BIGINT, field VARCHAR, column_name VARCHAR, "
@@ -253,7 +255,7 @@ def _final(con, mapping: Mapping, mapped: list[str]) -> tuple[list[str], list[st
         FROM (
             SELECT c.line, {select}
             FROM typed c {lead_join}
-            WHERE c.line NOT IN (SELECT line FROM rejects)
+            WHERE c.line NOT IN (SELECT line FROM rejects WHERE reason <> 'malformed')
         ) f
         LEFT JOIN {TARGET_TABLES[table]} t ON {" AND ".join(f"t.{k} = f.{k}" for k in keys)}
         """  # noqa: S608
@@ -273,7 +275,7 @@ def _final(con, mapping: Mapping, mapped: list[str]) -> tuple[list[str], list[st
 def _write(con, mapping: Mapping, columns: list[str], updates: list[str]) -> None:
     target = TARGET_TABLES[mapping.table]
     keys = KEYS[mapping.table]
-    valid = "line NOT IN (SELECT line FROM rejects)"
+    valid = "line NOT IN (SELECT line FROM rejects WHERE reason <> 'malformed')"
     cols = ", ".join(columns)
     con.execute(
         f"INSERT INTO {target} ({cols}) SELECT {cols} FROM final "  # noqa: S608
@@ -284,7 +286,7 @@ def _write(con, mapping: Mapping, columns: list[str], updates: list[str]) -> Non
         on = " AND ".join(f"{target}.{k} = f.{k}" for k in keys)
         con.execute(
             f"UPDATE {target} SET {sets} FROM final f WHERE {on} AND f.action = 'update' "  # noqa: S608
-            f"AND f.line NOT IN (SELECT line FROM rejects)"
+            f"AND f.line NOT IN (SELECT line FROM rejects WHERE reason <> 'malformed')"
         )
 
 
@@ -302,7 +304,7 @@ def _fill_report(con, report: ImportReport, mapping: Mapping, fields: list[str])
         "SELECT count(*) FILTER (WHERE action = 'insert'), count(*) FILTER (WHERE action = 'update'), "
         "count(*) FILTER (WHERE action = 'same'), count(*) FILTER (WHERE inferred), "
         "count(*) FILTER (WHERE unknown_lead), count(*) FILTER (WHERE inherited) "
-        "FROM final WHERE line NOT IN (SELECT line FROM rejects)"
+        "FROM final WHERE line NOT IN (SELECT line FROM rejects WHERE reason <> 'malformed')"
     ).fetchone()
     (
         report.inserted,
