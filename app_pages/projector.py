@@ -24,9 +24,12 @@ meeting_id = st.sidebar.selectbox(
     format_func=lambda mid: titles[mid],
     key="projector_meeting",
 )
-# Room for the clock: less padding above, nothing that moves (our own fixed CSS, no user text).
+# Our own fixed CSS (no user text): room for the clock, and no fading while the fragment
+# refreshes, so the projected clock never dims once a second.
 st.markdown(
-    "<style>.block-container{padding-top:1rem;padding-bottom:0}</style>", unsafe_allow_html=True
+    "<style>.block-container{padding-top:1rem;padding-bottom:0}"
+    '[data-stale="true"]{opacity:1 !important;transition:none !important}</style>',
+    unsafe_allow_html=True,
 )
 st.caption(titles[meeting_id])
 

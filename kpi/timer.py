@@ -330,7 +330,8 @@ def panel_html(
         f'font-family:sans-serif;{warning_ring}">'
         f'<div style="font-size:{max(16, clock_px // 9)}px;color:#BDC1C6">'
         f"{esc(words['block'])} · {esc(words['status'])}</div>"
-        f'<div style="font-size:{max(24, clock_px // 4)}px;font-weight:700;line-height:1.15">'
+        f'<div data-testid="timer-block" style="font-size:{max(24, clock_px // 4)}px;'
+        f'font-weight:700;line-height:1.15">'
         f"{esc(block.name)}</div>"
         f'<div style="font-size:{max(18, clock_px // 7)}px;color:#E8EAED">'
         f"{esc(words['leader'])}: {esc(block.leader or '—')}</div>"
