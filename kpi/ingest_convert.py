@@ -20,7 +20,11 @@ STAGES = {
     ),
     "open": (
         "open", "opened", "in progress", "abierto", "abierta", "en curso", "aberto", "aberta",
-        "em andamento", "pending", "pendiente", "pendente",
+        "em andamento", "pending", "pendiente", "pendente", "prospecting", "prospect",
+        "engaging", "engaged", "qualification", "qualified", "discovery", "demo", "proposal",
+        "negotiation", "prospección", "prospeccion", "cualificación", "calificación",
+        "propuesta", "negociación", "negociacion", "prospecção", "qualificação", "proposta",
+        "negociação",
     ),
 }  # fmt: skip
 TRUE_WORDS = ("true", "t", "yes", "y", "si", "sí", "sim", "1", "verdadero", "verdadeiro", "x")
