@@ -7,6 +7,7 @@ delivery), then one GROUP BY GROUPING SETS over (anchor, period[, dimension]) yi
 numerator, denominator, median and data-quality counter at once.
 """
 
+import json
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
@@ -33,15 +34,10 @@ EPSILON = 1e-9
 # deadline, and each lead's first win plus the revenue won within W of its SQL date.
 LEAD_FACTS = """
 won AS (
-    SELECT d.lead_id,
-           min(d.closed_at) AS first_won_at,
-           sum(d.amount) FILTER (
-               WHERE d.closed_at >= l.sql_at
-               AND ($w = 0 OR d.closed_at <= l.sql_at + to_days(CAST($w AS INTEGER)))
-           ) AS won_revenue
-    FROM deals d JOIN leads l ON l.lead_id = d.lead_id
-    WHERE d.stage = 'won' AND d.closed_at < $asof
-    GROUP BY d.lead_id
+    SELECT lead_id, min(closed_at) AS first_won_at, list({'at': closed_at, 'amount': amount}) AS wins
+    FROM deals
+    WHERE stage = 'won' AND closed_at < $asof AND lead_id IS NOT NULL
+    GROUP BY lead_id
 ),
 lead_facts AS (
     SELECT l.lead_id, l.created_at, coalesce(l.channel, 'unattributed') AS channel, l.campaign,
@@ -49,10 +45,16 @@ lead_facts AS (
            l.accepted_at, l.rejected_at, l.rejection_reason, l.first_response_at,
            coalesce(l.mql_at, l.sql_at)
                + to_microseconds(CAST(round($sla * 3600000000) AS BIGINT)) AS sla_due,
-           w.first_won_at, w.won_revenue
+           w.first_won_at,
+           list_sum([x.amount FOR x IN w.wins IF x.at >= l.sql_at
+                     AND ($w = 0 OR x.at <= l.sql_at + to_days(CAST($w AS INTEGER)))])
+               AS won_revenue
     FROM leads l LEFT JOIN won w ON w.lead_id = l.lead_id
     WHERE ($channel IS NULL OR coalesce(l.channel, 'unattributed') = $channel)
       AND ($icp IS NULL OR l.icp_tier = $icp) AND ($owner IS NULL OR l.owner = $owner)
+      -- Only leads with an anchor (MQL, SQL, SLA deadline) inside the window [$lo, $hi).
+      AND ((coalesce(l.mql_at, l.sql_at) >= $lo_mql AND coalesce(l.mql_at, l.sql_at) < $hi)
+           OR (l.sql_at >= $lo AND l.sql_at < $hi))
 )"""
 
 # Deal facts: a missing creation date falls back to the lead's MQL date, then its creation
@@ -71,6 +73,10 @@ deal_facts AS (
     WHERE ($channel IS NULL OR coalesce(d.channel, l.channel, 'unattributed') = $channel)
       AND ($icp IS NULL OR coalesce(d.icp_tier, l.icp_tier) = $icp)
       AND ($owner IS NULL OR coalesce(d.owner, l.owner) = $owner)
+      -- Only deals with an anchor (creation, close, delivery) inside the window [$lo, $hi).
+      AND (d.created_at IS NULL OR (d.created_at >= $lo AND d.created_at < $hi)
+           OR (d.closed_at >= $lo AND d.closed_at < $hi)
+           OR (d.value_delivered_at >= $lo AND d.value_delivered_at < $hi))
 )"""
 
 FACTS_CTE = {"leads": LEAD_FACTS, "deals": DEAL_FACTS}
@@ -259,74 +265,104 @@ def _base_values(query: Query) -> dict[str, Any]:
     for i, period in enumerate(query.periods):
         values[f"b{i}"] = period.start_ts
     values[f"b{len(query.periods)}"] = query.periods[-1].end_ts
+    values.update(_window_values(query.periods[0].start_ts, query.asof_ts, query.sla_hours))
     return values
 
 
-def _kpi_aggregates(kpi: cat.Kpi) -> list[str]:
-    base = f"anchor = '{kpi.anchor}' AND ({kpi.eligible})"
+def _window_values(lo: datetime, hi: datetime, sla_hours: float) -> dict[str, datetime]:
+    """Bounds of the row pre-filter; an SLA deadline in the window can come from an earlier MQL."""
+    return {"lo": lo, "hi": hi, "lo_mql": lo - timedelta(hours=sla_hours)}
+
+
+def _kpi_aggregates(kpi: cat.Kpi) -> list[tuple[str, str]]:
+    """(name, SQL aggregate) pairs of one KPI, over rows already tagged with its anchor."""
+    base = kpi.eligible
     k = kpi.id
     if kpi.kind == "rate":
         aggs = [
-            f"count(*) FILTER (WHERE {base}) AS {k}__den",
-            f"count(*) FILTER (WHERE {base} AND ({kpi.success})) AS {k}__num",
+            (f"{k}__den", f"count(*) FILTER (WHERE {base})"),
+            (f"{k}__num", f"count(*) FILTER (WHERE {base} AND ({kpi.success}))"),
         ]
     elif kpi.kind == "sum_ratio":
         aggs = [
-            f"sum({kpi.numerator_sum}) FILTER (WHERE {base}) AS {k}__num",
-            f"sum({kpi.denominator_sum}) FILTER (WHERE {base}) AS {k}__den",
-            f"count(*) FILTER (WHERE {base}) AS {k}__n",
+            (f"{k}__num", f"sum({kpi.numerator_sum}) FILTER (WHERE {base})"),
+            (f"{k}__den", f"sum({kpi.denominator_sum}) FILTER (WHERE {base})"),
+            (f"{k}__n", f"count(*) FILTER (WHERE {base})"),
         ]
     elif kpi.kind == "median":
         valid = f"{base} AND ({kpi.duration}) >= 0"
         aggs = [
-            f"median({kpi.duration}) FILTER (WHERE {valid}) AS {k}__med",
-            f"quantile_cont({kpi.duration}, 0.9) FILTER (WHERE {valid}) AS {k}__p90",
-            f"avg({kpi.duration}) FILTER (WHERE {valid}) AS {k}__mean",
-            f"count(*) FILTER (WHERE {valid}) AS {k}__n",
+            (f"{k}__q", f"quantile_cont({kpi.duration}, [0.5, 0.9]) FILTER (WHERE {valid})"),
+            (f"{k}__mean", f"avg({kpi.duration}) FILTER (WHERE {valid})"),
+            (f"{k}__n", f"count(*) FILTER (WHERE {valid})"),
         ]
     elif kpi.kind == "nps":
         aggs = [
-            f"count(*) FILTER (WHERE {base} AND nps_score >= 9) AS {k}__prom",
-            f"count(*) FILTER (WHERE {base} AND nps_score <= 6) AS {k}__detr",
-            f"count(*) FILTER (WHERE {base}) AS {k}__n",
+            (f"{k}__prom", f"count(*) FILTER (WHERE {base} AND nps_score >= 9)"),
+            (f"{k}__detr", f"count(*) FILTER (WHERE {base} AND nps_score <= 6)"),
+            (f"{k}__n", f"count(*) FILTER (WHERE {base})"),
         ]
     else:  # spend_per: the spend query supplies the numerator
-        aggs = [f"count(*) FILTER (WHERE {base}) AS {k}__den"]
+        aggs = [(f"{k}__den", f"count(*) FILTER (WHERE {base})")]
     for name, condition in kpi.quality:
-        aggs.append(
-            f"count(*) FILTER (WHERE anchor = '{kpi.anchor}' AND ({condition})) AS {k}__q__{name}"
-        )
+        aggs.append((f"{k}__q__{name}", f"count(*) FILTER (WHERE {condition})"))
     return aggs
 
 
-def _source_sql(source: str, kpis: list[cat.Kpi], count: int) -> str:
-    """One aggregate over a fact table for every KPI, period and breakdown of that source."""
+def _anchor_aggregates(source: str, anchor: str, kpis: list[cat.Kpi]) -> list[tuple[str, str]]:
+    aggs = [agg for kpi in kpis if kpi.anchor == anchor for agg in _kpi_aggregates(kpi)]
+    for name, (src, at, condition) in QUALITY.items():
+        if (src, at) == (source, anchor):
+            aggs.append((f"dq__{name}", f"count(*) FILTER (WHERE {condition})"))
+    for name, (src, at, agg, condition) in VOLUMES.items():
+        if (src, at) == (source, anchor):
+            aggs.append((f"vol__{name}", f"{agg} FILTER (WHERE {condition})"))
+    return aggs
+
+
+def _source_sql(
+    source: str, kpis: list[cat.Kpi], count: int
+) -> tuple[str, dict[str, dict[str, str]]]:
+    """One statement over a fact table for every KPI, period and breakdown of that source.
+
+    The derived facts are materialised once (only rows with an anchor inside the grid); each
+    anchor then aggregates just its own KPIs: the whole grid by period, and the breakdowns only
+    for the last two periods (the only ones that show them). Identical aggregates are computed
+    once; they travel back as one JSON object per group so the branches share a UNION ALL.
+    Returns the SQL and, per anchor and metric name, its key in that JSON object.
+    """
     anchors = [a for a, (src, _) in cat.ANCHORS.items() if src == source]
-    tags = ", ".join(
-        f"{{'anchor': '{a}', 'p': {_period_case(cat.ANCHORS[a][1], count)}}}" for a in anchors
-    )
-    aggs = [agg for kpi in kpis for agg in _kpi_aggregates(kpi)]
-    for name, (src, anchor, condition) in QUALITY.items():
-        if src == source:
-            aggs.append(
-                f"count(*) FILTER (WHERE anchor = '{anchor}' AND ({condition})) AS dq__{name}"
-            )
-    for name, (src, anchor, agg, condition) in VOLUMES.items():
-        if src == source:
-            aggs.append(
-                f"{agg} FILTER (WHERE anchor = '{anchor}' AND ({condition})) AS vol__{name}"
-            )
     relation = RELATION[source]
+    keys: dict[str, dict[str, str]] = {}
+    periods, branches = [], []
+    for anchor in anchors:
+        expr = cat.ANCHORS[anchor][1]
+        unique: dict[str, str] = {}
+        keys[anchor] = {}
+        for name, agg in _anchor_aggregates(source, anchor, kpis) or [("rows", "count(*)")]:
+            keys[anchor][name] = unique.setdefault(agg, f"e{len(unique)}")
+        metrics = "to_json({" + ", ".join(f"'{k}': {agg}" for agg, k in unique.items()) + "})"
+        periods.append(f"{_period_case(expr, count)} AS p_{anchor}")
+        branches.append(
+            f"SELECT '{anchor}' AS anchor, p_{anchor} AS p, NULL::VARCHAR AS channel, "  # noqa: S608
+            f"NULL::VARCHAR AS icp_tier, NULL::VARCHAR AS owner, {OVERALL} AS g, "
+            f"{metrics} AS metrics FROM grid_facts WHERE p_{anchor} IS NOT NULL GROUP BY p_{anchor}"
+        )
+        branches.append(
+            f"SELECT '{anchor}', p_{anchor}, channel, icp_tier, owner, "  # noqa: S608
+            f"CAST(grouping(channel, icp_tier, owner) AS INTEGER), {metrics} "
+            f"FROM grid_facts WHERE p_{anchor} >= {max(count - 2, 0)} "
+            f"GROUP BY GROUPING SETS ((p_{anchor}, channel), (p_{anchor}, icp_tier), "
+            f"(p_{anchor}, owner))"
+        )
     # Fragments come from the catalogue and this module (code constants); values are parameters.
-    return (
+    sql = (
         f"WITH {FACTS_CTE[source].strip()},\n"  # noqa: S608
-        f"tagged AS (SELECT *, unnest([{tags}], recursive := true) FROM {relation})\n"
-        f"SELECT anchor, p, channel, icp_tier, owner, grouping(channel, icp_tier, owner) AS g,\n"
-        + ",\n".join(aggs)
-        + "\nFROM tagged WHERE p IS NOT NULL\n"
-        "GROUP BY GROUPING SETS ((anchor, p), (anchor, p, channel), (anchor, p, icp_tier), "
-        "(anchor, p, owner))"
+        f"grid_facts AS MATERIALIZED (SELECT * FROM (SELECT *, {', '.join(periods)} "
+        f"FROM {relation}) WHERE {' OR '.join(f'p_{a} IS NOT NULL' for a in anchors)})\n"
+        + "\nUNION ALL\n".join(branches)
     )
+    return sql, keys
 
 
 def _spend_sql(count: int) -> str:
@@ -401,12 +437,13 @@ def _metric(kpi: cat.Kpi, row: dict | None, spend: float | None, filters: Filter
         return {**empty, "value": value, "numerator": num, "denominator": den, "n": n}
     if kpi.kind == "median":
         n = int(row[f"{k}__n"])
+        median, p90 = row[f"{k}__q"] or (None, None)
         return {
             **empty,
-            "value": _number(row[f"{k}__med"]),
+            "value": _number(median),
             "denominator": n,
             "n": n,
-            "p90": _number(row[f"{k}__p90"]),
+            "p90": _number(p90),
             "mean": _number(row[f"{k}__mean"]),
         }
     prom, detr, n = int(row[f"{k}__prom"]), int(row[f"{k}__detr"]), int(row[f"{k}__n"])
@@ -481,7 +518,10 @@ def _compute(store: Store, query: Query, kpis: list[cat.Kpi], targets: dict) -> 
     index: dict[tuple, dict] = {}
     for source in ("leads", "deals"):
         source_kpis = [k for k in kpis if k.source == source]
-        for row in _run(store, _source_sql(source, source_kpis, count), values):
+        sql, keys = _source_sql(source, source_kpis, count)
+        for row in _run(store, sql, values):
+            metrics = json.loads(row.pop("metrics"))
+            row.update({name: metrics[key] for name, key in keys[row["anchor"]].items()})
             dim = _dimension_of(row["g"])
             key = row[dim] if dim else None
             index[(row["anchor"], row["p"], dim, key)] = row
@@ -741,6 +781,11 @@ def kpi_rows(
         "end": Period(start, end).end_ts,
         "limit": limit,
         **filters.params(),
+        **_window_values(
+            Period(start, end).start_ts,
+            min(Period(start, end).end_ts, end_of_day(as_of)),
+            sla_hours,
+        ),
     }
     source = kpi.source
     anchor_expr = cat.ANCHORS[kpi.anchor][1]
