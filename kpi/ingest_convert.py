@@ -66,6 +66,8 @@ class DatePlan:
     order: str = "dmy"
     user_formats: list[str] | None = None
     usual: dict[str, list[str]] = field(default_factory=dict)
+    # Whether any date written day/month (or month/day) was seen; otherwise the order is moot.
+    seen: bool = True
 
     def formats(self, year_digits: int) -> list[str]:
         year = "%Y" if year_digits == 4 else "%y"
@@ -79,6 +81,8 @@ class DatePlan:
     def describe(self) -> str:
         if self.user_formats:
             return self.user_formats[0]
+        if not self.seen:
+            return "yyyy-mm-dd"
         return "dd/mm/yyyy" if self.order == "dmy" else "mm/dd/yyyy"
 
 
@@ -157,7 +161,7 @@ def plan_dates(con, names: list[str], options: dict, columns: str) -> DatePlan:
         )
     if ambiguous and not (day_first or month_first):
         raise IngestError("ambiguous_dates", example=ambiguous_example, columns=columns)
-    plan = DatePlan("mdy" if month_first else "dmy")
+    plan = DatePlan("mdy" if month_first else "dmy", seen=bool(day_first or month_first))
     candidates = plan.formats(4) + plan.formats(2) + list(WORDY_DATES)
     plan.usual = {name: _usual_formats(con, name, candidates) for name in names}
     return plan
