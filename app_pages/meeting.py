@@ -123,6 +123,7 @@ def live_timer() -> None:
 
 
 live_timer()
+meeting_areas.auto_advance_control(store, user)
 
 tabs = st.tabs([tr("meeting.tab.prepare")] + [tr(f"meeting.tab.{n}") for n in range(1, 6)])
 with tabs[0]:

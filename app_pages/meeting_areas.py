@@ -11,7 +11,7 @@ from kpi.i18n import fmt_date
 from kpi.matrix_chart import effort_impact_chart
 from kpi.meeting import Meeting, MeetingError
 from kpi.roles import Actor, PermissionDenied
-from kpi.settings import get_settings
+from kpi.settings import get_settings, set_setting
 from kpi.store import Store
 
 
@@ -51,6 +51,19 @@ def scorecard_for(path: str, version: tuple) -> object:
 
 def current_scorecard(store: Store):
     return scorecard_for(str(store.path), store.data_version())
+
+
+def auto_advance_control(store: Store, user: Actor) -> None:
+    """The auto-advance setting: admins switch it here, editors see how it is set."""
+    tr = common.tr
+    enabled = meeting.auto_advance(store)
+    if not user.can("settings"):
+        st.caption(tr("meeting.auto_advance.on" if enabled else "meeting.auto_advance.off"))
+        return
+    wanted = st.toggle(tr("meeting.auto_advance"), value=enabled, key="auto_advance_toggle")
+    if wanted != enabled:
+        set_setting(store, user, "auto_advance", wanted)
+        st.rerun()
 
 
 def prepare(store: Store, user: Actor, current: Meeting) -> None:

@@ -4,7 +4,7 @@ import json
 from datetime import date, datetime
 
 import pytest
-from conftest import logged_in
+from support import logged_in
 
 from kpi import catalogue, meeting, timer
 from kpi.roles import Actor
@@ -177,3 +177,16 @@ def test_panel_text_of_a_paused_timer_is_exact(demo_app_env):
     # 70 s of 300 used: 230 s left = 03:50, whatever the clock says now
     assert ">03:50<" in _panel(at)
     assert timer.COLOURS["paused"] in _panel(at)
+
+
+def test_admin_switches_auto_advance_and_editors_see_it(demo_app_env):
+    from kpi.settings import get_settings
+
+    store = open_store(demo_app_env)
+    meeting.create_meeting(store, EVA, meeting_date=date(2026, 3, 2))
+    at = logged_in("admin").run().switch_page("app_pages/meeting.py").run()
+    at.toggle(key="auto_advance_toggle").set_value(True).run()
+    assert not at.exception
+    assert get_settings(store)["auto_advance"] is True
+    editor = _page()
+    assert any("Avance automático activado" in c.value for c in editor.caption)

@@ -379,4 +379,16 @@ STRINGS: dict[str, tuple[str, str]] = {
     "history.col.attendees": ("Asistentes", "Attendees"),
     "history.col.rating": ("Valoración media", "Average rating"),
     "history.pick": ("Ver el acta de", "Show the minutes of"),
+    "meeting.auto_advance": (
+        "Pasar solo al siguiente bloque al llegar a 00:00",
+        "Move on to the next block by itself at 00:00",
+    ),
+    "meeting.auto_advance.on": (
+        "Avance automático activado: cada bloque pasa al siguiente al llegar a 00:00.",
+        "Auto-advance is on: each block moves on to the next at 00:00.",
+    ),
+    "meeting.auto_advance.off": (
+        "Avance automático desactivado: el bloque sigue en rojo hasta pulsar «Siguiente bloque».",
+        "Auto-advance is off: the block stays red until “Next block” is pressed.",
+    ),
 }
