@@ -143,3 +143,16 @@ def test_page_is_hidden_from_non_admins(app_env, role):
     at = logged_in(role).run()
     with pytest.raises(ValueError):
         at.switch_page(PAGE).run()
+
+
+def test_changing_the_mapping_after_validating_asks_to_validate_again(page, app_env):
+    at = page("lead_id,created_at\nL1,05/03/2024\nL2,25/03/2024\n")
+    at.button(key="import_validate").click().run()
+    assert metrics(at)["Inserted"] == "2"
+    at.text_input(key="import_df:detect").input("%d/%m/%Y").run()
+    assert not at.metric, "the old report no longer applies"
+    with pytest.raises(KeyError):
+        at.button(key="import_confirm")
+    at.button(key="import_validate").click().run()
+    at.button(key="import_confirm").click().run()
+    assert rows(app_env, "SELECT count(*) FROM leads") == [(2,)]
