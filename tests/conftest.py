@@ -2,16 +2,11 @@
 
 import os
 import shutil
-from pathlib import Path
 
 import pytest
 import streamlit as st
-from streamlit.testing.v1 import AppTest
 
 from kpi.store import close_all, open_store
-
-ROOT = Path(__file__).resolve().parent.parent
-APP = str(ROOT / "app.py")
 
 os.environ["BRUJULA_LOGIN_SLEEP"] = "0"
 
@@ -54,13 +49,3 @@ def demo_app_env(app_env, demo_facts):
     """Like `app_env`, with the app's database pre-filled with the small demo data."""
     shutil.copyfile(demo_facts, app_env)
     return app_env
-
-
-def logged_in(role: str = "admin", username: str | None = None) -> AppTest:
-    """An AppTest of the router with an authenticated session of `role` (cookies are mocked)."""
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["authentication_status"] = True
-    at.session_state["username"] = username or role
-    at.session_state["name"] = (username or role).title()
-    at.session_state["roles"] = [role]
-    return at

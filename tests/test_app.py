@@ -1,8 +1,8 @@
 """The router through AppTest: login, refusal, lockout, role-based pages, every page renders."""
 
 import pytest
-from conftest import APP, logged_in
 from streamlit.testing.v1 import AppTest
+from support import APP, logged_in
 
 from kpi import auth
 from kpi.store import open_store

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from conftest import logged_in
+from support import logged_in
 
 from kpi import meeting
 from kpi.roles import Actor

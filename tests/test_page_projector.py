@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from conftest import logged_in
+from support import logged_in
 
 from kpi import compute, meeting
 from kpi.roles import Actor

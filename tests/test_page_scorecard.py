@@ -3,7 +3,7 @@
 from datetime import date
 
 import pytest
-from conftest import logged_in
+from support import logged_in
 
 from kpi import compute
 from kpi.roles import Actor

@@ -1,7 +1,7 @@
 """In Chromium: logging in reaches the home page; no page URL shows anything before login."""
 
 import pytest
-from conftest import wait_for_app
+from browser_support import wait_for_app
 from playwright.sync_api import expect
 
 # Every page URL of every role (DESIGN §8), stated independently of app.py.

@@ -5,7 +5,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import ROOT, login, serve, wait_for_app
+from browser_support import ROOT, login, serve, wait_for_app
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser

@@ -2,7 +2,7 @@
 the new leads on the next run, served by the same app process without a restart."""
 
 import pytest
-from conftest import _write_auth, login, serve, wait_for_app
+from browser_support import login, serve, wait_for_app, write_auth
 
 from kpi.ingest import run_import
 from kpi.roles import SYSTEM
@@ -24,7 +24,7 @@ def test_upload_validate_confirm_and_home_shows_new_count(page, tmp_path, shot):
     seed = tmp_path / "seed.csv"
     seed.write_text("lead_id,created_at,channel\nS1,2025-01-02,web\nS2,2025-01-03,ads\n")
     run_import(db, "leads", seed, SYSTEM)
-    _write_auth(auth)
+    write_auth(auth)
     upload = tmp_path / "nuevos_leads.csv"
     upload.write_text(NEW_LEADS, encoding="utf-8")
 

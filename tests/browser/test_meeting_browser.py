@@ -8,7 +8,7 @@ import time
 import uuid
 
 import pytest
-from conftest import OUTPUT, login, wait_for_app
+from browser_support import OUTPUT, login, wait_for_app
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser

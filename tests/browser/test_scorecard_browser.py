@@ -2,7 +2,7 @@
 screenshots of both are saved under test-output/."""
 
 import pytest
-from conftest import wait_for_app
+from browser_support import wait_for_app
 
 pytestmark = pytest.mark.browser
 

@@ -1,0 +1,125 @@
+"""Browser-test helpers (importable by name): server start, login, waiting for a script run.
+
+Users (password = name + "-pass-123"): admin, editor, viewer. Screenshots go to test-output/.
+"""
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import yaml
+
+from kpi.auth import hash_password
+
+ROOT = Path(__file__).resolve().parents[2]
+OUTPUT = ROOT / "test-output"
+CHROMIUM = os.environ.get("BRUJULA_CHROMIUM", "/usr/bin/chromium")
+USERS = {
+    "admin": ("Ada Admin", "admin"),
+    "editor": ("Eva Editora", "editor"),
+    "viewer": ("Víctor Lector", "viewer"),
+}
+
+
+def password_of(username: str) -> str:
+    return f"{username}-pass-123"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def write_auth(path: Path) -> None:
+    config = {
+        "credentials": {
+            "usernames": {
+                name: {
+                    "name": full,
+                    "email": f"{name}@example.test",
+                    "password": hash_password(password_of(name)),
+                    "roles": [role],
+                }
+                for name, (full, role) in USERS.items()
+            }
+        },
+        "cookie": {"name": "brujula_test", "key": "k" * 48, "expiry_days": 1},
+    }
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        yaml.safe_dump(config, handle)
+
+
+@contextlib.contextmanager
+def serve(db: Path, auth: Path, workdir: Path):
+    """Run `streamlit run app.py` on a free port against `db`/`auth`; yields its base URL."""
+    port = free_port()
+    env = {**os.environ, "BRUJULA_DB": str(db), "BRUJULA_AUTH": str(auth)}
+    env["BRUJULA_LOGIN_SLEEP"] = "0"
+    log_path = workdir / f"server-{port}.log"
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                "app.py",
+                "--server.headless",
+                "true",
+                "--server.port",
+                str(port),
+                "--browser.gatherUsageStats",
+                "false",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            _wait_healthy(url, process, log_path)
+            yield url
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def _wait_healthy(url: str, process: subprocess.Popen, log_path: Path) -> None:
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.read().decode().strip() == "ok":
+                    return
+        except OSError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            raise RuntimeError(log_path.read_text())
+        time.sleep(0.3)
+
+
+def login(page, url: str, username: str, password: str | None = None) -> None:
+    """Log in through the real form and wait for the sidebar navigation."""
+    page.goto(url)
+    page.get_by_role("textbox", name="Usuario").fill(username)
+    page.get_by_role("textbox", name="Contraseña").fill(password or password_of(username))
+    page.get_by_role("button", name="Entrar").click()
+    page.get_by_test_id("stSidebarNav").wait_for(timeout=30_000)
+
+
+def wait_for_app(page) -> None:
+    """Wait until Streamlit has finished the current script run."""
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']")
+    page.wait_for_timeout(300)
