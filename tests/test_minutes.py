@@ -152,7 +152,7 @@ def test_pdf_embeds_a_unicode_font_and_reads_back(store, closed_meeting, tmp_pat
     path = tmp_path / "acta.pdf"
     path.write_bytes(pdf)
     raw = subprocess.run(
-        ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+        ["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True, check=True
     ).stdout
     # Table cells wrap onto several lines; compare with the whitespace folded.
     text = " ".join(raw.split())
