@@ -4,6 +4,7 @@ import argparse
 import csv
 import io
 import json
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -177,10 +178,15 @@ def run(args: argparse.Namespace) -> int:
     settings = get_settings(store)
     lang, currency = settings["language"], settings["currency"]
     if args.format == "json":
-        json.dump(scorecard_json(scorecard), sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
+        text = json.dumps(scorecard_json(scorecard), ensure_ascii=False, indent=2) + "\n"
     elif args.format == "csv":
-        sys.stdout.write(scorecard_csv(scorecard, lang))
+        text = scorecard_csv(scorecard, lang)
     else:
-        sys.stdout.write(scorecard_table(scorecard, lang, currency))
+        text = scorecard_table(scorecard, lang, currency)
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader (`| head`) left early: not an error of ours; silence the exit-time flush.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0

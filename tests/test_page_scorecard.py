@@ -149,3 +149,16 @@ def test_scorecard_is_cached_by_data_version(small_app):
     calls = compute.COMPUTE_CALLS
     at.run()
     assert calls == compute.COMPUTE_CALLS
+
+
+def test_pages_in_english(small_app):
+    at = open_page(
+        "app_pages/scorecard.py", lang="en", sc_period="month", sc_as_of=date(2025, 1, 31)
+    )
+    assert [s.value for s in at.subheader][:4] == ["Marketing", "Sales", "Operations", "Leadership"]
+    mql = next(m for m in at.metric if "MQL→SQL conversion" in m.label)
+    assert mql.value == "50.0%"
+    at.switch_page("app_pages/kpi_detail.py").run()
+    assert not at.exception
+    at.switch_page("app_pages/settings.py").run()
+    assert not at.exception
