@@ -332,13 +332,12 @@ def _fill_report(con, report: ImportReport, mapping: Mapping, fields: list[str])
 
 
 def _write_rejects_csv(con, path: Path) -> None:
+    """Every rejection as CSV; COPY takes no parameters, so the path is a quoted literal."""
     # A leading = + @ would run as a formula when the admin opens the file in a spreadsheet.
     con.execute(
-        "COPY (SELECT line, column_name AS column, field, CASE WHEN regexp_matches(value, "
+        "COPY (SELECT line, column_name AS column, field, CASE WHEN regexp_matches(value, "  # noqa: S608
         "'^[=+@\\t\\r]|^-[^0-9]') THEN '''' || value ELSE value END AS value, reason, detail "
-        "FROM rejects ORDER BY line, field) TO ? (HEADER, DELIMITER ',')".replace(
-            "?", "'" + str(path).replace("'", "''") + "'"
-        )
+        f"FROM rejects ORDER BY line, field) TO {_literal(str(path))} (HEADER, DELIMITER ',')"
     )
 
 

@@ -175,8 +175,8 @@ STRINGS: dict[str, tuple[str, str]] = {
         "line {line}, column '{column}', value '{value}': {reason}",
     ),
     "ingest.report.more": (
-        "… y {count} rechazos más (todos con --format json o --rejects FICHERO).",
-        "… and {count} more rejections (all with --format json or --rejects FILE).",
+        "… y {count} rechazos más (la lista completa con --rejects FICHERO).",
+        "… and {count} more rejections (the full list with --rejects FILE).",
     ),
     "ingest.report.inferred": (
         "{count} oportunidades sin fecha de creación toman la fecha MQL de su lead.",
