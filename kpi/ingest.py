@@ -405,6 +405,10 @@ def run_import(
             report.written = True
         except ImportAborted:
             report.written = False
+        except (duckdb.Error, OSError) as exc:
+            # The rewrite rolled back and removed its copy: the facts are as they were.
+            detail = str(exc).splitlines()[0][:300] if str(exc) else type(exc).__name__
+            raise IngestError("failed", detail=detail) from exc
     finally:
         source.close()
     step(1.0)

@@ -146,6 +146,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Cannot tell whether '{example}' uses a thousands or a decimal separator: set decimal "
         "in [source].",
     ),
+    "ingest.error.failed": (
+        "La importación falló y no se ha escrito nada: {detail}",
+        "The import failed and nothing was written: {detail}",
+    ),
     "ingest.error.actor": (
         "El usuario «{name}» no existe o no es administrador.",
         "User '{name}' does not exist or is not an admin.",
