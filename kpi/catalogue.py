@@ -29,7 +29,8 @@ ANCHORS: dict[str, tuple[str, str]] = {
     "delivery": ("deals", "CASE WHEN stage = 'won' THEN value_delivered_at END"),
 }
 
-WITHIN_WINDOW = "($w = 0 OR {to} <= {start} + to_days(CAST($w AS INTEGER)))"
+# "To-date ≤ from-date + W days" compares calendar dates, as people count days.
+WITHIN_WINDOW = "($w = 0 OR CAST({to} AS DATE) <= CAST({start} AS DATE) + CAST($w AS INTEGER))"
 HOURS = "date_diff('second', {start}, {end}) / 3600.0"
 DAYS = "date_diff('second', {start}, {end}) / 86400.0"
 

@@ -47,7 +47,8 @@ lead_facts AS (
                + to_microseconds(CAST(round($sla * 3600000000) AS BIGINT)) AS sla_due,
            w.first_won_at,
            list_sum([x.amount FOR x IN w.wins IF x.at >= l.sql_at
-                     AND ($w = 0 OR x.at <= l.sql_at + to_days(CAST($w AS INTEGER)))])
+                     AND ($w = 0 OR CAST(x.at AS DATE)
+                                    <= CAST(l.sql_at AS DATE) + CAST($w AS INTEGER))])
                AS won_revenue
     FROM leads l LEFT JOIN won w ON w.lead_id = l.lead_id
     WHERE ($channel IS NULL OR coalesce(l.channel, 'unattributed') = $channel)

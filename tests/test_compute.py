@@ -489,3 +489,42 @@ def test_kpi_value_uses_window(db):
 def test_timestamps_are_naive(db):
     rows = kpi_rows(db, "win_rate", as_of=LATE, **JAN).denominator
     assert rows["closed_at"].iloc[0] == datetime(2025, 1, 20)
+
+
+def test_window_counts_calendar_days(tmp_path):
+    # MQL 1 Jan 10:00; SQL 31 Mar 15:00 is 89 calendar days later (89 d 5 h): inside W = 89.
+    # MQL 2 Jan 00:00; SQL 2 Apr 00:00 is 90 days later: outside W = 89.
+    path = tmp_path / "window.duckdb"
+    seed(
+        path,
+        leads=[
+            (
+                "W1",
+                "2025-01-01",
+                "web",
+                "A",
+                "ana",
+                "2025-01-01 10:00",
+                "2025-03-31 15:00",
+                None,
+                None,
+                None,
+            ),
+            (
+                "W2",
+                "2025-01-02",
+                "web",
+                "A",
+                "ana",
+                "2025-01-02 00:00",
+                "2025-04-02 00:00",
+                None,
+                None,
+                None,
+            ),
+        ],
+        deals=[],
+        spend=[],
+    )
+    r = compute_scorecard(open_store(path), window=89, as_of=LATE, **JAN).get("mql_to_sql_rate")
+    assert (r.numerator, r.denominator) == (1, 2)
