@@ -45,6 +45,7 @@ with left:
     st.badge(sc.status_note(result, lang), color=sc.STATUS_BADGE[result.status])
     st.caption(sc.target_text(result, money))
     st.caption(tr("detail.previous", value=show(result.previous)))
+    st.caption(tr("detail.baseline", value=show(sc.baseline(kpi_id, choice))))
     if kpi.kind == "median":
         st.caption(
             tr(

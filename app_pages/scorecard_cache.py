@@ -1,7 +1,7 @@
 """Cached scorecard computations (keyed by the data version) and the filter bar the KPI pages share."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import streamlit as st
 
@@ -15,8 +15,9 @@ from kpi.compute import (
     default_as_of,
     dimension_values,
     kpi_rows,
+    kpi_value,
 )
-from kpi.periods import CUSTOM, PERIOD_KINDS
+from kpi.periods import CUSTOM, PERIOD_KINDS, period_containing
 from kpi.settings import get_settings
 
 STATUS_DOT = {"green": "🟢", "amber": "🟡", "red": "🔴", "grey": "⚪"}
@@ -72,6 +73,20 @@ def _scorecard(path: str, version: tuple, choice: Choice) -> Scorecard:
 @st.cache_data(show_spinner=False, max_entries=32)
 def _rows(path: str, version: tuple, kpi_id: str, start, end, choice: Choice) -> KpiRows:
     return kpi_rows(common.store(), kpi_id, start, end, filters=choice.filters, as_of=choice.as_of)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _baseline(path: str, version: tuple, kpi_id: str, choice: Choice) -> float | None:
+    """The KPI over the quarter before as-of's quarter, as known when that quarter closed."""
+    quarter = period_containing("quarter", choice.as_of, choice.as_of)
+    before = period_containing("quarter", quarter.start - timedelta(days=1), choice.as_of)
+    return kpi_value(
+        common.store(), kpi_id, before.start, before.end, filters=choice.filters, as_of=before.end
+    ).value
+
+
+def baseline(kpi_id: str, choice: Choice) -> float | None:
+    return _baseline(*_key(), kpi_id, choice)
 
 
 def scorecard(choice: Choice) -> Scorecard:

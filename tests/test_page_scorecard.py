@@ -162,3 +162,15 @@ def test_pages_in_english(small_app):
     assert not at.exception
     at.switch_page("app_pages/settings.py").run()
     assert not at.exception
+
+
+def test_detail_shows_the_quarter_baseline(small_app):
+    # As of 15 April, the baseline is Q1 as known on 31 March: 5 of the 10 January MQLs.
+    at = open_page(
+        "app_pages/kpi_detail.py",
+        detail_kpi="mql_to_sql_rate",
+        sc_period="month",
+        sc_as_of=date(2025, 4, 15),
+    )
+    captions = [c.value for c in at.caption]
+    assert "Base del trimestre (trimestre anterior, a su cierre): 50,0 %" in captions

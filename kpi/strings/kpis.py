@@ -121,6 +121,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Median {median} · p90 {p90} · mean {mean} · n = {n}",
     ),
     "detail.previous": ("Periodo anterior: {value}", "Previous period: {value}"),
+    "detail.baseline": (
+        "Base del trimestre (trimestre anterior, a su cierre): {value}",
+        "Quarter baseline (previous quarter, as of its close): {value}",
+    ),
     "detail.col.group": ("Grupo", "Group"),
     "detail.col.value": ("Valor", "Value"),
     "detail.col.previous": ("Anterior", "Previous"),
