@@ -23,5 +23,11 @@ def test_scorecard_and_detail_render(page, log_in, shot):
     wait_for_app(page)
     page.get_by_test_id("stVegaLiteChart").first.wait_for(timeout=30_000)
     assert page.get_by_text("¿Por qué está así? Contribución al cambio").is_visible()
-    assert page.get_by_role("heading", name="Filas exactas").is_visible()
     shot(page, "kpi-detail")
+    rows = page.get_by_role("heading", name="Filas exactas")
+    rows.scroll_into_view_if_needed()
+    assert rows.is_visible()
+    page.get_by_role(
+        "heading", name="¿Por qué está así? Contribución al cambio"
+    ).scroll_into_view_if_needed()
+    shot(page, "kpi-detail-why")
