@@ -76,10 +76,6 @@ class Kpi:
     def definition(self, lang: str) -> str:
         return self.definition_es if lang == "es" else self.definition_en
 
-    @property
-    def tolerance_in_unit(self) -> float:
-        return self.tolerance / 100 if self.unit == "rate" else self.tolerance
-
 
 def _q(**counters: str) -> tuple[tuple[str, str], ...]:
     return tuple(counters.items())

@@ -25,7 +25,6 @@ from kpi.targets import current_targets
 # Incremented by every compute_scorecard call: proves that timer ticks never recompute it.
 COMPUTE_CALLS = 0
 
-STATUSES = ("green", "amber", "red", "grey")
 DIMENSION_COLUMNS = {"channel": 3, "icp_tier": 5, "owner": 6}  # grouping() bitmask per dimension
 OVERALL = 7
 EPSILON = 1e-9
@@ -409,13 +408,13 @@ def _metric(kpi: cat.Kpi, row: dict | None, spend: float | None, filters: Filter
     k = kpi.id
     if kpi.kind == "spend_per":
         den = int(row[f"{k}__den"]) if row else 0
-        if filters.splits_spend:
+        # No spend recorded for the period (or not attributable): no value, never a free 0 €.
+        if filters.splits_spend or spend is None:
             return {**empty, "denominator": den, "n": den}
-        num = spend or 0.0
         return {
             **empty,
-            "value": num / den if den else None,
-            "numerator": num,
+            "value": spend / den if den else None,
+            "numerator": spend,
             "denominator": den,
             "n": den,
         }

@@ -528,3 +528,12 @@ def test_window_counts_calendar_days(tmp_path):
     )
     r = compute_scorecard(open_store(path), window=89, as_of=LATE, **JAN).get("mql_to_sql_rate")
     assert (r.numerator, r.denominator) == (1, 2)
+
+
+def test_no_spend_recorded_means_no_cost(tmp_path):
+    path = tmp_path / "nospend.duckdb"
+    seed(path, spend=[])
+    sc = compute_scorecard(open_store(path), as_of=LATE, **JAN)
+    for kpi_id in ("cost_per_opportunity", "cac"):
+        r = sc.get(kpi_id)
+        assert r.value is None and r.numerator is None and r.status == "grey"
