@@ -201,12 +201,13 @@ def _collect_rejects(con, mapping: Mapping, fields: list[str], headers: dict[str
     )
 
 
-def _final(con, mapping: Mapping, mapped: list[str]) -> tuple[list[str], list[str]]:
-    """TEMP table `final`: every target column plus the action; returns (columns, updatable).
+def _final(con, mapping: Mapping, mapped: list[str]) -> tuple[list[str], dict[str, str]]:
+    """TEMP table `final`: every target column plus the action; returns (columns, update SETs).
 
     Deals take channel, ICP tier and created_at from their lead when the file leaves them
-    empty. An update sets only the fields the mapping names, so a file with a few columns
-    (say, NPS scores) never blanks the others.
+    empty, and an existing deal that lacks them gets them once its lead is known, whatever the
+    order of the imports. An update sets only the fields the mapping names, so a file with a
+    few columns (say, NPS scores) never blanks the others.
     """
     table = mapping.table
     columns = list(FIELDS[table])
@@ -215,25 +216,25 @@ def _final(con, mapping: Mapping, mapped: list[str]) -> tuple[list[str], list[st
         return f"c.{name}" if name in mapped else "NULL"
 
     exprs = {c: given(c) for c in columns}
-    updates = [c for c in mapped if c not in KEYS[table]]
+    sets = {c: f"f.{c}" for c in mapped if c not in KEYS[table]}
     lead_join = ""
     flags = {"unknown_lead": "false", "inherited": "false", "inferred": "false"}
+    fills: list[str] = []
     if table == "deals":
-        lead = {"channel": "NULL", "icp_tier": "NULL", "date": "NULL"}
+        lead = {"channel": "NULL", "icp_tier": "NULL", "created_at": "NULL"}
         if "lead_id" in mapped:
             lead_join = "LEFT JOIN leads l ON l.lead_id = c.lead_id"
             lead = {
                 "channel": "l.channel",
                 "icp_tier": "l.icp_tier",
-                "date": "coalesce(l.mql_at, l.created_at)",
+                "created_at": "coalesce(l.mql_at, l.created_at)",
             }
             flags["unknown_lead"] = "(c.lead_id IS NOT NULL AND l.lead_id IS NULL)"
-        exprs["channel"] = f"coalesce({given('channel')}, {lead['channel']})"
-        exprs["icp_tier"] = f"coalesce({given('icp_tier')}, {lead['icp_tier']})"
-        exprs["created_at"] = f"coalesce({given('created_at')}, {lead['date']})"
+        for name in lead:
+            exprs[name] = f"coalesce({given(name)}, {lead[name]})"
         columns.append("created_at_inferred")
         exprs["created_at_inferred"] = (
-            f"({given('created_at')} IS NULL AND {lead['date']} IS NOT NULL)"
+            f"({given('created_at')} IS NULL AND {lead['created_at']} IS NOT NULL)"
         )
         flags["inherited"] = (
             f"(({given('channel')} IS NULL AND {lead['channel']} IS NOT NULL) OR "
@@ -241,17 +242,30 @@ def _final(con, mapping: Mapping, mapped: list[str]) -> tuple[list[str], list[st
         )
         flags["inferred"] = exprs["created_at_inferred"]
         if "created_at" in mapped:
-            updates.append("created_at_inferred")
+            sets["created_at_inferred"] = "f.created_at_inferred"
+        # Fields the file does not carry: only fill what the existing deal lacks.
+        fills = [name for name in lead if name not in mapped]
+        for name in fills:
+            sets[name] = f"coalesce(t.{name}, f.{name})"
+        if "created_at" in fills:
+            sets["created_at_inferred"] = (
+                "CASE WHEN t.created_at IS NULL AND f.created_at IS NOT NULL THEN true "
+                "ELSE t.created_at_inferred END"
+            )
     select = ", ".join(
         [*(f"{exprs[c]} AS {c}" for c in columns), *(f"{v} AS {k}" for k, v in flags.items())]
     )
     keys = KEYS[table]
-    same = " AND ".join(f"f.{c} IS NOT DISTINCT FROM t.{c}" for c in updates) or "true"
+    changed = [f"f.{c} IS DISTINCT FROM t.{c}" for c in sets if c not in fills]
+    changed = [c for c in changed if "created_at_inferred" not in c or "created_at" in mapped]
+    changed += [f"(t.{c} IS NULL AND f.{c} IS NOT NULL)" for c in fills]
+    changed_sql = " OR ".join(changed) or "false"
+    old_created = ", t.created_at AS old_created_at" if "created_at" in fills else ""
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE final AS
-        SELECT f.*, CASE WHEN t.{keys[0]} IS NULL THEN 'insert' WHEN {same} THEN 'same'
-                         ELSE 'update' END AS action
+        SELECT f.*, CASE WHEN t.{keys[0]} IS NULL THEN 'insert' WHEN {changed_sql} THEN 'update'
+                         ELSE 'same' END AS action {old_created}
         FROM (
             SELECT c.line, {select}
             FROM typed c {lead_join}
@@ -260,19 +274,21 @@ def _final(con, mapping: Mapping, mapped: list[str]) -> tuple[list[str], list[st
         LEFT JOIN {TARGET_TABLES[table]} t ON {" AND ".join(f"t.{k} = f.{k}" for k in keys)}
         """  # noqa: S608
     )
-    if table == "deals" and "created_at" not in mapped:
-        # An existing deal keeps its created_at when the file does not carry that column.
-        con.execute("UPDATE final SET inferred = false WHERE action <> 'insert'")
+    if old_created:
+        # An existing deal's own created_at is never replaced by its lead's date.
+        con.execute(
+            "UPDATE final SET inferred = false WHERE action <> 'insert' AND old_created_at IS NOT NULL"
+        )
     for required in REQUIRED_FOR_INSERT[table]:
         con.execute(
             "INSERT INTO rejects SELECT line, $field, '', NULL, 'missing_required', $field "  # noqa: S608
             f"FROM final WHERE action = 'insert' AND {required} IS NULL",
             {"field": required},
         )
-    return columns, updates
+    return columns, sets
 
 
-def _write(con, mapping: Mapping, columns: list[str], updates: list[str]) -> None:
+def _write(con, mapping: Mapping, columns: list[str], sets: dict[str, str]) -> None:
     target = TARGET_TABLES[mapping.table]
     keys = KEYS[mapping.table]
     valid = "line NOT IN (SELECT line FROM rejects WHERE reason <> 'malformed')"
@@ -281,12 +297,12 @@ def _write(con, mapping: Mapping, columns: list[str], updates: list[str]) -> Non
         f"INSERT INTO {target} ({cols}) SELECT {cols} FROM final "  # noqa: S608
         f"WHERE action = 'insert' AND {valid} ORDER BY line"
     )
-    if updates:
-        sets = ", ".join(f"{c} = f.{c}" for c in updates)
-        on = " AND ".join(f"{target}.{k} = f.{k}" for k in keys)
+    if sets:
+        assignments = ", ".join(f"{c} = {expr}" for c, expr in sets.items())
+        on = " AND ".join(f"t.{k} = f.{k}" for k in keys)
         con.execute(
-            f"UPDATE {target} SET {sets} FROM final f WHERE {on} AND f.action = 'update' "  # noqa: S608
-            f"AND f.line NOT IN (SELECT line FROM rejects WHERE reason <> 'malformed')"
+            f"UPDATE {target} AS t SET {assignments} FROM final f WHERE {on} "  # noqa: S608
+            f"AND f.action = 'update' AND f.{valid}"
         )
 
 
@@ -437,12 +453,12 @@ def _import_into(con, report, mapping, resolved, source, headers, actor, step) -
     build_typed(con, mapping.table, fields, (dates, numbers), damage)
     step(0.6)
     _collect_rejects(con, mapping, fields, headers, (dates, numbers))
-    columns, updates = _final(con, mapping, fields)
+    columns, sets = _final(con, mapping, fields)
     step(0.7)
     _fill_report(con, report, mapping, fields)
     if report.dry_run or (report.rejected_rows and not report.accept_valid):
         return
-    _write(con, mapping, columns, updates)
+    _write(con, mapping, columns, sets)
     con.execute(
         "INSERT INTO import_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [

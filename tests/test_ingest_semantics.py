@@ -226,3 +226,28 @@ def test_two_concurrent_imports_both_land(tmp_path):
     assert rows(db, "SELECT count(*) FROM leads") == [(4001,)]
     assert generation(db) == start + 2
     assert rows(db, "SELECT count(*) FROM import_log") == [(3,)]
+
+
+def test_deals_imported_before_their_leads_are_completed_later(tmp_path):
+    db = tmp_path / "f.duckdb"
+    deals = write(tmp_path / "d.csv", "deal_id,lead_id,stage\nD1,L1,won\nD2,L3,open\n")
+    first = run_import(db, "deals", deals, SYSTEM)
+    assert (first.inserted, first.unknown_leads, first.created_at_inferred) == (2, 2, 0)
+    run_import(db, "leads", write(tmp_path / "l.csv", LEADS), SYSTEM)
+    again = run_import(db, "deals", deals, SYSTEM)
+    assert (again.inserted, again.updated, again.unchanged) == (0, 2, 0)
+    assert (again.unknown_leads, again.created_at_inferred) == (0, 2)
+    assert rows(
+        db,
+        "SELECT deal_id, created_at, created_at_inferred, channel, icp_tier FROM deals ORDER BY 1",
+    ) == [
+        ("D1", datetime(2024, 1, 3, 10, 0), True, "web", "A"),
+        ("D2", datetime(2024, 1, 8), True, "events", "C"),
+    ]
+    third = run_import(db, "deals", deals, SYSTEM)
+    assert (third.inserted, third.updated, third.unchanged, third.created_at_inferred) == (
+        0,
+        0,
+        2,
+        0,
+    )
