@@ -14,22 +14,24 @@ from kpi.roles import Actor, PermissionDenied
 from kpi.settings import get_settings, set_setting
 from kpi.store import Store
 
+# The status chip under each panel KPI, in the scorecard's traffic-light colours.
+STATUS_COLOURS = {"green": "green", "amber": "orange", "red": "red", "grey": "gray"}
 
-def attempt(write, done_key: str | None = None) -> bool:
+
+def attempt(write, done_key: str | None = None) -> None:
     """Run a core write; show a refusal in the user's language instead of a traceback."""
     lang = common.lang()
     try:
         write()
     except (MeetingError, BacklogError) as error:
         st.error(error.message(lang))
-        return False
+        return
     except PermissionDenied:
         st.error(common.tr("error.permission", role=common.tr(f"role.{common.actor().role}")))
-        return False
+        return
     if done_key:
         st.session_state["meeting_flash"] = common.tr(done_key)
     st.rerun()
-    return True
 
 
 def user_names() -> list[str]:
@@ -161,7 +163,8 @@ def panel_area(store: Store, user: Actor, current: Meeting) -> None:
             kpi_label(result.kpi_id),
             meeting.fmt_kpi(result.value, result.unit, lang),
             tr(f"meeting.status.{result.status}"),
-            delta_color="off",
+            delta_color=STATUS_COLOURS.get(result.status, "gray"),
+            delta_arrow="off",
             border=True,
         )
     red = meeting.red_results(scorecard)

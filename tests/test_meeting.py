@@ -202,3 +202,29 @@ def test_next_review_cannot_precede_the_meeting(store):
     assert meeting.get_meeting(store, meeting_id).review_date == date(2026, 3, 20)
     with pytest.raises(meeting.MeetingError):
         meeting.update_meeting(store, EVA, meeting_id, next_review=date(2026, 3, 1))
+
+
+def test_two_screens_pressing_next_at_once_move_one_block(store):
+    import threading
+
+    meeting_id = meeting.create_meeting(store, EVA, meeting_date=date(2026, 3, 2))
+    meeting.timer_command(store, EVA, meeting_id, "start", now=at(0))
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def press() -> None:
+        barrier.wait()
+        try:
+            meeting.timer_command(store, EVA, meeting_id, "next", expected_revision=1, now=at(60))
+            outcomes.append("applied")
+        except timer.TimerError as error:
+            outcomes.append(error.kind)
+
+    threads = [threading.Thread(target=press) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["applied", "conflict"]
+    stored = meeting.timer_of(store, meeting_id)
+    assert (stored.current, stored.revision) == (1, 2)
