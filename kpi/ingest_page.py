@@ -1,6 +1,7 @@
 """What the Importar page needs beyond run_import: uploads, starting mappings, the mapping editor."""
 
 import re
+import time
 import uuid
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from kpi.ingest_mapping import (
 from kpi.ingest_source import open_source, preview_rows
 
 DETECT = "detect"
+UPLOAD_DAYS = 7
 UPLOAD_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -34,9 +36,16 @@ def mappings_folder(db_path: Path | str) -> Path:
 
 
 def save_upload(db_path: Path | str, name: str, data: bytes) -> Path:
-    """Keep an uploaded file under data/uploads with a unique, harmless name."""
+    """Keep an uploaded file under data/uploads with a unique, harmless name.
+
+    Uploads older than a week are removed on the way, so the folder does not grow forever.
+    """
     folder = data_folder(db_path) / "uploads"
     folder.mkdir(parents=True, exist_ok=True)
+    cutoff = time.time() - UPLOAD_DAYS * 86400
+    for old in folder.iterdir():
+        if old.is_file() and old.stat().st_mtime < cutoff:
+            old.unlink(missing_ok=True)
     safe = UPLOAD_NAME.sub("_", Path(name).name).strip("._") or "upload.csv"
     path = folder / f"{uuid.uuid4().hex[:8]}-{safe}"
     path.write_bytes(data)
