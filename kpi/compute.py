@@ -52,9 +52,9 @@ lead_facts AS (
     FROM leads l LEFT JOIN won w ON w.lead_id = l.lead_id
     WHERE ($channel IS NULL OR coalesce(l.channel, 'unattributed') = $channel)
       AND ($icp IS NULL OR l.icp_tier = $icp) AND ($owner IS NULL OR l.owner = $owner)
-      -- Only leads with an anchor (MQL, SQL, SLA deadline) inside the window [$lo, $hi).
-      AND ((coalesce(l.mql_at, l.sql_at) >= $lo_mql AND coalesce(l.mql_at, l.sql_at) < $hi)
-           OR (l.sql_at >= $lo AND l.sql_at < $hi))
+      -- Leads that may have an anchor (MQL, SQL, SLA deadline) inside the pre-filter window;
+      -- raw columns rather than coalesce() keep this filter cheap.
+      AND ((l.mql_at >= $lo_mql AND l.mql_at < $hi) OR (l.sql_at >= $lo_mql AND l.sql_at < $hi))
 )"""
 
 # Deal facts: a missing creation date falls back to the lead's MQL date, then its creation
@@ -73,7 +73,7 @@ deal_facts AS (
     WHERE ($channel IS NULL OR coalesce(d.channel, l.channel, 'unattributed') = $channel)
       AND ($icp IS NULL OR coalesce(d.icp_tier, l.icp_tier) = $icp)
       AND ($owner IS NULL OR coalesce(d.owner, l.owner) = $owner)
-      -- Only deals with an anchor (creation, close, delivery) inside the window [$lo, $hi).
+      -- Only deals with an anchor (creation, close, delivery) inside the pre-filter window.
       AND (d.created_at IS NULL OR (d.created_at >= $lo AND d.created_at < $hi)
            OR (d.closed_at >= $lo AND d.closed_at < $hi)
            OR (d.value_delivered_at >= $lo AND d.value_delivered_at < $hi))
