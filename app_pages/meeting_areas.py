@@ -116,7 +116,13 @@ def prepare(store: Store, user: Actor, current: Meeting) -> None:
     )
     if not started and st.button(tr("meeting.agenda.save"), key="save_agenda"):
         attempt(
-            lambda: meeting.replace_agenda(store, user, current.id, edited.to_dict("records")),
+            # Empty cells arrive as NaN/NA; the core expects None.
+            lambda: meeting.replace_agenda(
+                store,
+                user,
+                current.id,
+                edited.astype(object).where(edited.notna(), None).to_dict("records"),
+            ),
             "meeting.saved",
         )
     st.subheader(tr("brief.title"))

@@ -190,3 +190,23 @@ def test_admin_switches_auto_advance_and_editors_see_it(demo_app_env):
     assert get_settings(store)["auto_advance"] is True
     editor = _page()
     assert any("Avance automático activado" in c.value for c in editor.caption)
+
+
+def test_agenda_edits_are_saved_before_the_start(demo_app_env):
+    store = open_store(demo_app_env)
+    meeting_id = meeting.create_meeting(store, EVA, meeting_date=date(2026, 3, 2))
+    at = logged_in("editor", "eva").run()
+    at.session_state[f"agenda_editor_{meeting_id}"] = {
+        "edited_rows": {0: {"minutes": 8}},
+        "added_rows": [{"name": "Ronda de cierre", "minutes": 2}],
+        "deleted_rows": [4],
+    }
+    at.switch_page("app_pages/meeting.py").run()
+    at.button(key="save_agenda").click().run()
+    assert not at.exception
+    blocks = meeting.get_meeting(store, meeting_id).blocks
+    assert [(b.name, b.minutes, b.content) for b in blocks][3:] == [
+        ("Priorizar y asignar dueños", 10, "Matriz esfuerzo-impacto sobre el backlog; dueños."),
+        ("Ronda de cierre", 2, ""),
+    ]
+    assert [b.minutes for b in blocks] == [8, 10, 15, 10, 2]
