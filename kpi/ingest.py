@@ -6,7 +6,8 @@ value and reason — never a silent guess. The write happens inside `rewrite_fac
 transaction on a private copy that is swapped in atomically while the app keeps serving.
 """
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,7 +35,7 @@ from kpi.ingest_mapping import (
 )
 from kpi.ingest_source import load_raw, open_source
 from kpi.roles import Actor, require
-from kpi.store import ensure_facts_file, rewrite_facts
+from kpi.store import MEMORY_LIMIT, ensure_facts_file, rewrite_facts
 
 # SQL here is assembled from canonical field names and generated column names (c0, v_owner...)
 # that come from code, never from the file or the user; every value is a bound parameter.
@@ -357,6 +358,18 @@ def _write_rejects_csv(con, path: Path) -> None:
     )
 
 
+@contextlib.contextmanager
+def _read_facts(db_path: Path | str) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The current facts, read-only, for a dry run: no copy, no lock, nothing to roll back."""
+    con = duckdb.connect(":memory:", config={"memory_limit": MEMORY_LIMIT})
+    try:
+        con.execute("ATTACH ? AS facts (READ_ONLY)", [str(Path(db_path).resolve())])
+        con.execute("USE facts")
+        yield con
+    finally:
+        con.close()
+
+
 def detected_mapping(table: str, path: Path | str) -> Mapping:
     """A mapping guessed from the file's headers (English, Spanish and Portuguese synonyms)."""
     source = open_source(path)
@@ -410,7 +423,7 @@ def run_import(
         if not Path(db_path).exists():
             ensure_facts_file(db_path)
         try:
-            with rewrite_facts(db_path) as con:
+            with _read_facts(db_path) if dry_run else rewrite_facts(db_path) as con:
                 _import_into(con, report, mapping, resolved, source, headers, actor, step)
                 if rejects_csv and report.rejection_count:
                     _write_rejects_csv(con, Path(rejects_csv))
