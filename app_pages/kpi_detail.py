@@ -7,6 +7,7 @@ import streamlit as st
 from app_pages import common
 from app_pages import scorecard_cache as sc
 from kpi import catalogue as cat
+from kpi.compute import ROWS_LIMIT
 from kpi.csv_safety import safe_csv_bytes
 from kpi.i18n import fmt_date, fmt_number
 
@@ -148,6 +149,8 @@ for tab, frame, part in (
     (num_tab, exact.numerator, "numerator"),
     (den_tab, exact.denominator, "denominator"),
 ):
+    if len(frame) >= ROWS_LIMIT:
+        tab.caption(tr("detail.capped", n=fmt_number(ROWS_LIMIT, lang, 0)))
     tab.dataframe(frame, hide_index=True, width="stretch")
     tab.download_button(
         tr("detail.download"),

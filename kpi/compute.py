@@ -741,6 +741,10 @@ def kpi_value(
     return results[0]
 
 
+# Drill-down rows are for reading and exporting; beyond this a CSV import is the better tool.
+ROWS_LIMIT = 100_000
+
+
 @dataclass
 class KpiRows:
     numerator: pd.DataFrame
@@ -766,7 +770,7 @@ def kpi_rows(
     filters: Filters | None = None,
     as_of: date | None = None,
     window: int | None = None,
-    limit: int = 100_000,
+    limit: int = ROWS_LIMIT,
 ) -> KpiRows:
     """The exact rows behind a KPI's numerator and denominator for one window and filters."""
     kpi = cat.get(kpi_id)

@@ -115,6 +115,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "detail.rows": ("Filas exactas", "Exact rows"),
     "detail.numerator": ("Numerador ({n} filas)", "Numerator ({n} rows)"),
     "detail.denominator": ("Denominador ({n} filas)", "Denominator ({n} rows)"),
+    "detail.capped": ("Se muestran las primeras {n} filas.", "Showing the first {n} rows."),
     "detail.download": ("Descargar CSV", "Download CSV"),
     "detail.stats": (
         "Mediana {median} · p90 {p90} · media {mean} · n = {n}",
