@@ -4,11 +4,11 @@ from datetime import datetime, timedelta
 
 import pytest
 from streamlit.testing.v1 import AppTest
+from support import APP
 
 from kpi import auth
 from kpi.roles import SYSTEM
 from kpi.store import Store, close_all, open_store
-from tests.conftest import APP
 
 T0 = datetime(2025, 3, 3, 9, 0, 0)
 

@@ -6,12 +6,12 @@ from datetime import datetime
 
 import duckdb
 import pytest
+from support import ROOT
 
 from kpi import backup as bk
 from kpi.roles import Actor, PermissionDenied
 from kpi.settings import set_setting
 from kpi.store import close_all, open_store, rewrite_facts, state_path_for
-from tests.conftest import ROOT
 
 ADA = Actor("ada", "admin")
 

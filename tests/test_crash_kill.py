@@ -8,10 +8,10 @@ import sys
 import time
 
 import pytest
+from support import ROOT
 
 from kpi.roles import SYSTEM
 from kpi.store import Store, close_all, facts_lock, open_store, rewrite_facts
-from tests.conftest import ROOT
 
 COMMITTED_LEADS = 1_000
 

@@ -6,10 +6,10 @@ import sys
 
 import pytest
 from streamlit.testing.v1 import AppTest
+from support import APP, ROOT
 
 from kpi.roles import SYSTEM
 from kpi.store import Store, StoreError, close_all, open_store, rewrite_facts, state_path_for
-from tests.conftest import APP, ROOT
 
 LOCKED = "está abierta por otro proceso de Brújula"
 DAMAGED = "no es una base de datos legible"

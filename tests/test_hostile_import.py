@@ -8,12 +8,12 @@ import sys
 
 import duckdb
 import pytest
+from support import ROOT
 
 from kpi import ingest
 from kpi.ingest_mapping import IngestError
 from kpi.roles import Actor, PermissionDenied
 from kpi.store import open_store
-from tests.conftest import ROOT
 
 ADA = Actor("ada", "admin")
 XSS = "<img src=x onerror=window.__xss=1>"

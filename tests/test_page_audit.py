@@ -4,12 +4,12 @@ from datetime import date, datetime
 
 import pytest
 from streamlit.testing.v1 import AppTest
+from support import APP
 
 from kpi.audit import AuditFilter, changes, filter_options, query_audit
 from kpi.roles import Actor
 from kpi.settings import set_setting
 from kpi.store import open_store
-from tests.conftest import APP
 
 ANA = Actor("ana", "admin")
 BEA = Actor("bea", "editor")

@@ -4,12 +4,12 @@ import bcrypt
 import pytest
 import yaml
 from streamlit.testing.v1 import AppTest
+from support import APP
 
 from kpi import auth
 from kpi.roles import SYSTEM, Actor, PermissionDenied
 from kpi.store import open_store
 from kpi.users import UserError, save
-from tests.conftest import APP
 
 ADA = Actor("ada", "admin")
 

@@ -7,10 +7,10 @@ import subprocess
 
 import pytest
 import yaml
+from support import ROOT
 
 from kpi import auth
 from kpi.roles import SYSTEM
-from tests.conftest import ROOT
 
 # Patterns are assembled from pieces so this file does not match itself.
 SECRET_PATTERNS = {

@@ -6,11 +6,11 @@ from datetime import date
 
 import pytest
 from streamlit.testing.v1 import AppTest
+from support import APP, ROOT
 
 from kpi import auth, backlog, meeting, outcomes, settings
 from kpi.roles import Actor
 from kpi.store import open_store
-from tests.conftest import APP, ROOT
 
 ADA = Actor("admin", "admin")
 PAYLOADS = (
