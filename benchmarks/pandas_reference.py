@@ -71,9 +71,10 @@ class Context:
     sla: pd.Timedelta
 
     def within(self, to: pd.Series, start: pd.Series) -> pd.Series:
+        """To-date ≤ from-date + W days, as calendar dates (README: how people count days)."""
         if self.window == 0:
             return pd.Series(True, index=to.index)
-        return to <= start + self.window * DAY
+        return to.dt.normalize() <= start.dt.normalize() + self.window * DAY
 
 
 def _ts(day: date) -> pd.Timestamp:
@@ -443,8 +444,10 @@ def compute(
 
 
 def _spend_metric(metric: dict, spent: float | None) -> dict:
+    """Spend ÷ count; a period or channel without any spend row has no value (not 0 €)."""
     den = metric["denominator"] or 0
-    spent = spent or 0.0
+    if spent is None:
+        return {**EMPTY, "denominator": den, "n": den}
     value = spent / den if den else None
     return {**EMPTY, "value": value, "numerator": spent, "denominator": den, "n": den}
 
