@@ -81,14 +81,14 @@ if can_edit:
         owner = left.text_input(tr("backlog.col.owner"), key="new_owner")
         area = right.selectbox(
             tr("backlog.col.area"),
-            [None, *AREAS],
+            ["", *AREAS],
             format_func=lambda a: tr(f"backlog.area.{a}") if a else "—",
             key="new_area",
         )
         effort = left.slider(tr("backlog.col.effort"), 1, 5, 3, key="new_effort")
         impact = right.slider(tr("backlog.col.impact"), 1, 5, 3, key="new_impact")
         kpi_id = left.selectbox(
-            tr("backlog.col.kpi"), [None, *kpi_ids], format_func=widgets.kpi_name, key="new_kpi"
+            tr("backlog.col.kpi"), ["", *kpi_ids], format_func=widgets.kpi_name, key="new_kpi"
         )
         effect = right.text_input(tr("backlog.col.expected_effect"), key="new_effect")
         submitted = st.form_submit_button(tr("backlog.create.submit"), type="primary")

@@ -113,11 +113,14 @@ if user.can("outcomes"):
         )
         left, right = st.columns(2)
         channel = left.selectbox(
-            tr("outcomes.create.channel"), [None, *outcomes.known_channels(store)], key="oc_channel"
+            tr("outcomes.create.channel"),
+            ["", *outcomes.known_channels(store)],
+            format_func=lambda c: c or tr("outcomes.create.icp_all"),
+            key="oc_channel",
         )
         tier = right.selectbox(
             tr("outcomes.create.icp"),
-            [None, *outcomes.ICP_TIERS],
+            ["", *outcomes.ICP_TIERS],
             format_func=lambda v: f"ICP-{v}" if v else tr("outcomes.create.icp_all"),
             key="oc_icp",
         )

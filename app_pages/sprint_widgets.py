@@ -19,6 +19,8 @@ from kpi.roles import Actor, PermissionDenied
 from kpi.store import Store
 
 FLASH = "backlog_flash"
+# Selectbox sentinels for "none": a None option is shown by Streamlit as an empty placeholder.
+NO_ITEM = 0
 MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
 
@@ -57,13 +59,16 @@ def attempt(write, success) -> None:
     except PermissionDenied:
         st.error(common.tr("error.permission", role=common.tr(f"role.{common.actor().role}")))
         return
-    st.session_state[FLASH] = success(result) if callable(success) else success
+    message = success(result) if callable(success) else success
+    # Kept until the next write: reruns (a chart's selection event, say) must not eat it.
+    st.session_state[FLASH] = (message, common.store().data_version())
     st.rerun()
 
 
 def show_flash() -> None:
-    if flash := st.session_state.pop(FLASH, None):
-        st.success(flash)
+    message, version = st.session_state.get(FLASH) or (None, None)
+    if message and version == common.store().data_version():
+        st.success(message)
 
 
 def sprint_caption(store: Store, sprint: Sprint) -> str:
@@ -109,7 +114,7 @@ def sprint_panel(store: Store, user: Actor, meeting_id: int | None = None, key: 
     candidates = st.session_state.get("sprint_candidates", [])
     by_id = {i["id"]: i for i in backlog.list_items(store) if i["status"] in ("open", "in_sprint")}
     picked = [i for i in candidates if i in by_id]
-    choices = [None, *picked, *(i for i in by_id if i not in picked)]
+    choices = [NO_ITEM, *picked, *(i for i in by_id if i not in picked)]
     with st.form(f"{key}_add", clear_on_submit=True):
         st.subheader(tr("sprint.add"))
         item_id = st.selectbox(
@@ -123,7 +128,7 @@ def sprint_panel(store: Store, user: Actor, meeting_id: int | None = None, key: 
         done = st.text_area(tr("sprint.add.done"), key=f"{key}_done", height=80)
         due = st.date_input(tr("sprint.add.due"), value=sprint.review_date, key=f"{key}_due")
         kpi_id = st.selectbox(
-            tr("sprint.add.kpi"), [None, *kpi_labels()], format_func=kpi_name, key=f"{key}_kpi"
+            tr("sprint.add.kpi"), ["", *kpi_labels()], format_func=kpi_name, key=f"{key}_kpi"
         )
         if not st.form_submit_button(tr("sprint.add.submit"), type="primary"):
             return
@@ -138,7 +143,7 @@ def sprint_panel(store: Store, user: Actor, meeting_id: int | None = None, key: 
             owner=owner.strip() or item.get("owner") or "",
             definition_of_done=done,
             due_date=due,
-            backlog_item_id=item_id,
+            backlog_item_id=item_id or None,
             kpi_id=kpi_id or item.get("kpi_id"),
         ),
         tr("sprint.added", title=action_title),

@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 from kpi import backlog
 from kpi.roles import Actor
 from kpi.store import open_store
-from tests.conftest import APP
+from tests.support import APP
 
 EDITOR = Actor("editor", "editor")
 PAGE = "app_pages/backlog.py"

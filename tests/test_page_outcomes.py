@@ -12,7 +12,7 @@ from kpi.checklist import alignment_scores, answer_checklist
 from kpi.outcomes import create_outcome, list_outcomes
 from kpi.roles import Actor
 from kpi.store import open_store, rewrite_facts
-from tests.conftest import APP
+from tests.support import APP
 from tests.test_outcomes import EXAMPLE, LEADS, stamp
 
 EDITOR = Actor("editor", "editor")
