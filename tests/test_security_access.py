@@ -57,6 +57,26 @@ def _planned_action(store, tmp):
     return {"action": action["id"]}
 
 
+def _meeting(store, tmp):
+    meeting_id = _fn("kpi.meeting.create_meeting")(
+        store, SYSTEM, title="Reunión", attendees=["ana", "bea"]
+    )
+    return {"meeting": meeting_id, "tmp": tmp}
+
+
+def _meeting_with_note(store, tmp):
+    context = _meeting(store, tmp)
+    note = _fn("kpi.meeting.add_note")(store, SYSTEM, context["meeting"], kind="risk", text="dep")
+    return {**context, "note": note["id"]}
+
+
+def _outcome(store, tmp):
+    row = _fn("kpi.outcomes.create_outcome")(
+        store, SYSTEM, quarter="2025-Q2", title="Subir conversión", kpi_id="win_rate", target=0.3
+    )
+    return {"outcome": row["id"]}
+
+
 CASES = [
     WriteCase(
         "kpi.settings.set_setting",
@@ -101,6 +121,98 @@ CASES = [
         ("sprint_actions",),
         _planned_action,
     ),
+    WriteCase(
+        "kpi.meeting.create_meeting",
+        "meeting",
+        lambda s, a, c: _fn("kpi.meeting.create_meeting")(s, a, title="Nueva"),
+        ("meetings", "agenda_blocks"),
+    ),
+    WriteCase(
+        "kpi.meeting.update_meeting",
+        "meeting",
+        lambda s, a, c: _fn("kpi.meeting.update_meeting")(s, a, c["meeting"], title="Otra"),
+        ("meetings",),
+        _meeting,
+    ),
+    WriteCase(
+        "kpi.meeting.replace_agenda",
+        "meeting",
+        lambda s, a, c: _fn("kpi.meeting.replace_agenda")(
+            s, a, c["meeting"], [{"name": "Único", "minutes": 45}]
+        ),
+        ("agenda_blocks",),
+        _meeting,
+    ),
+    WriteCase(
+        "kpi.meeting.timer_command",
+        "meeting",
+        lambda s, a, c: _fn("kpi.meeting.timer_command")(s, a, c["meeting"], "start"),
+        ("timer_state",),
+        _meeting,
+    ),
+    WriteCase(
+        "kpi.meeting.add_note",
+        "notes",
+        lambda s, a, c: _fn("kpi.meeting.add_note")(s, a, c["meeting"], kind="worked", text="x"),
+        ("notes",),
+        _meeting,
+    ),
+    WriteCase(
+        "kpi.meeting.note_to_backlog",
+        "backlog",
+        lambda s, a, c: _fn("kpi.meeting.note_to_backlog")(s, a, c["note"]),
+        ("backlog_items",),
+        _meeting_with_note,
+    ),
+    WriteCase(
+        "kpi.meeting.rate",
+        "meeting",
+        lambda s, a, c: _fn("kpi.meeting.rate")(s, a, c["meeting"], "ana", 8),
+        ("meeting_ratings",),
+        _meeting,
+    ),
+    WriteCase(
+        "kpi.meeting.close_meeting",
+        "meeting",
+        lambda s, a, c: _fn("kpi.meeting.close_meeting")(s, a, c["meeting"], snapshot={}),
+        ("meetings",),
+        _meeting,
+    ),
+    WriteCase(
+        "kpi.checklist.answer_checklist",
+        "checklist",
+        lambda s, a, c: _fn("kpi.checklist.answer_checklist")(s, a, c["meeting"], {1: True}),
+        ("checklist_answers",),
+        _meeting,
+    ),
+    WriteCase(
+        "kpi.outcomes.create_outcome",
+        "outcomes",
+        lambda s, a, c: _fn("kpi.outcomes.create_outcome")(
+            s, a, quarter="2025-Q3", title="O", kpi_id="win_rate", target=0.4
+        ),
+        ("outcomes",),
+    ),
+    WriteCase(
+        "kpi.outcomes.set_baseline",
+        "outcomes",
+        lambda s, a, c: _fn("kpi.outcomes.set_baseline")(s, a, c["outcome"], 0.2),
+        ("outcomes",),
+        _outcome,
+    ),
+    WriteCase(
+        "kpi.targets.set_target",
+        "targets",
+        lambda s, a, c: _fn("kpi.targets.set_target")(s, a, "win_rate", 0.35, 2),
+        ("kpi_targets",),
+    ),
+    WriteCase(
+        "kpi.backup.backup_store",
+        "backup",
+        lambda s, a, c: _fn("kpi.backup.backup_store")(s, a, c["tmp"] / "bk"),
+        ("database",),
+        lambda store, tmp: {"tmp": tmp},
+    ),
 ]
 IDS = [case.function for case in CASES]
 
@@ -139,6 +251,7 @@ def test_weaker_roles_are_refused_and_nothing_changes(case, store, tmp_path):
         case.call(store, {"username": "x", "role": "admin"}, context)
     assert snapshot(store) == before
     assert file_bytes(context) == before_file
+    assert not (tmp_path / "bk").exists(), "a refused backup writes no file"
 
 
 @pytest.mark.parametrize("capability", sorted(CAPABILITIES["admin"]))
@@ -177,7 +290,7 @@ def test_every_write_leaves_a_complete_audit_row(case, store, tmp_path):
         assert row["actor"] == "ada"
         assert row["happened_at"] is not None
         assert row["row_id"]
-        assert row["action"] in ("insert", "update", "delete")
+        assert row["action"] in ("insert", "update", "delete", "backup")
         if row["action"] in ("insert", "update"):
             assert json.loads(row["after"])
         if row["action"] in ("update", "delete"):
