@@ -4,7 +4,7 @@ import streamlit as st
 
 from app_pages import common, meeting_areas, meeting_close, timer_panel
 from kpi import meeting, timer
-from kpi.meeting import MeetingError
+from kpi.errors import InvalidInput
 
 user = common.guard("meeting")
 store = common.store()
@@ -39,7 +39,7 @@ with st.expander(tr("meeting.new"), expanded=not open_meetings), st.form("new_me
                 attendees=picked + typed.split(","),
                 lang=lang,
             )
-        except MeetingError as error:
+        except InvalidInput as error:
             st.error(error.message(lang))
         else:
             st.session_state["meeting_id"] = new_id
@@ -71,7 +71,7 @@ def press(command: str, target: int | None = None) -> None:
         )
     except timer.TimerError as error:
         st.session_state["timer_message"] = tr(f"timer.error.{error.kind}")
-    except MeetingError as error:
+    except InvalidInput as error:
         st.session_state["timer_message"] = error.message(lang)
 
 

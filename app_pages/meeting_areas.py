@@ -7,9 +7,10 @@ from app_pages import common
 from kpi import backlog, brief, catalogue, meeting, outcomes
 from kpi.auth import auth_path_for, list_users
 from kpi.backlog import BacklogError
+from kpi.errors import InvalidInput
 from kpi.i18n import fmt_date
 from kpi.matrix_chart import effort_impact_chart
-from kpi.meeting import Meeting, MeetingError
+from kpi.meeting import Meeting
 from kpi.roles import Actor, PermissionDenied
 from kpi.settings import get_settings, set_setting
 from kpi.store import Store
@@ -23,7 +24,7 @@ def attempt(write, done_key: str | None = None) -> None:
     lang = common.lang()
     try:
         write()
-    except (MeetingError, BacklogError) as error:
+    except (InvalidInput, BacklogError) as error:
         st.error(error.message(lang))
         return
     except PermissionDenied:

@@ -8,6 +8,7 @@ from typing import Any
 from kpi import backlog, catalogue, outcomes, timer
 from kpi.alerts import misalignment_alerts
 from kpi.compute import compute_scorecard
+from kpi.errors import InvalidInput, business_date
 from kpi.i18n import DASH, DEFAULT_LANGUAGE, fmt_currency, fmt_date, fmt_number, fmt_percent, t
 from kpi.roles import Actor, require
 from kpi.settings import get_settings
@@ -22,16 +23,8 @@ DEFAULT_BLOCKS = (("1", 5), ("2", 10), ("3", 15), ("4", 10), ("5", 5))
 MAX_TEXT = 2000
 
 
-class MeetingError(ValueError):
+class MeetingError(InvalidInput):
     """A refused meeting change, explained in both languages."""
-
-    def __init__(self, key: str, **values: Any):
-        self.key = key
-        self.values = values
-        super().__init__(t(key, DEFAULT_LANGUAGE, **values))
-
-    def message(self, lang: str = DEFAULT_LANGUAGE) -> str:
-        return t(self.key, lang, **self.values)
 
 
 @dataclass(frozen=True)
@@ -66,7 +59,11 @@ class Meeting:
 
 
 def _text(value: Any, limit: int = MAX_TEXT) -> str:
-    return str(value or "").strip()[:limit]
+    """Trimmed text; longer than `limit` is refused rather than silently cut."""
+    text = str(value or "").strip()
+    if len(text) > limit:
+        raise MeetingError("meeting.error.too_long", limit=limit)
+    return text
 
 
 def _rows(cur, sql: str, params: list | None = None) -> list[dict]:
@@ -144,7 +141,7 @@ def create_meeting(
     lang: str = DEFAULT_LANGUAGE,
 ) -> int:
     require(actor, "meeting")
-    day = meeting_date or default_meeting_date(store)
+    day = business_date(meeting_date or default_meeting_date(store), "meeting_date")
     blocks = clean_agenda(agenda if agenda is not None else default_agenda(lang))
     title = _text(title, 200) or t("meeting.default_title", lang, date=fmt_date(day, lang))
     with store.write(actor, "meeting") as w:
@@ -213,7 +210,7 @@ def list_meetings(store: Store, search: str | None = None) -> list[dict]:
         "FROM meetings m"
     )
     params: list = []
-    needle = _text(search, 200)
+    needle = str(search or "").strip()[:200]
     if needle:
         pattern = f"%{needle}%"
         sql += (
@@ -284,11 +281,11 @@ def update_meeting(
             raise MeetingError("meeting.error.title")
         changes["title"] = _text(title, 200)
     if meeting_date is not None:
-        changes["meeting_date"] = meeting_date
+        changes["meeting_date"] = business_date(meeting_date, "meeting_date")
     if attendees is not None:
         changes["attendees"] = json.dumps(clean_attendees(attendees), ensure_ascii=False)
     if next_review is not None:
-        changes["next_review"] = next_review
+        changes["next_review"] = business_date(next_review, "next_review")
     if decisions is not None:
         changes["decisions"] = _text(decisions, 4 * MAX_TEXT)
     if not changes:

@@ -57,6 +57,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "La reunión está cerrada: ya no se puede cambiar.",
         "The meeting is closed: it can no longer be changed.",
     ),
+    "meeting.error.too_long": (
+        "Texto demasiado largo: como máximo {limit} caracteres.",
+        "Text too long: at most {limit} characters.",
+    ),
     "meeting.error.title": ("El título no puede estar vacío.", "The title may not be empty."),
     "meeting.error.next_review": (
         "La próxima revisión no puede ser anterior a la reunión.",
