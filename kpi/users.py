@@ -1,10 +1,9 @@
 """User management for the admin page: clear, translated refusals around `kpi.auth.save_user`."""
 
 from pathlib import Path
-from typing import Any
 
 from kpi import auth
-from kpi.i18n import DEFAULT_LANGUAGE, t
+from kpi.errors import InvalidInput
 from kpi.roles import ROLES, Actor, require
 from kpi.store import Store
 
@@ -14,16 +13,8 @@ MIN_PASSWORD = 8
 MAX_PASSWORD_BYTES = 72  # bcrypt ignores (bcrypt 5: refuses) anything longer
 
 
-class UserError(ValueError):
+class UserError(InvalidInput):
     """A refused user change, with its explanation in both languages."""
-
-    def __init__(self, key: str, **values: Any):
-        self.key = key
-        self.values = values
-        super().__init__(t(key, DEFAULT_LANGUAGE, **values))
-
-    def message(self, lang: str = DEFAULT_LANGUAGE) -> str:
-        return t(self.key, lang, **self.values)
 
 
 def _check_username(username: str) -> str:

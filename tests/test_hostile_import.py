@@ -191,3 +191,15 @@ def test_200_mb_csv_is_streamed_with_bounded_memory(db, tmp_path):
     assert figures["written"] and figures["inserted"] == BIG_ROWS and figures["rejected"] == 0
     assert figures["peak_mb"] < PEAK_LIMIT_MB
     assert facts(db)["leads"] == BIG_ROWS
+
+
+def test_an_import_is_logged_with_its_actor(db, tmp_path):
+    path = write_csv(tmp_path / "ok.csv", [["deal_id", "stage"], ["D1", "won"], ["D2", "lost"]])
+    ingest.run_import(db, "deals", path, ADA)
+    log = (
+        open_store(db)
+        .facts()
+        .execute("SELECT actor, table_name, inserted FROM import_log")
+        .fetchall()
+    )
+    assert log == [("ada", "deals", 2)]
