@@ -51,3 +51,34 @@ def test_column_names_are_neutralised_too():
 
 def test_csv_starts_with_bom_for_excel_accents():
     assert safe_csv_bytes(pd.DataFrame({"a": ["é"]})).startswith(b"\xef\xbb\xbf")
+
+
+def _csv_downloads_without_neutralising() -> list[str]:
+    """Every st.download_button in the pages that offers a CSV must pass it through safe_csv_bytes."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    unsafe = []
+    for path in sorted((root / "app_pages").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "download_button"
+            ):
+                continue
+            keywords = {k.arg: k.value for k in node.keywords}
+            described = ast.unparse(keywords.get("mime", ast.Constant(""))) + ast.unparse(
+                keywords.get("file_name", ast.Constant(""))
+            )
+            if "csv" not in described.lower():
+                continue
+            data = keywords.get("data", node.args[1] if len(node.args) > 1 else None)
+            if not (isinstance(data, ast.Call) and ast.unparse(data.func) == "safe_csv_bytes"):
+                unsafe.append(f"{path.name}:{node.lineno}")
+    return unsafe
+
+
+def test_every_csv_download_in_the_pages_is_neutralised():
+    assert _csv_downloads_without_neutralising() == []
