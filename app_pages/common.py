@@ -69,5 +69,11 @@ def show_store_error(error: StoreError) -> None:
     st.caption(tr("error.detail", detail=error.detail[:300]))
 
 
+def error_text(error: Exception) -> str:
+    """A refusal in the viewer's language when the core gave a translatable one."""
+    message = getattr(error, "message", None)
+    return message(lang()) if callable(message) else str(error)
+
+
 def coming_soon(issue: int, what: str) -> None:
     st.info(tr("common.coming", issue=issue, what=what))

@@ -53,7 +53,7 @@ def targets_section() -> None:
             try:
                 set_target(store, user, kpi_id, value, new_tolerance)
             except ValueError as error:
-                st.error(tr("settings.error", error=str(error)))
+                st.error(tr("settings.error", error=common.error_text(error)))
             else:
                 st.session_state["settings_flash"] = tr("settings.saved")
                 st.rerun()
@@ -89,7 +89,7 @@ def definitions_section(settings: dict) -> None:
                 for key in changed:
                     set_setting(store, user, key, texts[key])
             except ValueError as error:
-                st.error(tr("settings.error", error=str(error)))
+                st.error(tr("settings.error", error=common.error_text(error)))
             else:
                 st.session_state["settings_flash"] = tr(
                     "settings.saved" if changed else "settings.unchanged"
@@ -134,7 +134,7 @@ def method_section(settings: dict) -> None:
                 for key, value in changed.items():
                     set_setting(store, user, key, value)
             except ValueError as error:
-                st.error(tr("settings.error", error=str(error)))
+                st.error(tr("settings.error", error=common.error_text(error)))
             else:
                 st.session_state["settings_flash"] = tr(
                     "settings.saved" if changed else "settings.unchanged"

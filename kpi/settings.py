@@ -101,7 +101,7 @@ def set_setting(store: Store, actor: Actor, key: str, value: Any) -> Any:
             {
                 "key": key,
                 "value": json.dumps(parsed, ensure_ascii=False),
-                "valid_from": writer.now,
+                "valid_from": writer.version_time("settings", {"key": key}),
                 "changed_by": actor.username,
             },
         )

@@ -17,7 +17,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -248,6 +248,14 @@ class Writer:
         after = self._fetch(table, key)
         self.audit("update", table, _key_text(key), before, after)
         return after
+
+    def version_time(self, table: str, key: dict) -> datetime:
+        """A valid_from later than every stored version of `key`, even within one clock tick."""
+        self._check(table, [*key, "valid_from"])
+        where = " AND ".join(f"{k} = ?" for k in key)
+        sql = f"SELECT max(valid_from) FROM {table} WHERE {where}"  # noqa: S608 - checked
+        last = self.cur.execute(sql, list(key.values())).fetchone()[0]
+        return self.now if last is None or self.now > last else last + timedelta(microseconds=1)
 
     def upsert(self, table: str, key: dict, values: dict) -> dict:
         if self._fetch(table, key) is None:

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from kpi import catalogue as cat
+from kpi.errors import InvalidInput, finite_number
 from kpi.periods import quarter_start
 from kpi.roles import Actor
 from kpi.settings import setting_changes_since
@@ -41,17 +42,29 @@ def current_targets(store: Store) -> dict[str, tuple[float, float]]:
     return targets
 
 
+# Plausible targets per unit; tolerances are percentage points for rates, else the KPI's unit.
+TARGET_RANGES: dict[str, tuple[float, float]] = {
+    "rate": (0.0, 1.0),
+    "score": (-100.0, 100.0),
+    "hours": (0.0, 24.0 * 365),
+    "days": (0.0, 3650.0),
+    "currency": (0.0, 1e12),
+}
+TOLERANCE_RANGES: dict[str, tuple[float, float]] = {
+    "rate": (0.0, 100.0),
+    "score": (0.0, 200.0),
+    "hours": (0.0, 24.0 * 365),
+    "days": (0.0, 3650.0),
+    "currency": (0.0, 1e12),
+}
+
+
 def validate_target(kpi_id: str, target: float, tolerance: float) -> tuple[float, float]:
-    kpi = cat.get(kpi_id)
-    target, tolerance = float(target), float(tolerance)
-    if tolerance < 0:
-        raise ValueError("the tolerance cannot be negative")
-    if kpi.unit == "rate" and not 0 <= target <= 1:
-        raise ValueError("a rate target must be between 0 and 1 (0 % and 100 %)")
-    if kpi.unit == "score" and not -100 <= target <= 100:
-        raise ValueError("an NPS target must be between −100 and 100")
-    if kpi.unit in ("hours", "days", "currency") and target < 0:
-        raise ValueError("the target cannot be negative")
+    if kpi_id not in cat.BY_ID:
+        raise InvalidInput("error.input.choice", field="KPI", value=str(kpi_id)[:40])
+    unit = cat.get(kpi_id).unit
+    target = finite_number(target, kpi_id, *TARGET_RANGES[unit])
+    tolerance = finite_number(tolerance, f"{kpi_id} (tolerancia)", *TOLERANCE_RANGES[unit])
     return target, tolerance
 
 
@@ -65,7 +78,7 @@ def set_target(store: Store, actor: Actor, kpi_id: str, target: float, tolerance
                 "kpi_id": kpi_id,
                 "target": target,
                 "tolerance": tolerance,
-                "valid_from": writer.now,
+                "valid_from": writer.version_time("kpi_targets", {"kpi_id": kpi_id}),
                 "changed_by": actor.username,
             },
         )

@@ -247,11 +247,6 @@ def test_case_count_meets_the_issue():
     assert len(VERBATIM) + len(REFUSED) >= 30
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="kpi/settings.py and kpi/targets.py key versions by valid_from at 1 s resolution: "
-    "a second save within the same second raises a raw ConstraintException",
-)
 @pytest.mark.parametrize(
     ("save", "read"),
     [

@@ -70,7 +70,7 @@ def test_invalid_targets_are_refused(store, kpi_id, target, tolerance):
 
 
 def test_unknown_kpi_is_refused(store):
-    with pytest.raises(KeyError):
+    with pytest.raises(ValueError, match="happiness"):
         set_target(store, ADMIN, "happiness", 1, 0)
 
 
