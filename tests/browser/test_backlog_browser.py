@@ -1,0 +1,115 @@
+"""In Chromium: an editor creates a backlog item, commits the sprint's three actions (one from the
+item) and is refused a fourth; a viewer then sees the same sprint and can change nothing."""
+
+import re
+
+import pytest
+from browser_support import wait_for_app
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+ITEM = "Guion de cualificación ICP-A"
+
+
+def settle(page) -> None:
+    """Wait for the run a click starts and for the one the redrawn matrix may trigger."""
+    wait_for_app(page)
+    page.wait_for_timeout(1500)
+    wait_for_app(page)
+
+
+def open_backlog(page) -> None:
+    page.get_by_test_id("stSidebarNav").get_by_text("Backlog", exact=True).click()
+    page.get_by_role("heading", name="Sprint actual: 3 acciones").wait_for()
+    settle(page)
+
+
+def choose(page, label: str, option: str) -> None:
+    """Pick a selectbox option; the dropdown sometimes closes as it opens in headless Chromium,
+    so opening is retried (the choice itself is checked by the page's result)."""
+    box = page.get_by_role("combobox", name=label)
+    wanted = page.get_by_role("option", name=option)
+    for _ in range(5):
+        box.click()
+        try:
+            wanted.wait_for(timeout=2_000)
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+            continue
+        wanted.click()
+        return
+    raise AssertionError(f"option {option!r} never appeared in {label!r}")
+
+
+def sprint_form(page):
+    return page.get_by_test_id("stForm").filter(has_text="Añadir acción al sprint")
+
+
+def committed(page) -> int:
+    text = page.get_by_text(re.compile(r"\d de 3 acciones comprometidas")).first.inner_text()
+    return int(text.split()[0])
+
+
+def add_action(page, title: str, owner: str, done: str, from_item: str | None = None) -> None:
+    form = sprint_form(page)
+    if from_item:
+        choose(page, "Desde el backlog (opcional)", from_item)
+    else:
+        form.get_by_label("Acción (si no viene del backlog)").fill(title)
+    form.get_by_label("Responsable").fill(owner)
+    form.get_by_label("Definición de hecho").fill(done)
+    form.get_by_role("button", name="Comprometer acción").click()
+    settle(page)
+
+
+def test_three_actions_then_a_fourth_is_refused_and_the_viewer_only_reads(
+    page, app_server, log_in, shot
+):
+    log_in(page, "editor")
+    open_backlog(page)
+
+    create = page.get_by_test_id("stForm").filter(has_text="Crear elemento")
+    if create.count() == 0 or not create.is_visible():
+        page.get_by_text("Nuevo elemento del backlog").click()
+    create = page.get_by_test_id("stForm").filter(has_text="Crear elemento")
+    create.get_by_label("Título").fill(ITEM)
+    create.get_by_label("Responsable").fill("Ana")
+    create.get_by_role("button", name="Crear elemento").click()
+    settle(page)
+    expect(page.get_by_text(f"Elemento «{ITEM}» creado.")).to_be_visible()
+    wait_for_app(page)
+    matrix = page.get_by_test_id("stVegaLiteChart").first
+    matrix.wait_for()
+
+    already = committed(page)
+    for n in range(already, 3):
+        if n == already:
+            add_action(page, ITEM, "Ana", "Guion probado en 20 llamadas", from_item=ITEM)
+            expect(page.get_by_text(f"Acción «{ITEM}» añadida al sprint.")).to_be_visible()
+        else:
+            add_action(page, f"Acción {n + 1}", "Luis", f"Hecho {n + 1}")
+        expect(page.get_by_text(f"{n + 1} de 3 acciones comprometidas.")).to_be_visible()
+    assert committed(page) == 3
+    expect(page.get_by_text("El sprint ya tiene sus 3 acciones")).to_be_visible()
+
+    add_action(page, "Cuarta acción", "Marta", "Nunca")
+    refusal = page.get_by_test_id("stAlertContentError")
+    refusal.first.wait_for()
+    assert "no se admite una cuarta" in refusal.first.inner_text()
+    assert committed(page) == 3
+    shot(page, "backlog-sprint-full")
+
+    page.context.clear_cookies()
+    log_in(page, "viewer")
+    open_backlog(page)
+    main = page.get_by_test_id("stMain")
+    expect(page.get_by_text("Solo lectura")).to_be_visible()
+    assert committed(page) == 3
+    assert page.get_by_test_id("stVegaLiteChart").count() >= 1
+    assert main.get_by_test_id("stForm").count() == 0
+    for label in ("Comprometer acción", "Crear elemento", "Guardar cambios de la tabla"):
+        assert main.get_by_role("button", name=label).count() == 0
+    assert main.get_by_test_id("stDataFrame").count() >= 2
+    shot(page, "backlog-viewer")
