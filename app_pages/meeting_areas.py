@@ -46,14 +46,14 @@ def kpi_label(kpi_id: str | None) -> str:
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def scorecard_for(path: str, version: tuple) -> object:
+def scorecard_for(path: str, inputs: tuple) -> object:
     from kpi.compute import compute_scorecard
 
     return compute_scorecard(common.store(), period="quincena")
 
 
 def current_scorecard(store: Store):
-    return scorecard_for(str(store.path), store.data_version())
+    return scorecard_for(str(store.path), meeting.scorecard_inputs(store))
 
 
 def auto_advance_control(store: Store, user: Actor) -> None:

@@ -454,6 +454,20 @@ def average_rating(store: Store, meeting_id: int) -> float | None:
     return sum(values) / len(values) if values else None
 
 
+def scorecard_inputs(store: Store) -> tuple:
+    """A cache key for the scorecard: facts, targets, settings and the day. Timer clicks, notes
+    and actions leave it unchanged, so they never cause a recomputation."""
+    versions = (
+        store.state()
+        .execute(
+            "SELECT (SELECT count(*) FROM kpi_targets), (SELECT max(valid_from) FROM kpi_targets), "
+            "(SELECT count(*) FROM settings), (SELECT max(valid_from) FROM settings)"
+        )
+        .fetchone()
+    )
+    return (store.facts_generation(), *versions, store.now().date())
+
+
 def scorecard_snapshot(store: Store) -> dict:
     """The scorecard as it stands: value, status, target and unit of every KPI."""
     scorecard = compute_scorecard(store, period="quincena")

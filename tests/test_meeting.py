@@ -228,3 +228,15 @@ def test_two_screens_pressing_next_at_once_move_one_block(store):
     assert sorted(outcomes) == ["applied", "conflict"]
     stored = meeting.timer_of(store, meeting_id)
     assert (stored.current, stored.revision) == (1, 2)
+
+
+def test_scorecard_cache_key_ignores_meeting_work_but_not_targets(store):
+    from kpi.settings import set_setting
+
+    meeting_id = meeting.create_meeting(store, EVA, meeting_date=date(2026, 3, 2))
+    before = meeting.scorecard_inputs(store)
+    meeting.timer_command(store, EVA, meeting_id, "start", now=at(0))
+    meeting.add_note(store, EVA, meeting_id, kind="worked", text="x")
+    assert meeting.scorecard_inputs(store) == before
+    set_setting(store, Actor("ada", "admin"), "sla_hours", 12)
+    assert meeting.scorecard_inputs(store) != before
