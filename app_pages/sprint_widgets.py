@@ -21,6 +21,8 @@ from kpi.store import Store
 FLASH = "backlog_flash"
 # Selectbox sentinels for "none": a None option is shown by Streamlit as an empty placeholder.
 NO_ITEM = 0
+CANDIDATES = "sprint_candidates"
+CHART_ROUND = "matrix_chart_round"
 MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
 
@@ -111,9 +113,12 @@ def sprint_panel(store: Store, user: Actor, meeting_id: int | None = None, key: 
         return
     if count >= MAX_ACTIONS:
         st.warning(tr("sprint.full_note"))
-    candidates = st.session_state.get("sprint_candidates", [])
     by_id = {i["id"]: i for i in backlog.list_items(store) if i["status"] in ("open", "in_sprint")}
-    picked = [i for i in candidates if i in by_id]
+    known = len(st.session_state.get(CANDIDATES, []))
+    picked = [i for i in sprint_candidates() if i in by_id]
+    if len(st.session_state[CANDIDATES]) > known and st.session_state[CANDIDATES][-1] in by_id:
+        # A point just picked on the matrix is the item the team is about to commit.
+        st.session_state[f"{key}_item"] = st.session_state[CANDIDATES][-1]
     choices = [NO_ITEM, *picked, *(i for i in by_id if i not in picked)]
     with st.form(f"{key}_add", clear_on_submit=True):
         st.subheader(tr("sprint.add"))
@@ -180,6 +185,20 @@ def review_panel(store: Store, user: Actor, key: str = "review") -> None:
         )
 
 
+def chart_key(matrix_key: str = "matrix") -> str:
+    return f"{matrix_key}_chart_{st.session_state.get(CHART_ROUND, 0)}"
+
+
+def sprint_candidates(matrix_key: str = "matrix") -> list[int]:
+    """Item ids picked on the matrix so far, the chart's current selection merged in (read
+    from session state so a form drawn above the chart already sees this run's picks)."""
+    candidates = st.session_state.setdefault(CANDIDATES, [])
+    for picked in backlog.selected_ids(st.session_state.get(chart_key(matrix_key))):
+        if picked not in candidates:
+            candidates.append(picked)
+    return candidates
+
+
 def matrix_panel(store: Store, user: Actor, key: str = "matrix") -> None:
     """The effort-impact matrix of open items; editors' selections become sprint candidates."""
     tr = common.tr
@@ -194,16 +213,15 @@ def matrix_panel(store: Store, user: Actor, key: str = "matrix") -> None:
         st.altair_chart(chart, width="stretch")
         return
     st.caption(tr("backlog.matrix.help"))
-    event = st.altair_chart(chart, width="stretch", on_select="rerun", key=f"{key}_chart")
-    candidates = st.session_state.setdefault("sprint_candidates", [])
-    for picked in backlog.selected_ids(event):
-        if picked not in candidates:
-            candidates.append(picked)
+    st.altair_chart(chart, width="stretch", on_select="rerun", key=chart_key(key))
+    candidates = sprint_candidates(key)
     if candidates:
         titles = ", ".join(plain(i["title"]) for i in items if i["id"] in candidates)
         st.write(tr("backlog.matrix.candidates", titles=titles))
         if st.button(tr("backlog.matrix.clear"), key=f"{key}_clear"):
             candidates.clear()
+            # A fresh chart key drops the chart's own selection, which would re-add them.
+            st.session_state[CHART_ROUND] = st.session_state.get(CHART_ROUND, 0) + 1
             st.rerun()
 
 

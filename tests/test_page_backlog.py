@@ -176,3 +176,29 @@ def test_meeting_sprint_caption(app_env):
         )
     at = open_page("editor")
     assert "Sprint de la reunión «Tracción marzo»" in texts(at)
+
+
+def test_points_picked_on_the_matrix_become_the_sprint_candidates(app_env):
+    store = open_store(app_env)
+    items = seed_items(store)  # priority order: Guion ICP-A, Nuevo CRM, Pozo caro
+    pozo = items[2]
+    at = open_page("editor")
+    # The chart's selection event, as the browser reports it after a click on "Pozo caro".
+    at.session_state["matrix_chart_0"] = {"selection": {"pick": [{"id": pozo["id"]}]}}
+    at.run()
+    assert not at.exception, at.exception
+    assert "Candidatos al sprint: Pozo caro" in texts(at)
+    picker = at.selectbox(key="sprint_item")
+    assert picker.options[:2] == ["— ninguno —", "Pozo caro"]
+    assert picker.value == pozo["id"], "the first candidate is preselected"
+    at.text_area(key="sprint_done").input("Coste medido")
+    [b for b in at.button if b.label == "Comprometer acción"][0].click().run()
+    [action] = backlog.sprint_actions(store)
+    assert (action["title"], action["owner"], action["backlog_item_id"]) == (
+        "Pozo caro",
+        "Luis",
+        pozo["id"],
+    )
+    assert backlog.get_item(store, pozo["id"])["status"] == "in_sprint"
+    at.button(key="matrix_clear").click().run()
+    assert "Candidatos al sprint" not in texts(at)
