@@ -42,7 +42,7 @@ def in_step(facilitator, projector, block: str) -> tuple[int, int]:
     a few readings are taken and the first pair within 1 s is returned.
     """
     for screen in (facilitator, projector):
-        expect(screen.locator("[data-testid='timer-block']")).to_have_text(block, timeout=10_000)
+        expect(screen.locator("[data-testid='timer-block']")).to_have_text(block, timeout=20_000)
     readings = []
     for _ in range(6):
         pair = clock(facilitator), clock(projector)
