@@ -126,3 +126,20 @@ def test_unknown_user_is_locked_the_same_way(login_app):
     unknown = [errors(submit("nadie", "incorrecta-1")) for _ in range(6)]
     assert known == unknown
     assert known[-1][0].startswith("Demasiados intentos fallidos")
+
+
+@pytest.mark.parametrize(
+    "username",
+    [
+        "<img src=x onerror=window.__xss=1>",
+        "admin' OR '1'='1' --",
+        "ü" * 20_000,
+        "   ",
+        "🧭\u202eadmin",
+    ],
+    ids=["markup", "sql", "huge", "blank", "rtl-override"],
+)
+def test_hostile_usernames_get_the_plain_refusal(login_app, username):
+    at = submit(username, "lo-que-sea-1")
+    assert errors(at) == ["Usuario o contraseña incorrectos."]
+    assert at.session_state["authentication_status"] is not True
