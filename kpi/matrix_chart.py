@@ -78,8 +78,12 @@ def effort_impact_chart(
     )
     x_scale = alt.Scale(domain=[LOW, HIGH], nice=False, zero=False)
     y_scale = alt.Scale(domain=[LOW, HIGH], nice=False, zero=False)
-    x_axis = alt.Axis(values=[1, 2, 3, 4, 5], title=t("backlog.matrix.effort", lang), grid=False)
-    y_axis = alt.Axis(values=[1, 2, 3, 4, 5], title=t("backlog.matrix.impact", lang), grid=False)
+    x_axis = alt.Axis(
+        values=[1, 2, 3, 4, 5], format="d", title=t("backlog.matrix.effort", lang), grid=False
+    )
+    y_axis = alt.Axis(
+        values=[1, 2, 3, 4, 5], format="d", title=t("backlog.matrix.impact", lang), grid=False
+    )
     shades = (
         alt.Chart(boxes)
         .mark_rect(opacity=0.12)
