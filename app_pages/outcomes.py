@@ -1,4 +1,4 @@
-"""Outcomes: the quarter's 3 outcomes, progress and trajectory from the data; alignment checklist."""
+"""Outcomes: the quarter's 3 outcomes with progress and trajectory from the data; the checklist."""
 
 from datetime import timedelta
 from functools import partial
@@ -65,6 +65,8 @@ for outcome in rows:
         left.metric(tr(baseline_key), fmt_kpi(status.baseline, kpi.unit, lang))
         middle.metric(tr("outcomes.current"), fmt_kpi(status.current, kpi.unit, lang))
         right.metric(tr("outcomes.target"), fmt_kpi(outcome["target"], kpi.unit, lang))
+        if outcomes.target_against_direction(status.baseline, outcome["target"], kpi.direction):
+            st.warning(tr("outcomes.target_backwards"))
         track = {True: "on_track", False: "off_track", None: "unknown"}[status.on_track]
         show = {True: verdict.success, False: verdict.error, None: verdict.info}[status.on_track]
         show(tr(f"outcomes.{track}"))

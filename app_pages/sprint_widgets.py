@@ -242,7 +242,7 @@ def completion_trend(store: Store) -> None:
         alt.Chart(frame)
         .mark_line(point=True)
         .encode(
-            x=alt.X("start:T", title=tr("sprint.trend.start")),
+            x=alt.X("start:T", title=tr("sprint.trend.start"), axis=alt.Axis(format="%d/%m/%y")),
             y=alt.Y(
                 "rate:Q",
                 title=tr("sprint.trend.rate"),
@@ -250,7 +250,7 @@ def completion_trend(store: Store) -> None:
                 scale=alt.Scale(domain=[0, 1]),
             ),
             tooltip=[
-                alt.Tooltip("start:T", title=tr("sprint.trend.start")),
+                alt.Tooltip("start:T", title=tr("sprint.trend.start"), format="%d/%m/%Y"),
                 alt.Tooltip("rate:Q", format=".0%", title=tr("sprint.trend.rate")),
                 alt.Tooltip("done:N", title="✓"),
             ],

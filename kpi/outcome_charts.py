@@ -25,7 +25,7 @@ def trajectory_chart(
         alt.Chart(frame)
         .mark_line(point=True)
         .encode(
-            x=alt.X("day:T", title=t("outcomes.chart.date", lang)),
+            x=alt.X("day:T", title=t("outcomes.chart.date", lang), axis=alt.Axis(format="%d/%m")),
             y=alt.Y(
                 "value:Q",
                 title=t("outcomes.chart.value", lang),
@@ -35,7 +35,7 @@ def trajectory_chart(
             color=alt.Color(
                 "series:N",
                 scale=alt.Scale(domain=[actual_name, plan_name], range=["#1565c0", "#9e9e9e"]),
-                legend=alt.Legend(orient="bottom", title=None),
+                legend=alt.Legend(orient="bottom", title=None, labelLimit=0),
             ),
             strokeDash=alt.StrokeDash(
                 "series:N",
@@ -43,7 +43,7 @@ def trajectory_chart(
                 legend=None,
             ),
             tooltip=[
-                alt.Tooltip("day:T", title=t("outcomes.chart.date", lang)),
+                alt.Tooltip("day:T", title=t("outcomes.chart.date", lang), format="%d/%m/%Y"),
                 alt.Tooltip("series:N", title=" "),
                 alt.Tooltip("value:Q", format=value_format, title=t("outcomes.chart.value", lang)),
             ],
@@ -71,7 +71,7 @@ def alignment_chart(scores: list[dict], lang: str = DEFAULT_LANGUAGE) -> alt.Cha
         alt.Chart(frame)
         .mark_line(point=alt.OverlayMarkDef(size=80))
         .encode(
-            x=alt.X("day:T", title=t("checklist.meeting", lang)),
+            x=alt.X("day:T", title=t("checklist.meeting", lang), axis=alt.Axis(format="%d/%m/%y")),
             y=alt.Y(
                 "score:Q",
                 title=label,
@@ -80,7 +80,7 @@ def alignment_chart(scores: list[dict], lang: str = DEFAULT_LANGUAGE) -> alt.Cha
             ),
             tooltip=[
                 alt.Tooltip("meeting:N", title=t("checklist.meeting", lang)),
-                alt.Tooltip("day:T"),
+                alt.Tooltip("day:T", format="%d/%m/%Y"),
                 alt.Tooltip("score:Q", title=label),
             ],
         )

@@ -86,6 +86,12 @@ def on_track(progress_value: float | None, elapsed: float) -> bool | None:
     return None if progress_value is None else progress_value >= elapsed
 
 
+def target_against_direction(baseline: float | None, target: float, direction: int) -> bool:
+    """True when the target asks the KPI to get worse (below the baseline of a
+    higher-is-better KPI, or above that of a lower-is-better one)."""
+    return baseline is not None and (target - baseline) * direction < 0
+
+
 def plan_value(baseline: float, target: float, period: Period, day: date) -> float:
     """The straight path from the baseline (quarter start) to the target (quarter end)."""
     return baseline + (target - baseline) * elapsed_fraction(period, day)

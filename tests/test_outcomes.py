@@ -30,6 +30,7 @@ from kpi.outcomes import (
     quarter_label,
     quarter_period,
     set_baseline,
+    target_against_direction,
     trajectory,
 )
 from kpi.periods import Period
@@ -121,6 +122,11 @@ def test_pure_progress_and_track():
     assert on_track(0.375, 45 / 91) is False
     assert on_track(None, 0.2) is None
     assert plan_value(0.20, 0.30, q2, date(2026, 6, 30)) == pytest.approx(0.30)
+    # 47 % → 30 % on a higher-is-better KPI asks it to get worse; 30 h → 8 h does not.
+    assert target_against_direction(0.47, 0.30, 1) is True
+    assert target_against_direction(0.20, 0.30, 1) is False
+    assert target_against_direction(30.0, 8.0, -1) is False
+    assert target_against_direction(None, 0.30, 1) is False
 
 
 def test_example_outcome_baseline_and_progress_from_the_data(facts_store):

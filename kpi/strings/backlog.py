@@ -207,6 +207,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "outcomes.baseline": ("Línea base", "Baseline"),
     "outcomes.baseline_overridden": ("Línea base (editada)", "Baseline (edited)"),
+    "outcomes.target_backwards": (
+        "El objetivo pide empeorar el KPI respecto a la línea base: revisa el objetivo o la "
+        "línea base (el progreso se mide hacia el objetivo tal como está).",
+        "The target asks the KPI to get worse than the baseline: check the target or the "
+        "baseline (progress is measured towards the target as it stands).",
+    ),
     "outcomes.baseline_saved": ("Línea base guardada.", "Baseline saved."),
     "outcomes.current": ("Actual", "Current"),
     "outcomes.target": ("Objetivo", "Target"),
