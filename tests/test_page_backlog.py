@@ -202,3 +202,16 @@ def test_points_picked_on_the_matrix_become_the_sprint_candidates(app_env):
     assert backlog.get_item(store, pozo["id"])["status"] == "in_sprint"
     at.button(key="matrix_clear").click().run()
     assert "Candidatos al sprint" not in texts(at)
+
+
+def test_page_in_english(app_env):
+    store = open_store(app_env)
+    seed_items(store)
+    backlog.add_sprint_action(store, EDITOR, title="Call", owner="Ana", definition_of_done="x")
+    at = open_page("editor", lang="en")
+    assert [h.value for h in at.header][:3] == [
+        "Current sprint: 3 actions",
+        "Effort-impact matrix",
+        "Prioritised backlog",
+    ]
+    assert "Big bets" in at.dataframe[-1].value["quadrant"].tolist()

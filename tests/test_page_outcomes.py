@@ -141,3 +141,22 @@ def test_checklist_trend_and_answers(app_env):
     [b for b in at.button if b.label == "Guardar checklist"][0].click().run()
     assert not at.exception, at.exception
     assert [s["score"] for s in alignment_scores(store)] == [3]
+
+
+def test_page_in_english(app_env):
+    store = seeded_store(app_env)
+    add_example(store)
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in {
+        "authentication_status": True,
+        "username": "editor",
+        "name": "Editor",
+        "roles": ["editor"],
+        "lang": "en",
+    }.items():
+        at.session_state[key] = value
+    at.run()
+    at.switch_page(PAGE).run()
+    assert not at.exception, at.exception
+    assert metrics(at) == {"Baseline": "20.0%", "Current": "25.0%", "Target": "30.0%"}
+    assert [s.value for s in at.success] == ["On track"]
