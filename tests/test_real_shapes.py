@@ -87,11 +87,22 @@ def mql_file(variant: str) -> str:
 
 
 def closed_file(variant: str) -> str:
-    header = (
-        "mql_id,seller_id,sdr_id,sr_id,won_date,business_segment,lead_type,"
-        "lead_behaviour_profile,has_company,has_gtin,average_stock,business_type,"
-        "declared_product_catalog_size,declared_monthly_revenue"
-    ).split(",")
+    header = [
+        "mql_id",
+        "seller_id",
+        "sdr_id",
+        "sr_id",
+        "won_date",
+        "business_segment",
+        "lead_type",
+        "lead_behaviour_profile",
+        "has_company",
+        "has_gtin",
+        "average_stock",
+        "business_type",
+        "declared_product_catalog_size",
+        "declared_monthly_revenue",
+    ]
     fmt = "%d-%m-%Y %H:%M" if variant == "dd-mm-yyyy" else "%Y-%m-%d %H:%M:%S"
     rows = [
         (
