@@ -7,9 +7,11 @@ high effort. Ordering: quadrant (quick wins, big bets, fill-ins, money pits), th
 (highest first), then effort (lowest first), then id (oldest first) so the order is stable.
 
 Sprint: the actions committed at one meeting (sprint_start = the meeting's date). Outside a
-meeting the current sprint is, in order: the most recent meeting not yet closed; else the most
-recent closed meeting whose 14 days still cover today (its actions are being worked on); else a
-sprint without meeting starting on the current quincena (sprint anchor + k·14 days).
+meeting the current sprint is, in order: a running meeting; else the most recent meeting not yet
+closed dated today or earlier; else the most recent closed meeting whose 14 days still cover
+today (its actions are being worked on, even if the next meeting is already planned); else the
+next planned meeting; else a sprint without meeting starting on the current quincena (sprint
+anchor + k·14 days).
 
 Closed loop: an action linked to a KPI records the KPI over the 14 days before its sprint start
 when it is added, and over the 14 days before its review when it is reviewed, both through the
@@ -252,19 +254,32 @@ def current_sprint(store: Store, today: date | None = None) -> Sprint:
     """The sprint the backlog page works on when no meeting is named (rule in the docstring)."""
     today = today or store.now().date()
     cur = store.state()
-    open_meeting = cur.execute(
-        "SELECT id, meeting_date FROM meetings WHERE status <> 'closed' "
-        "ORDER BY meeting_date DESC, id DESC LIMIT 1"
-    ).fetchone()
-    if open_meeting:
-        return Sprint(open_meeting[0], open_meeting[1])
-    running = cur.execute(
-        "SELECT id, meeting_date FROM meetings WHERE status = 'closed' AND meeting_date <= ? "
-        "AND meeting_date + INTERVAL 14 DAY > ? ORDER BY meeting_date DESC, id DESC LIMIT 1",
-        [today, today],
-    ).fetchone()
-    if running:
-        return Sprint(running[0], running[1])
+    candidates = (
+        (
+            "SELECT id, meeting_date FROM meetings WHERE status = 'running' "
+            "ORDER BY meeting_date DESC, id DESC LIMIT 1",
+            [],
+        ),
+        (
+            "SELECT id, meeting_date FROM meetings WHERE status = 'planned' "
+            "AND meeting_date <= ? ORDER BY meeting_date DESC, id DESC LIMIT 1",
+            [today],
+        ),
+        (
+            "SELECT id, meeting_date FROM meetings WHERE status = 'closed' AND meeting_date <= ? "
+            "AND meeting_date + INTERVAL 14 DAY > ? ORDER BY meeting_date DESC, id DESC LIMIT 1",
+            [today, today],
+        ),
+        (
+            "SELECT id, meeting_date FROM meetings WHERE status = 'planned' AND meeting_date > ? "
+            "ORDER BY meeting_date, id LIMIT 1",
+            [today],
+        ),
+    )
+    for sql, params in candidates:
+        row = cur.execute(sql, params).fetchone()
+        if row:
+            return Sprint(row[0], row[1])
     return Sprint(None, quincena_start(today, _anchor(store)))
 
 

@@ -221,6 +221,20 @@ def test_closed_meeting_sprint_stays_current_for_its_fourteen_days(fixed_store):
     assert later == backlog.Sprint(None, date(2026, 3, 2))
 
 
+def test_a_planned_next_meeting_does_not_hide_the_running_sprint(fixed_store):
+    store = fixed_store  # today 2026-03-04
+    closed = add_meeting(store, date(2026, 2, 23), status="closed")
+    upcoming = add_meeting(store, date(2026, 3, 9), status="planned")
+    assert backlog.current_sprint(store) == backlog.Sprint(closed, date(2026, 2, 23))
+    # On the planned meeting's day its sprint becomes the current one.
+    assert backlog.current_sprint(store, today=date(2026, 3, 9)) == backlog.Sprint(
+        upcoming, date(2026, 3, 9)
+    )
+    # The closed sprint runs 23 Feb – 8 Mar; with no sprint running, the next planned one.
+    assert backlog.current_sprint(store, today=date(2026, 3, 8)).meeting_id == closed
+    assert backlog.current_sprint(store, today=date(2026, 2, 20)).meeting_id == upcoming
+
+
 def test_review_marks_and_carry_over_copies_into_the_next_sprint(fixed_store):
     store = fixed_store
     first = add_meeting(store, date(2026, 2, 16), status="closed")
