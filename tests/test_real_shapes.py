@@ -384,3 +384,19 @@ def test_pipeline_hand_values(tmp_path):
     # P6 and P8 won (8 and 84 days), P7 and P9 lost.
     assert q4["win_rate"]["value"] == 0.5
     assert q4["sales_cycle_days"]["value"] == 46
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="kpi/compute.py counts deals with no opportunity date at all as inferred "
+    "(created_inferred = created_at IS NULL OR created_at_inferred); reported to the lead",
+)
+def test_inferred_created_at_counts_only_dates_taken_from_the_lead(tmp_path):
+    db, _ = imported(
+        tmp_path, "leads", "mql.csv", mql_file("us"), "olist_marketing_qualified_leads.toml"
+    )
+    imported(tmp_path, "deals", "closed.csv", closed_file("dd-mm-yyyy"), "olist_closed_deals.toml")
+    card = scorecard(db, date(2018, 1, 1), date(2018, 3, 31))
+    # Won in Q1: a1, a3 and a9 take their lead's MQL date; zz has no lead and no date at all.
+    assert card["win_rate"]["data_quality"]["deals_without_lead"] == 1
+    assert card["win_rate"]["data_quality"]["inferred_created_at"] == 3
