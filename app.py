@@ -40,12 +40,13 @@ def load_store():
         st.stop()
 
 
-def build_authenticator() -> stauth.Authenticate:
+def build_authenticator() -> tuple[stauth.Authenticate, set[str]]:
     first = bootstrap.ensure_credentials(common.db_path())
     if first.admin_password:
         print(bootstrap.first_run_message(first), flush=True)
     config = auth.load_auth_config(first.path)
-    return stauth.Authenticate(
+    usernames = set(config["credentials"]["usernames"])
+    authenticator = stauth.Authenticate(
         config["credentials"],
         config["cookie"]["name"],
         config["cookie"]["key"],
@@ -53,63 +54,85 @@ def build_authenticator() -> stauth.Authenticate:
         auto_hash=False,
         login_sleep_time=float(os.environ.get("BRUJULA_LOGIN_SLEEP", "0.3")),
     )
+    return authenticator, usernames
 
 
-def login_page(authenticator: stauth.Authenticate, store) -> None:
+def attempt_login(authenticator: stauth.Authenticate, usernames: set[str], store) -> None:
+    """Check a submitted login form before any page runs, so a success renders the app (and
+    its cookie component) in this same run; a failure leaves a message for the login page."""
+    if not st.session_state.get("login_submit"):
+        return
+    username = (st.session_state.get("login_username") or "").strip().lower()
+    password = st.session_state.get("login_pw") or ""
+    now = clock.now()
+    remaining = auth.lockout_remaining(store, username, now)
+    if remaining is not None:
+        minutes = max(1, round(remaining.total_seconds() / 60))
+        st.session_state["login_error"] = common.tr("login.locked", minutes=minutes)
+        return
+    ok = False
+    if username in usernames and auth.password_fits(password):
+        ok = bool(authenticator.authentication_controller.login(username, password))
+    else:
+        # Same bcrypt cost for unknown names, so timing does not reveal who has an account.
+        auth.spend_password_check(password)
+    auth.record_login_attempt(store, username, ok, now)
+    if ok:
+        authenticator.cookie_controller.set_cookie()
+        st.session_state.pop("login_error", None)
+    else:
+        st.session_state["authentication_status"] = None
+        st.session_state["login_error"] = common.tr("login.failed")
+
+
+def user_sidebar(authenticator: stauth.Authenticate) -> None:
+    user = common.actor()
+    name = st.session_state.get("name")
+    st.sidebar.caption(common.tr("sidebar.user", name=name, role=common.tr(f"role.{user.role}")))
+    authenticator.logout(common.tr("sidebar.logout"), "sidebar", key="auth_logout")
+
+
+def login_page() -> None:
     st.title(f"🧭 {common.tr('app.title')}")
     st.caption(common.tr("app.tagline"))
     with st.form("login_form"):
         st.subheader(common.tr("login.title"))
-        username = st.text_input(common.tr("login.username"), key="login_username")
-        password = st.text_input(common.tr("login.password"), type="password", key="login_pw")
-        submitted = st.form_submit_button(common.tr("login.submit"), type="primary")
-    if not submitted:
+        st.text_input(common.tr("login.username"), key="login_username")
+        st.text_input(common.tr("login.password"), type="password", key="login_pw")
+        st.form_submit_button(common.tr("login.submit"), type="primary", key="login_submit")
+    error = st.session_state.pop("login_error", None)
+    if error:
+        st.error(error)
+    else:
         st.info(common.tr("login.prompt"))
-        return
-    now = clock.now()
-    remaining = auth.lockout_remaining(store, username, now)
-    if remaining is not None:
-        st.error(common.tr("login.locked", minutes=max(1, round(remaining.total_seconds() / 60))))
-        return
-    ok = bool(username and password) and authenticator.authentication_controller.login(
-        username, password
-    )
-    auth.record_login_attempt(store, username, bool(ok), now)
-    if ok:
-        authenticator.cookie_controller.set_cookie()
-        st.rerun()
-    st.session_state["authentication_status"] = None
-    st.error(common.tr("login.failed"))
 
 
 store = load_store()
 common.language_picker()
-authenticator = build_authenticator()
-
-if common.authenticated():
-    user = common.actor()
-    st.sidebar.caption(
-        common.tr(
-            "sidebar.user", name=st.session_state.get("name"), role=common.tr(f"role.{user.role}")
-        )
-    )
-    authenticator.logout(common.tr("sidebar.logout"), "sidebar", key="auth_logout")
-
+authenticator, usernames = build_authenticator()
+# Logout renders before login (the library's order), and once per run.
+was_authenticated = common.authenticated()
+if was_authenticated:
+    user_sidebar(authenticator)
 authenticator.login(location="unrendered")
+if not common.authenticated():
+    attempt_login(authenticator, usernames, store)
+if common.authenticated() and not was_authenticated:
+    user_sidebar(authenticator)
 
 if not common.authenticated():
     # Every page URL renders the login form until the visitor logs in, then that same URL
     # shows the page it names (a deep link survives the login).
     login_pages = [
         st.Page(
-            lambda: login_page(authenticator, store),
+            login_page,
             title=common.tr("login.title"),
             url_path="login",
             default=True,
         )
     ] + [
         st.Page(
-            lambda: login_page(authenticator, store),
+            login_page,
             title=common.tr("login.title"),
             url_path=url_path,
         )

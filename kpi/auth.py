@@ -138,6 +138,21 @@ def save_user(
         _write_private(Path(path), config)
 
 
+_DUMMY_HASH: list[bytes] = []
+
+
+def password_fits(password: str) -> bool:
+    """bcrypt only reads 72 bytes (and bcrypt 5 refuses more): longer ones never match."""
+    return 0 < len(password.encode()) <= 72
+
+
+def spend_password_check(password: str) -> None:
+    """Spend one bcrypt check on a throw-away hash, as a real check of a known user would."""
+    if not _DUMMY_HASH:
+        _DUMMY_HASH.append(bcrypt.hashpw(secrets.token_bytes(16), bcrypt.gensalt()))
+    bcrypt.checkpw(password.encode()[:72], _DUMMY_HASH[0])
+
+
 def lockout_remaining(store: Store, username: str, now: datetime) -> timedelta | None:
     """Time left on a lockout: 5 failures within 15 minutes lock the name for 15 minutes."""
     username = username.strip().lower()

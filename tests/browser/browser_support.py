@@ -77,6 +77,9 @@ def serve(db: Path, auth: Path, workdir: Path):
                 str(port),
                 "--browser.gatherUsageStats",
                 "false",
+                # A reload of some modules but not others mixes two copies of kpi.roles.
+                "--server.fileWatcherType",
+                "none",
             ],
             cwd=ROOT,
             env=env,

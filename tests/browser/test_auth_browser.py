@@ -62,3 +62,19 @@ def test_every_url_without_login_shows_only_the_login_form(page, app_server, sho
     assert "leads" not in main_text.lower()
     if suffix == "":
         shot(page, f"no-login-{path or 'root'}")
+
+
+def test_a_reload_keeps_the_session_and_logout_ends_it(page, app_server, log_in):
+    log_in(page, "editor")
+    wait_for_app(page)
+    page.goto(f"{app_server['url']}/scorecard")
+    expect(page.get_by_test_id("stSidebarNav")).to_be_visible(timeout=60_000)
+    expect(page.get_by_role("heading", name="Scorecard")).to_be_visible(timeout=60_000)
+    wait_for_app(page)
+    page.get_by_role("button", name="Cerrar sesión").click()
+    expect(page.get_by_role("button", name="Entrar")).to_be_visible(timeout=60_000)
+    page.wait_for_timeout(1500)
+    page.reload()
+    expect(page.get_by_role("button", name="Entrar")).to_be_visible(timeout=60_000)
+    page.wait_for_timeout(2000)
+    expect(page.get_by_test_id("stSidebarNav")).to_have_count(0)

@@ -1,15 +1,13 @@
 """In Chromium: markup typed by users never runs or renders as tags; odd URLs show only login;
 run-time files are never served."""
 
-import os
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 
 import pytest
-from browser_support import ROOT, free_port, login, wait_for_app, write_auth
+from browser_support import ROOT, login, serve, wait_for_app, write_auth
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 pytestmark = pytest.mark.browser
@@ -65,54 +63,8 @@ def hostile_server(tmp_path_factory):
     )
     subprocess.run([sys.executable, "-c", SEED, str(db), XSS, SCRIPT, LINK], cwd=ROOT, check=True)
     write_auth(auth)
-    port = free_port()
-    env = {
-        **os.environ,
-        "BRUJULA_DB": str(db),
-        "BRUJULA_AUTH": str(auth),
-        "BRUJULA_LOGIN_SLEEP": "0",
-    }
-    log = open(workdir / "server.log", "w")  # noqa: SIM115 - closed after the server stops
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "app.py",
-            "--server.headless",
-            "true",
-            "--server.port",
-            str(port),
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.read().decode().strip() == "ok":
-                    break
-        except OSError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            log.close()
-            raise RuntimeError((workdir / "server.log").read_text())
-        time.sleep(0.3)
-    yield {"url": url, "db": db, "auth": auth}
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-    log.close()
+    with serve(db, auth, workdir) as url:
+        yield {"url": url, "db": db, "auth": auth}
 
 
 def test_no_payload_runs_or_becomes_a_tag_on_any_page(page, hostile_server, shot):
