@@ -37,6 +37,7 @@ DAYS = "date_diff('second', {start}, {end}) / 86400.0"
 DEALS_QUALITY = {
     "deals_without_lead": "no_lead",
     "inferred_created_at": "created_inferred",
+    "missing_created_at": "created_eff IS NULL",
 }
 
 

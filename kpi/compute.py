@@ -63,7 +63,8 @@ DEAL_FACTS = """
 deal_facts AS (
     SELECT d.deal_id, d.lead_id,
            coalesce(d.created_at, l.mql_at, l.created_at) AS created_eff,
-           (d.created_at IS NULL OR d.created_at_inferred) AS created_inferred,
+           (d.created_at_inferred OR (d.created_at IS NULL
+               AND coalesce(l.mql_at, l.created_at) IS NOT NULL)) AS created_inferred,
            coalesce(d.channel, l.channel, 'unattributed') AS channel,
            coalesce(d.icp_tier, l.icp_tier) AS icp_tier,
            coalesce(d.owner, l.owner) AS owner,
@@ -481,7 +482,8 @@ def status_for(
 def is_maturing(kpi: cat.Kpi, period: Period, as_of: date, window: int) -> bool:
     if not kpi.cohort:
         return False
-    return period.end_ts + timedelta(days=window) > end_of_day(as_of)
+    # W = 0 means an unlimited window: any cohort can still convert, so none is ever final.
+    return window == 0 or period.end_ts + timedelta(days=window) > end_of_day(as_of)
 
 
 def _contributions(kpi: cat.Kpi, current: dict, previous: dict, rows_now: dict, rows_before: dict):

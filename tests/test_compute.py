@@ -271,7 +271,12 @@ def test_win_rates_over_closed_deals(db):
     win = sc.get("win_rate")
     # Closed in January: D1 won, D2 lost, D3 won, D6 won (D4 open, D5 closed in December).
     assert (win.numerator, win.denominator) == (3, 4)
-    assert win.data_quality == {"deals_without_lead": 1, "inferred_created_at": 1}
+    # D3 has no lead and no date at all: missing, not inferred.
+    assert win.data_quality == {
+        "deals_without_lead": 1,
+        "inferred_created_at": 0,
+        "missing_created_at": 1,
+    }
     icp = sc.get("win_rate_icp")
     # ICP-A: D1 (inherited from L1) won, D2 lost; D3 is B and D6 unknown.
     assert (icp.numerator, icp.denominator) == (1, 2)
@@ -284,7 +289,11 @@ def test_icp_share_and_inferred_creation(db):
     r = january(db).get("icp_opportunity_share")
     # Created in January: D1 (A), D2 (A), D4 (B, date from L2's MQL), D6 (unknown tier).
     assert (r.numerator, r.denominator) == (2, 4)
-    assert r.data_quality == {"deals_without_lead": 0, "inferred_created_at": 1}
+    assert r.data_quality == {
+        "deals_without_lead": 0,
+        "inferred_created_at": 1,
+        "missing_created_at": 0,
+    }
 
 
 def test_cost_per_opportunity_and_cac(db):
@@ -537,3 +546,13 @@ def test_no_spend_recorded_means_no_cost(tmp_path):
     for kpi_id in ("cost_per_opportunity", "cac"):
         r = sc.get(kpi_id)
         assert r.value is None and r.numerator is None and r.status == "grey"
+
+
+def test_an_unlimited_window_keeps_every_cohort_maturing(db):
+    # W = 0: a January MQL can still reach SQL or a win at any later date, so the cohort KPIs
+    # are never final (never red); non-cohort KPIs are unaffected.
+    sc = january(db, window=0)
+    assert sc.get("mql_to_sql_rate").maturing
+    assert sc.get("mql_to_won_rate").maturing
+    assert not sc.get("win_rate").maturing
+    assert not january(db, window=90).get("mql_to_sql_rate").maturing

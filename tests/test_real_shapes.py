@@ -386,11 +386,6 @@ def test_pipeline_hand_values(tmp_path):
     assert q4["sales_cycle_days"]["value"] == 46
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="kpi/compute.py counts deals with no opportunity date at all as inferred "
-    "(created_inferred = created_at IS NULL OR created_at_inferred); reported to the lead",
-)
 def test_inferred_created_at_counts_only_dates_taken_from_the_lead(tmp_path):
     db, _ = imported(
         tmp_path, "leads", "mql.csv", mql_file("us"), "olist_marketing_qualified_leads.toml"

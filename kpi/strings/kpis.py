@@ -52,6 +52,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "oportunidades con fecha de creación deducida del lead",
         "deals whose creation date was taken from the lead",
     ),
+    "kpi.quality.missing_created_at": (
+        "oportunidades sin fecha de creación (ni propia ni del lead)",
+        "deals with no creation date (neither their own nor the lead's)",
+    ),
     "kpi.quality.missing_amount_or_cost": (
         "ganadas sin importe o coste de entrega",
         "won deals without amount or delivery cost",
