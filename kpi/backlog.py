@@ -23,7 +23,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from kpi.compute import kpi_value
-from kpi.i18n import DEFAULT_LANGUAGE, t
+from kpi.errors import InvalidInput, business_date
 from kpi.roles import Actor, require
 from kpi.settings import get_settings
 from kpi.store import Store
@@ -49,16 +49,8 @@ ITEM_FIELDS = (
 AREAS = ("marketing", "sales", "operations", "management")
 
 
-class BacklogError(ValueError):
+class BacklogError(InvalidInput):
     """A refused backlog or sprint change, with its explanation in both languages."""
-
-    def __init__(self, key: str, **values: Any):
-        self.key = key
-        self.values = values
-        super().__init__(t(key, DEFAULT_LANGUAGE, **values))
-
-    def message(self, lang: str = DEFAULT_LANGUAGE) -> str:
-        return t(self.key, lang, **self.values)
 
 
 class SprintFull(BacklogError):
@@ -377,7 +369,7 @@ def add_sprint_action(
         raise SprintFull("sprint.error.full", cap=MAX_ACTIONS)
     start_value = kpi_value_before(store, kpi_id, sprint.start) if kpi_id else None
     with store.write(actor, "sprint") as w:
-        due = due_date or _default_due(w.cur, sprint)
+        due = business_date(due_date, "due_date") if due_date else _default_due(w.cur, sprint)
         if due < sprint.start:
             raise BacklogError("sprint.error.due", start=sprint.start.isoformat())
         action = _insert_action(

@@ -21,9 +21,11 @@ from datetime import date, timedelta
 from kpi import catalogue
 from kpi.backlog import BacklogError, _rows
 from kpi.compute import Filters, KpiResult, kpi_value
+from kpi.errors import EARLIEST_DATE, LATEST_DATE, InvalidInput, finite_number
 from kpi.periods import Period, period_containing
 from kpi.roles import Actor, require
 from kpi.store import Store
+from kpi.targets import TARGET_RANGES
 
 MAX_OUTCOMES = 3
 ICP_TIERS = ("A", "B", "C")
@@ -63,6 +65,8 @@ def quarter_period(label: str) -> Period:
     if not match:
         raise BacklogError("outcomes.error.quarter", quarter=label)
     year, number = int(match[1]), int(match[2])
+    if not EARLIEST_DATE.year <= year <= LATEST_DATE.year:
+        raise BacklogError("outcomes.error.quarter", quarter=label)
     return period_containing("quarter", date(year, 3 * number - 2, 1), date(year, 1, 1))
 
 
@@ -174,10 +178,12 @@ def _clean(kpi_id: str, channel: str | None, icp_tier: str | None) -> tuple:
     return kpi_id, channel, icp_tier
 
 
-def _number(value) -> float:
+def _number(value, kpi_id: str) -> float:
+    """A target or baseline within the plausible range of the KPI's unit (as for targets)."""
+    low, high = TARGET_RANGES[catalogue.get(kpi_id).unit]
     try:
-        return float(value)
-    except (TypeError, ValueError):
+        return finite_number(value, "target", low, high)
+    except InvalidInput:
         raise BacklogError("outcomes.error.target") from None
 
 
@@ -201,7 +207,7 @@ def create_outcome(
     if not title:
         raise BacklogError("outcomes.error.title")
     kpi_id, channel, icp_tier = _clean(kpi_id, channel, icp_tier)
-    target = _number(target)
+    target = _number(target, kpi_id)
     with store.write(actor, "outcomes") as w:
         count = w.cur.execute(
             "SELECT count(*) FROM outcomes WHERE quarter = ?", [quarter]
@@ -216,7 +222,7 @@ def create_outcome(
                 "kpi_id": kpi_id,
                 "channel": channel,
                 "icp_tier": icp_tier,
-                "baseline": None if baseline is None else _number(baseline),
+                "baseline": None if baseline is None else _number(baseline, kpi_id),
                 "baseline_overridden": baseline is not None,
                 "target": target,
                 "owner": (owner or "").strip() or None,
@@ -229,13 +235,13 @@ def create_outcome(
 def set_baseline(store: Store, actor: Actor, outcome_id: int, baseline: float | None) -> dict:
     """Override the computed baseline (None returns to the value computed from the data)."""
     require(actor, "outcomes")
-    changes = {"baseline": None if baseline is None else _number(baseline)}
-    changes["baseline_overridden"] = baseline is not None
     with store.write(actor, "outcomes") as w:
-        try:
-            return w.update("outcomes", {"id": outcome_id}, changes)
-        except LookupError:
-            raise BacklogError("outcomes.error.unknown", outcome_id=outcome_id) from None
+        row = w.cur.execute("SELECT kpi_id FROM outcomes WHERE id = ?", [outcome_id]).fetchone()
+        if row is None:
+            raise BacklogError("outcomes.error.unknown", outcome_id=outcome_id)
+        changes = {"baseline": None if baseline is None else _number(baseline, row[0])}
+        changes["baseline_overridden"] = baseline is not None
+        return w.update("outcomes", {"id": outcome_id}, changes)
 
 
 def list_outcomes(store: Store, quarter: str) -> list[dict]:
