@@ -122,6 +122,9 @@ def rewrite_facts(
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     with facts_lock(path, timeout):
+        # Holding the lock, no other writer is alive: copies left by a crashed one are stale.
+        for stale in path.parent.glob(f".{path.name}.*.tmp*"):
+            stale.unlink(missing_ok=True)
         tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
         if path.exists() and not fresh:
             shutil.copyfile(path, tmp)

@@ -120,3 +120,14 @@ def test_truncated_facts_file_is_reported_as_damaged(tmp_path):
     with pytest.raises(StoreError) as caught:
         Store(path)
     assert caught.value.kind == "damaged"
+
+
+def test_the_next_writer_removes_copies_left_by_a_crashed_import(store):
+    stale = store.path.with_name(f".{store.path.name}.99999.deadbeef.tmp")
+    stale.write_bytes(b"half-written copy")
+    stale.with_name(stale.name + ".wal").write_bytes(b"wal")
+    with rewrite_facts(store.path) as con:
+        con.execute("INSERT INTO leads (lead_id) VALUES ('L1')")
+    leftovers = [p.name for p in store.path.parent.iterdir() if p.name.startswith(".test.duckdb.")]
+    assert leftovers == []
+    assert store.facts().execute("SELECT lead_id FROM leads").fetchall() == [("L1",)]
