@@ -1,7 +1,9 @@
-"""In Chromium: an editor creates a backlog item, commits the sprint's three actions (one from the
-item) and is refused a fourth; a viewer then sees the same sprint and can change nothing."""
+"""In Chromium: an editor captures a blocker in a meeting and turns it into a backlog item, commits
+the sprint's three actions (one from that item) and is refused a fourth; a viewer then sees the
+same sprint and can change nothing."""
 
 import re
+import uuid
 
 import pytest
 from browser_support import wait_for_app
@@ -43,6 +45,33 @@ def choose(page, label: str, option: str) -> None:
     raise AssertionError(f"option {option!r} never appeared in {label!r}")
 
 
+def blocker_to_backlog(page, title: str) -> None:
+    """Meeting block 3: capture a dependency blocker, then send it to the backlog in one click."""
+    page.get_by_test_id("stSidebarNav").get_by_text("Reunión", exact=True).click()
+    page.locator(".st-key-new_create").first.wait_for(state="attached", timeout=60_000)
+    settle(page)
+    if not page.locator(".st-key-new_title input").is_visible():
+        page.get_by_text("Nueva reunión", exact=True).click()
+    page.locator(".st-key-new_title input").fill(f"Reunión con bloqueo {uuid.uuid4().hex[:6]}")
+    page.locator(".st-key-new_create button").click()
+    expect(page.get_by_text("Reunión creada")).to_be_visible(timeout=30_000)
+    settle(page)
+    page.get_by_role("tab", name="3 · Aprendizajes y bloqueos").click()
+    choose(page, "Tipo", "Bloqueo: dependencia")
+    page.locator(".st-key-note_text textarea").fill(title)
+    page.locator(".st-key-note_root_cause input").fill("Ventas no tiene guion para ICP-A")
+    page.locator(".st-key-note_owner input").fill("Ana")
+    page.locator(".st-key-note_add button").click()
+    expect(page.get_by_text("Nota añadida.")).to_be_visible(timeout=30_000)
+    settle(page)
+    page.get_by_role("tab", name="3 · Aprendizajes y bloqueos").click()
+    page.get_by_role("button", name="→ Backlog").last.click()
+    expect(page.get_by_text(re.compile(r"En el backlog \(#\d+\)")).last).to_be_visible(
+        timeout=30_000
+    )
+    settle(page)
+
+
 def sprint_form(page):
     return page.get_by_test_id("stForm").filter(has_text="Añadir acción al sprint")
 
@@ -68,22 +97,14 @@ def test_three_actions_then_a_fourth_is_refused_and_the_viewer_only_reads(
     page, app_server, log_in, shot
 ):
     log_in(page, "editor")
+    blocker_to_backlog(page, ITEM)
     open_backlog(page)
-
-    create = page.get_by_test_id("stForm").filter(has_text="Crear elemento")
-    if create.count() == 0 or not create.is_visible():
-        page.get_by_text("Nuevo elemento del backlog").click()
-    create = page.get_by_test_id("stForm").filter(has_text="Crear elemento")
-    create.get_by_label("Título").fill(ITEM)
-    create.get_by_label("Responsable").fill("Ana")
-    create.get_by_role("button", name="Crear elemento").click()
-    settle(page)
-    expect(page.get_by_text(f"Elemento «{ITEM}» creado.")).to_be_visible()
     wait_for_app(page)
     matrix = page.get_by_test_id("stVegaLiteChart").first
     matrix.wait_for()
 
     already = committed(page)
+    assert already < 3, "the new meeting starts an empty sprint"
     for n in range(already, 3):
         if n == already:
             add_action(page, ITEM, "Ana", "Guion probado en 20 llamadas", from_item=ITEM)
