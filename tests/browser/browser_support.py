@@ -13,6 +13,7 @@ import urllib.request
 from pathlib import Path
 
 import yaml
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from kpi.auth import hash_password
 
@@ -114,12 +115,26 @@ def _wait_healthy(url: str, process: subprocess.Popen, log_path: Path) -> None:
 
 
 def login(page, url: str, username: str, password: str | None = None) -> None:
-    """Log in through the real form and wait for the sidebar navigation."""
+    """Log in through the real form and wait for the sidebar navigation.
+
+    The form is filled only once the first script runs are over, and the submit is repeated
+    once if it was lost in a rerun (a busy machine); retrying a correct password is harmless.
+    """
     page.goto(url)
-    page.get_by_role("textbox", name="Usuario").fill(username)
-    page.get_by_role("textbox", name="Contraseña").fill(password or password_of(username))
-    page.get_by_role("button", name="Entrar").click()
-    page.get_by_test_id("stSidebarNav").wait_for(timeout=30_000)
+    page.get_by_role("button", name="Entrar").wait_for(timeout=60_000)
+    wait_for_app(page)
+    nav = page.get_by_test_id("stSidebarNav")
+    for attempt in range(2):
+        page.get_by_role("textbox", name="Usuario").fill(username)
+        page.get_by_role("textbox", name="Contraseña").fill(password or password_of(username))
+        page.get_by_role("button", name="Entrar").click()
+        try:
+            nav.wait_for(timeout=45_000)
+            return
+        except PlaywrightTimeout:
+            if attempt or nav.count():
+                raise
+            wait_for_app(page)
 
 
 def wait_for_app(page) -> None:
