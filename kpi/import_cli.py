@@ -8,7 +8,7 @@ from pathlib import Path
 from kpi.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from kpi.ingest import ImportReport, error_message, run_import
 from kpi.ingest_mapping import TABLES, IngestError, load_mapping, load_preset, preset_names
-from kpi.ingest_page import report_notes
+from kpi.ingest_page import report_notes, summary_text
 from kpi.roles import SYSTEM, Actor
 from kpi.store import DEFAULT_DB_PATH
 
@@ -76,18 +76,7 @@ def _progress_bar(path: Path):
 
 
 def print_report(report: ImportReport, lang: str, show: int) -> None:
-    print(
-        t(
-            "ingest.report.summary",
-            lang,
-            table=report.table,
-            read=report.rows_read,
-            inserted=report.inserted,
-            updated=report.updated,
-            unchanged=report.unchanged,
-            rejected=report.rejected_rows,
-        )
-    )
+    print(summary_text(report, lang))
     if report.date_order or report.decimal:
         print(
             t(
