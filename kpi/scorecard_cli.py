@@ -14,7 +14,7 @@ from kpi.compute import Filters, Scorecard, compute_scorecard
 from kpi.i18n import fmt_date, t
 from kpi.periods import PERIOD_KINDS
 from kpi.settings import get_settings
-from kpi.store import open_store
+from kpi.store import Store, StoreError, open_store
 
 CSV_COLUMNS = (
     "id",
@@ -165,7 +165,20 @@ def run(args: argparse.Namespace) -> int:
         args.parser.error("--from and --to go together")
     if args.start and args.end < args.start:
         args.parser.error("--to is before --from")
-    store = open_store(args.db)
+    try:
+        store = open_store(args.db)
+    except StoreError as error:
+        if error.kind != "locked":
+            raise
+        # The running app holds the settings file and DuckDB lets no other process open it;
+        # the facts file is shared, so only the settings and targets fall back to defaults.
+        store = Store(args.db, state_in_memory=True)
+        print(
+            "warning: the running app holds this database's settings file: default settings "
+            "(cohort window, SLA hours, sprint anchor; --window overrides W) and default "
+            "targets are used",
+            file=sys.stderr,
+        )
     scorecard = compute_scorecard(
         store,
         period=args.period,

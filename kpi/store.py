@@ -284,7 +284,13 @@ def _key_text(key: dict) -> str:
 class Store:
     """One process's view of a Brújula database: facts (read-only, swappable) and state."""
 
-    def __init__(self, path: Path | str, *, now: Callable[[], datetime] = clock.now):
+    def __init__(
+        self,
+        path: Path | str,
+        *,
+        now: Callable[[], datetime] = clock.now,
+        state_in_memory: bool = False,
+    ):
         self.path = Path(path).resolve()
         self.state_path = state_path_for(self.path)
         self.now = now
@@ -299,7 +305,11 @@ class Store:
         self._counter = 0
         try:
             ensure_facts_file(self.path)
-            self._con.execute("ATTACH ? AS state", [str(self.state_path)])
+            if state_in_memory:
+                # Read-only callers when the app holds the state file: defaults, nothing kept.
+                self._con.execute("ATTACH ':memory:' AS state")
+            else:
+                self._con.execute("ATTACH ? AS state", [str(self.state_path)])
             cur = self._con.cursor()
             cur.execute("USE state")
             migrate(cur, STATE_MIGRATIONS)

@@ -4,9 +4,12 @@ import csv
 import io
 import json
 import statistics
-from datetime import datetime, timedelta
+import subprocess
+import sys
+from datetime import date, datetime, timedelta
 
 import pytest
+from support import ROOT
 
 from kpi.catalogue import CATALOGUE
 from kpi.cli import main
@@ -207,3 +210,22 @@ def test_bad_arguments_are_one_line_errors(tmp_path, capsys):
     with pytest.raises(SystemExit):
         main(["scorecard", "--db", str(tmp_path / "x.duckdb"), "--as-of", "31/12/2025"])
     assert "not a date" in capsys.readouterr().err
+
+
+def test_cli_reads_a_database_the_app_is_serving(tmp_path):
+    from kpi.demo import generate
+    from kpi.store import open_store
+
+    db = tmp_path / "served.duckdb"
+    generate(db, seed=2, leads=1500, today=date(2026, 6, 1))
+    served = open_store(db)  # the app's process holds the settings file read-write
+    command = [sys.executable, "-m", "kpi", "scorecard", "--db", str(db), "--format", "json"]
+    window = ["--from", "2026-01-01", "--to", "2026-03-31", "--as-of", "2026-05-31"]
+    held = subprocess.run(command + window, capture_output=True, text=True, cwd=ROOT)
+    assert held.returncode == 0, held.stderr
+    assert "holds this database's settings file" in held.stderr
+    served.close()
+    free = subprocess.run(command + window, capture_output=True, text=True, cwd=ROOT)
+    assert free.returncode == 0 and free.stderr == ""
+    values = [(k["id"], k["value"]) for k in json.loads(held.stdout)["kpis"]]
+    assert values == [(k["id"], k["value"]) for k in json.loads(free.stdout)["kpis"]]

@@ -145,8 +145,18 @@ def test_second_process_shows_a_page_that_says_what_to_do(held, monkeypatch, log
     assert LOCKED in at.error[0].value
 
 
-def test_second_process_gives_one_line_in_the_cli(held):
-    assert_one_line_error(cli("scorecard", "--db", str(held)), "locked")
+def test_second_process_gives_one_line_in_the_cli(held, tmp_path):
+    # A backup needs the settings file itself, which the holder keeps locked.
+    result = cli("backup", "--db", str(held), "--to", str(tmp_path / "b"))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "abierto por la app" in lines[0], result.stderr
+
+
+def test_second_process_still_gets_the_scorecard_with_a_warning(held):
+    result = cli("scorecard", "--db", str(held), "--format", "json")
+    assert result.returncode == 0 and "Traceback" not in result.stderr
+    assert result.stderr.startswith("warning: the running app holds")
 
 
 def test_the_data_is_intact_once_the_holder_is_gone(tmp_path):
