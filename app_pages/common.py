@@ -6,8 +6,9 @@ from pathlib import Path
 import streamlit as st
 
 from kpi import bootstrap
+from kpi.errors import InvalidInput
 from kpi.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
-from kpi.roles import Actor, role_of
+from kpi.roles import Actor, PermissionDenied, role_of
 from kpi.store import DEFAULT_DB_PATH, Store, StoreError, open_store
 
 
@@ -67,6 +68,17 @@ def guard(capability: str | None = None) -> Actor:
 def show_store_error(error: StoreError) -> None:
     st.error(tr(f"error.db.{error.kind}", path=str(error.path)))
     st.caption(tr("error.detail", detail=error.detail[:300]))
+
+
+def run_write(write):
+    """Run a core write; a refusal is shown in the viewer's language. Returns (done, result)."""
+    try:
+        return True, write()
+    except InvalidInput as error:
+        st.error(error.message(lang()))
+    except PermissionDenied:
+        st.error(tr("error.permission", role=tr(f"role.{actor().role}")))
+    return False, None
 
 
 def error_text(error: Exception) -> str:

@@ -6,12 +6,10 @@ import streamlit as st
 from app_pages import common
 from kpi import backlog, brief, catalogue, meeting, outcomes
 from kpi.auth import auth_path_for, list_users
-from kpi.backlog import BacklogError
-from kpi.errors import InvalidInput
 from kpi.i18n import fmt_date
 from kpi.matrix_chart import effort_impact_chart
 from kpi.meeting import Meeting
-from kpi.roles import Actor, PermissionDenied
+from kpi.roles import Actor
 from kpi.settings import get_settings, set_setting
 from kpi.store import Store
 
@@ -20,15 +18,9 @@ STATUS_COLOURS = {"green": "green", "amber": "orange", "red": "red", "grey": "gr
 
 
 def attempt(write, done_key: str | None = None) -> None:
-    """Run a core write; show a refusal in the user's language instead of a traceback."""
-    lang = common.lang()
-    try:
-        write()
-    except (InvalidInput, BacklogError) as error:
-        st.error(error.message(lang))
-        return
-    except PermissionDenied:
-        st.error(common.tr("error.permission", role=common.tr(f"role.{common.actor().role}")))
+    """Run a core write; on success flash `done_key` and rerun."""
+    done, _ = common.run_write(write)
+    if not done:
         return
     if done_key:
         st.session_state["meeting_flash"] = common.tr(done_key)

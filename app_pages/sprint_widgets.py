@@ -12,10 +12,10 @@ import streamlit as st
 
 from app_pages import common
 from kpi import backlog, catalogue
-from kpi.backlog import MAX_ACTIONS, REVIEW_STATUSES, BacklogError, Sprint
+from kpi.backlog import MAX_ACTIONS, REVIEW_STATUSES, Sprint
 from kpi.i18n import fmt_date, fmt_number, fmt_percent, fmt_points
 from kpi.matrix_chart import effort_impact_chart
-from kpi.roles import Actor, PermissionDenied
+from kpi.roles import Actor
 from kpi.store import Store
 
 FLASH = "backlog_flash"
@@ -53,13 +53,8 @@ def attempt(write, success) -> None:
     """Run a core write; show a refusal in the user's language, or flash success and rerun.
 
     `success` is the flash text, or a function of the write's result returning it."""
-    try:
-        result = write()
-    except BacklogError as error:
-        st.error(error.message(common.lang()))
-        return
-    except PermissionDenied:
-        st.error(common.tr("error.permission", role=common.tr(f"role.{common.actor().role}")))
+    done, result = common.run_write(write)
+    if not done:
         return
     message = success(result) if callable(success) else success
     # Kept until the next write: reruns (a chart's selection event, say) must not eat it.

@@ -17,11 +17,11 @@ import shutil
 import sys
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import duckdb
 
 from kpi import clock
+from kpi.errors import TranslatedError
 from kpi.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from kpi.roles import Actor, require
 from kpi.store import DEFAULT_DB_PATH, Store, StoreError, facts_lock, state_path_for
@@ -32,16 +32,8 @@ MANIFEST_NAME = "manifest.json"
 FORMAT_VERSION = 1
 
 
-class BackupError(RuntimeError):
+class BackupError(TranslatedError, RuntimeError):
     """A backup or restore that cannot go ahead, with its explanation in both languages."""
-
-    def __init__(self, key: str, **values: Any):
-        self.key = key
-        self.values = values
-        super().__init__(t(key, DEFAULT_LANGUAGE, **values))
-
-    def message(self, lang: str = DEFAULT_LANGUAGE) -> str:
-        return t(self.key, lang, **self.values)
 
 
 def _held(exc: duckdb.Error) -> bool:

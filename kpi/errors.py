@@ -11,8 +11,8 @@ EARLIEST_DATE = date(2000, 1, 1)
 LATEST_DATE = date(2100, 12, 31)
 
 
-class InvalidInput(ValueError):
-    """A refused value, with its explanation in both languages."""
+class TranslatedError(Exception):
+    """A refusal whose text lives in the catalogue: a key plus values, in any language."""
 
     def __init__(self, key: str, **values: Any):
         self.key = key
@@ -21,6 +21,10 @@ class InvalidInput(ValueError):
 
     def message(self, lang: str = DEFAULT_LANGUAGE) -> str:
         return t(self.key, lang, **self.values)
+
+
+class InvalidInput(TranslatedError, ValueError):
+    """A refused value, with its explanation in both languages."""
 
 
 def business_date(value: Any, field: str) -> date:
