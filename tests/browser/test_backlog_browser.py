@@ -23,8 +23,18 @@ def settle(page) -> None:
 
 
 def open_backlog(page) -> None:
-    page.get_by_test_id("stSidebarNav").get_by_text("Backlog", exact=True).click()
-    page.get_by_role("heading", name="Sprint actual: 3 acciones").wait_for()
+    """Open the Backlog page from the sidebar; a click that lands during a rerun (a busy machine,
+    right after login) can be lost, so it is repeated once."""
+    heading = page.get_by_role("heading", name="Sprint actual: 3 acciones")
+    for attempt in range(2):
+        wait_for_app(page)
+        page.get_by_test_id("stSidebarNav").get_by_text("Backlog", exact=True).click()
+        try:
+            heading.wait_for(timeout=30_000)
+            break
+        except PlaywrightTimeout:
+            if attempt:
+                raise
     settle(page)
 
 
