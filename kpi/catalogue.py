@@ -1,7 +1,7 @@
 """The 16 shared KPIs, each declared once as data: the engine, pages, CLI, README and tests read it.
 
-A KPI's formula is a handful of SQL fragments over two derived relations the engine builds
-(`lead_facts` and `deal_facts`, see kpi/compute.py). Fragments may use the parameters
+A KPI's formula is a handful of SQL fragments over the rows of two derived relations (the
+`lead_facts` and `deal_facts` tables of kpi/schema.py, as kpi/compute.py reads them). Fragments may use the parameters
 `$asof` (first instant after the as-of day) and `$w` (cohort window in days, 0 = unlimited).
 They are code constants, never user text.
 """

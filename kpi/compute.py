@@ -1,10 +1,11 @@
-"""The KPI engine: DuckDB SQL over the facts, one scan per fact table for the whole period grid.
+"""The KPI engine: DuckDB SQL over the facts, one statement per fact table for the whole grid.
 
 Every KPI of the catalogue is evaluated for all periods of the trend (and the breakdowns) in a
-single aggregate per source: leads, deals and spend. Each row is tagged with the period of
-each anchor event it carries (MQL date, SQL date, SLA deadline, deal creation, close,
-delivery), then one GROUP BY GROUPING SETS over (anchor, period[, dimension]) yields every
-numerator, denominator, median and data-quality counter at once.
+single statement per source: leads, deals and spend. The lead <-> deal relations are resolved
+when facts are written (`lead_facts`, `deal_facts`, kpi/schema.py), so a query joins nothing.
+Each anchor event (MQL date, SQL date, SLA deadline, deal creation, close, delivery) reads only
+the rows whose anchor can fall in the grid, tags them with their period and aggregates every
+numerator, denominator, median and data-quality counter of its KPIs at once.
 """
 
 import json
@@ -29,59 +30,39 @@ DIMENSION_COLUMNS = {"channel": 3, "icp_tier": 5, "owner": 6}  # grouping() bitm
 OVERALL = 7
 EPSILON = 1e-9
 
-# Lead facts: inclusive stages (an SQL without MQL date is an MQL at its SQL date), the SLA
-# deadline, and each lead's first win plus the revenue won within W of its SQL date.
-LEAD_FACTS = """
-won AS (
-    SELECT lead_id, min(closed_at) AS first_won_at, list({'at': closed_at, 'amount': amount}) AS wins
-    FROM deals
-    WHERE stage = 'won' AND closed_at < $asof AND lead_id IS NOT NULL
-    GROUP BY lead_id
-),
-lead_facts AS (
-    SELECT l.lead_id, l.created_at, coalesce(l.channel, 'unattributed') AS channel, l.campaign,
-           l.icp_tier, l.owner, l.mql_at, l.sql_at, coalesce(l.mql_at, l.sql_at) AS mql_eff,
-           l.accepted_at, l.rejected_at, l.rejection_reason, l.first_response_at,
-           coalesce(l.mql_at, l.sql_at)
-               + to_microseconds(CAST(round($sla * 3600000000) AS BIGINT)) AS sla_due,
-           w.first_won_at,
-           list_sum([x.amount FOR x IN w.wins IF x.at >= l.sql_at
-                     AND ($w = 0 OR CAST(x.at AS DATE)
-                                    <= CAST(l.sql_at AS DATE) + CAST($w AS INTEGER))])
-               AS won_revenue
-    FROM leads l LEFT JOIN won w ON w.lead_id = l.lead_id
-    WHERE ($channel IS NULL OR coalesce(l.channel, 'unattributed') = $channel)
-      AND ($icp IS NULL OR l.icp_tier = $icp) AND ($owner IS NULL OR l.owner = $owner)
-      -- Leads that may have an anchor (MQL, SQL, SLA deadline) inside the pre-filter window;
-      -- raw columns rather than coalesce() keep this filter cheap.
-      AND ((l.mql_at >= $lo_mql AND l.mql_at < $hi) OR (l.sql_at >= $lo_mql AND l.sql_at < $hi))
-)"""
+# What a row means to the KPIs, read from the stored `lead_facts` and `deal_facts` (built on
+# every facts write, kpi/schema.py): for leads, the SLA deadline, and the first win and the
+# revenue won within W of the SQL date, both counted up to as-of. `{window}` bounds the anchor.
+LEAD_VIEW = """
+SELECT lead_id, created_at, channel, campaign, icp_tier, owner, mql_at, sql_at, mql_eff,
+       accepted_at, rejected_at, rejection_reason, first_response_at,
+       mql_eff + to_microseconds(CAST(round($sla * 3600000000) AS BIGINT)) AS sla_due,
+       CASE WHEN first_won_at < $asof THEN first_won_at END AS first_won_at,
+       list_sum([x.amount FOR x IN wins IF x.at >= sql_at AND x.at < $asof
+                 AND ($w = 0 OR CAST(x.at AS DATE)
+                                <= CAST(sql_at AS DATE) + CAST($w AS INTEGER))]) AS won_revenue
+FROM lead_facts
+WHERE ($channel IS NULL OR channel = $channel) AND ($icp IS NULL OR icp_tier = $icp)
+  AND ($owner IS NULL OR owner = $owner) AND {window}"""
 
-# Deal facts: a missing creation date falls back to the lead's MQL date, then its creation
-# date (flagged); a missing channel, tier or owner is inherited from the lead.
-DEAL_FACTS = """
-deal_facts AS (
-    SELECT d.deal_id, d.lead_id,
-           coalesce(d.created_at, l.mql_at, l.created_at) AS created_eff,
-           (d.created_at_inferred OR (d.created_at IS NULL
-               AND coalesce(l.mql_at, l.created_at) IS NOT NULL)) AS created_inferred,
-           coalesce(d.channel, l.channel, 'unattributed') AS channel,
-           coalesce(d.icp_tier, l.icp_tier) AS icp_tier,
-           coalesce(d.owner, l.owner) AS owner,
-           d.stage, d.closed_at, d.amount, d.delivery_cost, d.value_delivered_at,
-           d.nps_score, d.reworked, l.lead_id IS NULL AS no_lead
-    FROM deals d LEFT JOIN leads l ON l.lead_id = d.lead_id
-    WHERE ($channel IS NULL OR coalesce(d.channel, l.channel, 'unattributed') = $channel)
-      AND ($icp IS NULL OR coalesce(d.icp_tier, l.icp_tier) = $icp)
-      AND ($owner IS NULL OR coalesce(d.owner, l.owner) = $owner)
-      -- Only deals with an anchor (creation, close, delivery) inside the pre-filter window.
-      AND (d.created_at IS NULL OR (d.created_at >= $lo AND d.created_at < $hi)
-           OR (d.closed_at >= $lo AND d.closed_at < $hi)
-           OR (d.value_delivered_at >= $lo AND d.value_delivered_at < $hi))
-)"""
+DEAL_VIEW = """
+SELECT * FROM deal_facts
+WHERE ($channel IS NULL OR channel = $channel) AND ($icp IS NULL OR icp_tier = $icp)
+  AND ($owner IS NULL OR owner = $owner) AND {window}"""
 
-FACTS_CTE = {"leads": LEAD_FACTS, "deals": DEAL_FACTS}
-RELATION = {"leads": "lead_facts", "deals": "deal_facts"}
+VIEWS = {"leads": LEAD_VIEW, "deals": DEAL_VIEW}
+
+# The stored column that bounds each anchor, and whether its window starts an SLA earlier (a
+# deadline inside the window can come from an earlier MQL). A plain range on a stored column
+# lets DuckDB skip whole row groups by their min/max instead of reading the table.
+ANCHOR_BOUNDS = {
+    "mql": ("mql_eff", False),
+    "sql": ("sql_at", False),
+    "sla_due": ("mql_eff", True),
+    "opportunity": ("created_eff", False),
+    "close": ("closed_at", False),
+    "delivery": ("value_delivered_at", False),
+}
 
 # Scorecard-wide data-quality counters: (source, anchor, SQL condition).
 QUALITY = {
@@ -94,13 +75,14 @@ QUALITY = {
     "negative_times_to_value": ("deals", "delivery", "value_delivered_at < closed_at"),
 }
 
-# Context volumes (never goals): (source, anchor, SQL aggregate, SQL condition).
+# Context volumes (never goals): (source, anchor, summed SQL expression or None to count rows,
+# SQL condition).
 VOLUMES = {
-    "mqls": ("leads", "mql", "count(*)", "TRUE"),
-    "sqls": ("leads", "sql", "count(*)", "TRUE"),
-    "opportunities": ("deals", "opportunity", "count(*)", "TRUE"),
-    "wins": ("deals", "close", "count(*)", "stage = 'won'"),
-    "won_revenue": ("deals", "close", "sum(amount)", "stage = 'won'"),
+    "mqls": ("leads", "mql", None, "TRUE"),
+    "sqls": ("leads", "sql", None, "TRUE"),
+    "opportunities": ("deals", "opportunity", None, "TRUE"),
+    "wins": ("deals", "close", None, "stage = 'won'"),
+    "won_revenue": ("deals", "close", "amount", "stage = 'won'"),
 }
 
 
@@ -267,12 +249,35 @@ def _base_values(query: Query) -> dict[str, Any]:
         values[f"b{i}"] = period.start_ts
     values[f"b{len(query.periods)}"] = query.periods[-1].end_ts
     values.update(_window_values(query.periods[0].start_ts, query.asof_ts, query.sla_hours))
+    recent = query.periods[_recent(len(query.periods))].start_ts
+    values.update(recent=recent, recent_sla=recent - timedelta(hours=query.sla_hours))
     return values
 
 
 def _window_values(lo: datetime, hi: datetime, sla_hours: float) -> dict[str, datetime]:
     """Bounds of the row pre-filter; an SLA deadline in the window can come from an earlier MQL."""
-    return {"lo": lo, "hi": hi, "lo_mql": lo - timedelta(hours=sla_hours)}
+    return {"lo": lo, "hi": hi, "lo_sla": lo - timedelta(hours=sla_hours)}
+
+
+def _recent(count: int) -> int:
+    """Index of the first period that shows breakdowns (the last two periods do)."""
+    return max(count - 2, 0)
+
+
+def _view(source: str, anchor: str, start: str = "lo") -> str:
+    """The source's rows whose anchor may fall between the `$start` parameter and `$hi`."""
+    column, shifted = ANCHOR_BOUNDS[anchor]
+    lower = f"${start}_sla" if shifted else f"${start}"
+    return VIEWS[source].format(window=f"{column} >= {lower} AND {column} < $hi")
+
+
+def _count(condition: str) -> str:
+    # A CASE sum costs DuckDB about half of what count(*) FILTER (WHERE …) does.
+    return "count(*)" if condition == "TRUE" else f"sum(CASE WHEN {condition} THEN 1 ELSE 0 END)"
+
+
+def _sum(expr: str, condition: str) -> str:
+    return f"sum({expr})" if condition == "TRUE" else f"sum(CASE WHEN {condition} THEN {expr} END)"
 
 
 def _kpi_aggregates(kpi: cat.Kpi) -> list[tuple[str, str]]:
@@ -281,32 +286,32 @@ def _kpi_aggregates(kpi: cat.Kpi) -> list[tuple[str, str]]:
     k = kpi.id
     if kpi.kind == "rate":
         aggs = [
-            (f"{k}__den", f"count(*) FILTER (WHERE {base})"),
-            (f"{k}__num", f"count(*) FILTER (WHERE {base} AND ({kpi.success}))"),
+            (f"{k}__den", _count(base)),
+            (f"{k}__num", _count(f"{base} AND ({kpi.success})")),
         ]
     elif kpi.kind == "sum_ratio":
         aggs = [
-            (f"{k}__num", f"sum({kpi.numerator_sum}) FILTER (WHERE {base})"),
-            (f"{k}__den", f"sum({kpi.denominator_sum}) FILTER (WHERE {base})"),
-            (f"{k}__n", f"count(*) FILTER (WHERE {base})"),
+            (f"{k}__num", _sum(kpi.numerator_sum, base)),
+            (f"{k}__den", _sum(kpi.denominator_sum, base)),
+            (f"{k}__n", _count(base)),
         ]
     elif kpi.kind == "median":
         valid = f"{base} AND ({kpi.duration}) >= 0"
         aggs = [
             (f"{k}__q", f"quantile_cont({kpi.duration}, [0.5, 0.9]) FILTER (WHERE {valid})"),
             (f"{k}__mean", f"avg({kpi.duration}) FILTER (WHERE {valid})"),
-            (f"{k}__n", f"count(*) FILTER (WHERE {valid})"),
+            (f"{k}__n", _count(valid)),
         ]
     elif kpi.kind == "nps":
         aggs = [
-            (f"{k}__prom", f"count(*) FILTER (WHERE {base} AND nps_score >= 9)"),
-            (f"{k}__detr", f"count(*) FILTER (WHERE {base} AND nps_score <= 6)"),
-            (f"{k}__n", f"count(*) FILTER (WHERE {base})"),
+            (f"{k}__prom", _count(f"{base} AND nps_score >= 9")),
+            (f"{k}__detr", _count(f"{base} AND nps_score <= 6")),
+            (f"{k}__n", _count(base)),
         ]
     else:  # spend_per: the spend query supplies the numerator
-        aggs = [(f"{k}__den", f"count(*) FILTER (WHERE {base})")]
+        aggs = [(f"{k}__den", _count(base))]
     for name, condition in kpi.quality:
-        aggs.append((f"{k}__q__{name}", f"count(*) FILTER (WHERE {condition})"))
+        aggs.append((f"{k}__q__{name}", _count(condition)))
     return aggs
 
 
@@ -314,10 +319,12 @@ def _anchor_aggregates(source: str, anchor: str, kpis: list[cat.Kpi]) -> list[tu
     aggs = [agg for kpi in kpis if kpi.anchor == anchor for agg in _kpi_aggregates(kpi)]
     for name, (src, at, condition) in QUALITY.items():
         if (src, at) == (source, anchor):
-            aggs.append((f"dq__{name}", f"count(*) FILTER (WHERE {condition})"))
-    for name, (src, at, agg, condition) in VOLUMES.items():
+            aggs.append((f"dq__{name}", _count(condition)))
+    for name, (src, at, expr, condition) in VOLUMES.items():
         if (src, at) == (source, anchor):
-            aggs.append((f"vol__{name}", f"{agg} FILTER (WHERE {condition})"))
+            aggs.append(
+                (f"vol__{name}", _count(condition) if expr is None else _sum(expr, condition))
+            )
     return aggs
 
 
@@ -326,16 +333,17 @@ def _source_sql(
 ) -> tuple[str, dict[str, dict[str, str]]]:
     """One statement over a fact table for every KPI, period and breakdown of that source.
 
-    The derived facts are materialised once (only rows with an anchor inside the grid); each
-    anchor then aggregates just its own KPIs: the whole grid by period, and the breakdowns only
-    for the last two periods (the only ones that show them). Identical aggregates are computed
-    once; they travel back as one JSON object per group so the branches share a UNION ALL.
+    Each anchor aggregates just its own KPIs over the rows whose anchor can fall in the grid:
+    by period over the whole grid, and by each breakdown dimension over the last two periods
+    only (the only ones that show them). Identical aggregates are computed once; they travel
+    back as one JSON object per group so the branches share a UNION ALL. A period outside the
+    grid is dropped by HAVING, after grouping: filtering rows on it first costs twice as much.
     Returns the SQL and, per anchor and metric name, its key in that JSON object.
     """
     anchors = [a for a, (src, _) in cat.ANCHORS.items() if src == source]
-    relation = RELATION[source]
+    recent = _recent(count)
     keys: dict[str, dict[str, str]] = {}
-    periods, branches = [], []
+    branches = []
     for anchor in anchors:
         expr = cat.ANCHORS[anchor][1]
         unique: dict[str, str] = {}
@@ -343,27 +351,22 @@ def _source_sql(
         for name, agg in _anchor_aggregates(source, anchor, kpis) or [("rows", "count(*)")]:
             keys[anchor][name] = unique.setdefault(agg, f"e{len(unique)}")
         metrics = "to_json({" + ", ".join(f"'{k}': {agg}" for agg, k in unique.items()) + "})"
-        periods.append(f"{_period_case(expr, count)} AS p_{anchor}")
+        tag = f"*, {_period_case(expr, count)} AS p"
         branches.append(
-            f"SELECT '{anchor}' AS anchor, p_{anchor} AS p, NULL::VARCHAR AS channel, "  # noqa: S608
+            f"SELECT '{anchor}' AS anchor, p, NULL::VARCHAR AS channel, "  # noqa: S608
             f"NULL::VARCHAR AS icp_tier, NULL::VARCHAR AS owner, {OVERALL} AS g, "
-            f"{metrics} AS metrics FROM grid_facts WHERE p_{anchor} IS NOT NULL GROUP BY p_{anchor}"
+            f"{metrics} AS metrics FROM (SELECT {tag} FROM ({_view(source, anchor)})) "
+            f"GROUP BY p HAVING p IS NOT NULL"
         )
-        branches.append(
-            f"SELECT '{anchor}', p_{anchor}, channel, icp_tier, owner, "  # noqa: S608
-            f"CAST(grouping(channel, icp_tier, owner) AS INTEGER), {metrics} "
-            f"FROM grid_facts WHERE p_{anchor} >= {max(count - 2, 0)} "
-            f"GROUP BY GROUPING SETS ((p_{anchor}, channel), (p_{anchor}, icp_tier), "
-            f"(p_{anchor}, owner))"
-        )
+        for dim, mask in DIMENSION_COLUMNS.items():
+            columns = ", ".join(d if d == dim else "NULL::VARCHAR" for d in DIMENSION_COLUMNS)
+            branches.append(
+                f"SELECT '{anchor}', p, {columns}, {mask}, {metrics} "  # noqa: S608
+                f"FROM (SELECT {tag} FROM ({_view(source, anchor, 'recent')})) "
+                f"GROUP BY p, {dim} HAVING p >= {recent}"
+            )
     # Fragments come from the catalogue and this module (code constants); values are parameters.
-    sql = (
-        f"WITH {FACTS_CTE[source].strip()},\n"  # noqa: S608
-        f"grid_facts AS MATERIALIZED (SELECT * FROM (SELECT *, {', '.join(periods)} "
-        f"FROM {relation}) WHERE {' OR '.join(f'p_{a} IS NOT NULL' for a in anchors)})\n"
-        + "\nUNION ALL\n".join(branches)
-    )
-    return sql, keys
+    return "\nUNION ALL\n".join(branches), keys
 
 
 def _spend_sql(count: int) -> str:
@@ -811,12 +814,11 @@ def kpi_rows(
         numerator_where = f"{base} AND ({kpi.duration}) >= 0"
     elif kpi.kind == "nps":
         numerator_where = f"{base} AND (nps_score >= 9 OR nps_score <= 6)"
-    prefix = f"WITH {FACTS_CTE[source].strip()}\n"
-    relation = RELATION[source]
+    relation = _view(source, kpi.anchor)
     order = "ORDER BY 1 LIMIT $limit"
 
     def frame(where: str) -> pd.DataFrame:
-        sql = f"{prefix}SELECT {columns}{extra} FROM {relation} WHERE {where} {order}"  # noqa: S608
+        sql = f"SELECT {columns}{extra} FROM ({relation}) WHERE {where} {order}"  # noqa: S608
         return store.facts().execute(sql, _bind(sql, values)).df()
 
     denominator = frame(base)

@@ -1,5 +1,37 @@
 """Numbered schema migrations of the two DuckDB files: facts (imported records) and cockpit state."""
 
+# Lead <-> deal relations resolved once per facts write instead of on every query: each lead's
+# wins (first won date and every won amount) and each deal's inherited channel, tier, owner and
+# creation date. Rebuilt by every `rewrite_facts` (and by migration 2 for older files). Leads
+# without an MQL or SQL date anchor no KPI, so they are left out.
+DERIVED_FACTS = """
+CREATE OR REPLACE TABLE lead_facts AS
+WITH won AS (
+    SELECT lead_id, min(closed_at) AS first_won_at, list({'at': closed_at, 'amount': amount}) AS wins
+    FROM deals
+    WHERE stage = 'won' AND closed_at IS NOT NULL AND lead_id IS NOT NULL
+    GROUP BY lead_id
+)
+SELECT l.lead_id, l.created_at, coalesce(l.channel, 'unattributed') AS channel, l.campaign,
+       l.icp_tier, l.owner, l.mql_at, l.sql_at, coalesce(l.mql_at, l.sql_at) AS mql_eff,
+       l.accepted_at, l.rejected_at, l.rejection_reason, l.first_response_at,
+       w.first_won_at, w.wins
+FROM leads l LEFT JOIN won w ON w.lead_id = l.lead_id
+WHERE coalesce(l.mql_at, l.sql_at) IS NOT NULL;
+
+CREATE OR REPLACE TABLE deal_facts AS
+SELECT d.deal_id, d.lead_id,
+       coalesce(d.created_at, l.mql_at, l.created_at) AS created_eff,
+       (d.created_at_inferred OR (d.created_at IS NULL
+           AND coalesce(l.mql_at, l.created_at) IS NOT NULL)) AS created_inferred,
+       coalesce(d.channel, l.channel, 'unattributed') AS channel,
+       coalesce(d.icp_tier, l.icp_tier) AS icp_tier,
+       coalesce(d.owner, l.owner) AS owner,
+       d.stage, d.closed_at, d.amount, d.delivery_cost, d.value_delivered_at,
+       d.nps_score, d.reworked, l.lead_id IS NULL AS no_lead
+FROM deals d LEFT JOIN leads l ON l.lead_id = d.lead_id;
+"""
+
 # Facts live in a file the app opens read-only; imports write a new copy and swap it in.
 FACTS_MIGRATIONS: list[tuple[int, str, str]] = [
     (
@@ -57,6 +89,7 @@ FACTS_MIGRATIONS: list[tuple[int, str, str]] = [
         );
         """,
     ),
+    (2, "derived fact tables", DERIVED_FACTS),
 ]
 
 # Cockpit state: one read-write file per app process; every write goes through Store.write().

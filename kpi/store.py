@@ -26,7 +26,7 @@ import duckdb
 
 from kpi import clock
 from kpi.roles import Actor, require
-from kpi.schema import FACTS_MIGRATIONS, STATE_MIGRATIONS, STATE_TABLES
+from kpi.schema import DERIVED_FACTS, FACTS_MIGRATIONS, STATE_MIGRATIONS, STATE_TABLES
 
 DEFAULT_DB_PATH = Path("data/brujula.duckdb")
 FACTS_TABLES = ("leads", "deals", "marketing_spend")
@@ -133,6 +133,7 @@ def rewrite_facts(
             migrate(con, FACTS_MIGRATIONS)
             con.execute("BEGIN")
             yield con
+            con.execute(DERIVED_FACTS)
             con.execute(
                 "UPDATE facts_meta SET value = CAST(CAST(value AS BIGINT) + 1 AS TEXT) "
                 "WHERE key = 'generation'"
