@@ -118,8 +118,10 @@ def data_path(cache: Path, leads: int, seed: int) -> Path:
 
 
 def _fingerprint() -> str:
-    """Cached data is regenerated when the generator or the fixed today changes."""
+    """Cached data is regenerated when the generator, the facts schema or the fixed today
+    changes (an out-of-date file would be migrated inside the first timed process)."""
     digest = hashlib.sha256((ROOT / "kpi" / "demo.py").read_bytes())
+    digest.update((ROOT / "kpi" / "schema.py").read_bytes())
     digest.update(TODAY.isoformat().encode())
     return digest.hexdigest()[:16]
 

@@ -38,9 +38,12 @@ SELECT lead_id, created_at, channel, campaign, icp_tier, owner, mql_at, sql_at, 
        accepted_at, rejected_at, rejection_reason, first_response_at,
        mql_eff + to_microseconds(CAST(round($sla * 3600000000) AS BIGINT)) AS sla_due,
        CASE WHEN first_won_at < $asof THEN first_won_at END AS first_won_at,
-       list_sum([x.amount FOR x IN wins IF x.at >= sql_at AND x.at < $asof
-                 AND ($w = 0 OR CAST(x.at AS DATE)
-                                <= CAST(sql_at AS DATE) + CAST($w AS INTEGER))]) AS won_revenue
+       -- CASE keeps the list lambda off the many leads that never won.
+       CASE WHEN wins IS NOT NULL THEN
+           list_sum([x.amount FOR x IN wins IF x.at >= sql_at AND x.at < $asof
+                     AND ($w = 0 OR CAST(x.at AS DATE)
+                                    <= CAST(sql_at AS DATE) + CAST($w AS INTEGER))])
+       END AS won_revenue
 FROM lead_facts
 WHERE ($channel IS NULL OR channel = $channel) AND ($icp IS NULL OR icp_tier = $icp)
   AND ($owner IS NULL OR owner = $owner) AND {window}"""
@@ -264,11 +267,15 @@ def _recent(count: int) -> int:
     return max(count - 2, 0)
 
 
-def _view(source: str, anchor: str, start: str = "lo") -> str:
-    """The source's rows whose anchor may fall between the `$start` parameter and `$hi`."""
+def _bound(anchor: str, start: str = "lo") -> str:
+    """Rows whose anchor may fall between the `$start` parameter and `$hi`."""
     column, shifted = ANCHOR_BOUNDS[anchor]
     lower = f"${start}_sla" if shifted else f"${start}"
-    return VIEWS[source].format(window=f"{column} >= {lower} AND {column} < $hi")
+    return f"{column} >= {lower} AND {column} < $hi"
+
+
+def _view(source: str, anchor: str, start: str = "lo") -> str:
+    return VIEWS[source].format(window=_bound(anchor, start))
 
 
 def _count(condition: str) -> str:
@@ -328,45 +335,93 @@ def _anchor_aggregates(source: str, anchor: str, kpis: list[cat.Kpi]) -> list[tu
     return aggs
 
 
+def _additive(agg: str) -> bool:
+    """Counts and sums can be added up from finer groups; quantiles and means cannot."""
+    return agg.startswith(("count(", "sum("))
+
+
+def _group_branches(
+    anchor: str, p: str, aggregates: dict[str, str], rows: str, recent_rows: str = ""
+) -> list[str]:
+    """SELECTs of an anchor's aggregates by period, and by each dimension (over `recent_rows`
+    when given). No HAVING: the caller drops the groups outside the grid, because DuckDB pushes
+    such conditions down and evaluates every period CASE twice."""
+    if not aggregates:
+        return []
+    metrics = "to_json({" + ", ".join(f"'{k}': {a}" for a, k in aggregates.items()) + "})"
+    nulls = ", ".join(f"NULL::VARCHAR AS {dim}" for dim in DIMENSION_COLUMNS)
+    # Fragments come from the catalogue and this module (code constants); values are parameters.
+    out = [
+        f"SELECT '{anchor}' AS anchor, {p} AS p, {nulls}, {OVERALL} AS g, "  # noqa: S608
+        f"{metrics} AS metrics FROM {rows} GROUP BY {p}"
+    ]
+    for dim, mask in DIMENSION_COLUMNS.items():
+        columns = ", ".join(d if d == dim else "NULL::VARCHAR" for d in DIMENSION_COLUMNS)
+        out.append(
+            f"SELECT '{anchor}', {p}, {columns}, {mask}, {metrics} "  # noqa: S608
+            f"FROM {recent_rows or rows} GROUP BY {p}, {dim}"
+        )
+    return out
+
+
 def _source_sql(
     source: str, kpis: list[cat.Kpi], count: int
 ) -> tuple[str, dict[str, dict[str, str]]]:
     """One statement over a fact table for every KPI, period and breakdown of that source.
 
-    Each anchor aggregates just its own KPIs over the rows whose anchor can fall in the grid:
-    by period over the whole grid, and by each breakdown dimension over the last two periods
-    only (the only ones that show them). Identical aggregates are computed once; they travel
-    back as one JSON object per group so the branches share a UNION ALL. A period outside the
-    grid is dropped by HAVING, after grouping: filtering rows on it first costs twice as much.
-    Returns the SQL and, per anchor and metric name, its key in that JSON object.
+    The rows whose anchors can fall in the grid are read once and tagged with the period of
+    each anchor; one GROUP BY over (every anchor's period, channel, tier, owner) computes every
+    count and sum of every KPI at once. Each anchor then adds those fine groups up by its own
+    period (the trend) and by each dimension for the last two periods (the only ones that show
+    breakdowns), which costs nothing next to the scan. Quantiles and means cannot be added up:
+    each anchor that has them reads its own rows again for just those. Results travel back as
+    one JSON object per group so the branches share a UNION ALL; a group can come back twice
+    (sums and quantiles). Returns the SQL and, per anchor and metric name, its key.
     """
     anchors = [a for a, (src, _) in cat.ANCHORS.items() if src == source]
-    recent = _recent(count)
+    periods = [f"p_{a}" for a in anchors]
+    fine: dict[str, str] = {}
     keys: dict[str, dict[str, str]] = {}
-    branches = []
+    rollups, branches = [], []
     for anchor in anchors:
         expr = cat.ANCHORS[anchor][1]
-        unique: dict[str, str] = {}
         keys[anchor] = {}
+        summed: dict[str, str] = {}
+        other: dict[str, str] = {}
         for name, agg in _anchor_aggregates(source, anchor, kpis) or [("rows", "count(*)")]:
-            keys[anchor][name] = unique.setdefault(agg, f"e{len(unique)}")
-        metrics = "to_json({" + ", ".join(f"'{k}': {agg}" for agg, k in unique.items()) + "})"
-        tag = f"*, {_period_case(expr, count)} AS p"
-        branches.append(
-            f"SELECT '{anchor}' AS anchor, p, NULL::VARCHAR AS channel, "  # noqa: S608
-            f"NULL::VARCHAR AS icp_tier, NULL::VARCHAR AS owner, {OVERALL} AS g, "
-            f"{metrics} AS metrics FROM (SELECT {tag} FROM ({_view(source, anchor)})) "
-            f"GROUP BY p HAVING p IS NOT NULL"
-        )
-        for dim, mask in DIMENSION_COLUMNS.items():
-            columns = ", ".join(d if d == dim else "NULL::VARCHAR" for d in DIMENSION_COLUMNS)
-            branches.append(
-                f"SELECT '{anchor}', p, {columns}, {mask}, {metrics} "  # noqa: S608
-                f"FROM (SELECT {tag} FROM ({_view(source, anchor, 'recent')})) "
-                f"GROUP BY p, {dim} HAVING p >= {recent}"
+            if _additive(agg):
+                column = fine.setdefault(agg, f"f{len(fine)}")
+                keys[anchor][name] = summed.setdefault(f"sum({column})", f"e{len(summed)}")
+            else:
+                keys[anchor][name] = other.setdefault(agg, f"x{len(other)}")
+        rollups += _group_branches(anchor, f"p_{anchor}", summed, "fine")
+        if other:
+            tag = f"SELECT *, {_period_case(expr, count)} AS p FROM "  # noqa: S608
+            branches += _group_branches(
+                anchor,
+                "p",
+                other,
+                f"({tag}({_view(source, anchor)}))",
+                f"({tag}({_view(source, anchor, 'recent')}))",
             )
+    # Rows of any anchor's window, as disjoint pieces: DuckDB skips row groups on a plain range,
+    # never on an OR of ranges over different columns.
+    bounds = [_bound(anchor) for anchor in anchors]
+    pieces = [
+        VIEWS[source].format(
+            window=" AND ".join([bound] + [f"NOT coalesce({b}, false)" for b in bounds[:i]])
+        )
+        for i, bound in enumerate(bounds)
+    ]
+    tags = ", ".join(f"{_period_case(cat.ANCHORS[a][1], count)} AS p_{a}" for a in anchors)
+    sums = ", ".join(f"{agg} AS {column}" for agg, column in fine.items())
     # Fragments come from the catalogue and this module (code constants); values are parameters.
-    return "\nUNION ALL\n".join(branches), keys
+    sql = (
+        f"WITH fine AS MATERIALIZED (SELECT {', '.join(periods)}, channel, icp_tier, owner, "  # noqa: S608
+        f"{sums} FROM (SELECT *, {tags} FROM ({' UNION ALL '.join(pieces)})) "
+        f"GROUP BY ALL)\n" + "\nUNION ALL\n".join(rollups + branches)
+    )
+    return sql, keys
 
 
 def _spend_sql(count: int) -> str:
@@ -519,17 +574,23 @@ def _contributions(kpi: cat.Kpi, current: dict, previous: dict, rows_now: dict, 
 
 def _compute(store: Store, query: Query, kpis: list[cat.Kpi], targets: dict) -> tuple:
     count = len(query.periods)
+    recent = _recent(count)
     values = _base_values(query)
     index: dict[tuple, dict] = {}
     for source in ("leads", "deals"):
         source_kpis = [k for k in kpis if k.source == source]
         sql, keys = _source_sql(source, source_kpis, count)
         for row in _run(store, sql, values):
-            metrics = json.loads(row.pop("metrics"))
-            row.update({name: metrics[key] for name, key in keys[row["anchor"]].items()})
             dim = _dimension_of(row["g"])
+            # Groups outside the grid, and breakdowns of periods that do not show them.
+            if row["p"] is None or (dim and row["p"] < recent):
+                continue
+            metrics = json.loads(row.pop("metrics"))
+            row.update(
+                {name: metrics[key] for name, key in keys[row["anchor"]].items() if key in metrics}
+            )
             key = row[dim] if dim else None
-            index[(row["anchor"], row["p"], dim, key)] = row
+            index.setdefault((row["anchor"], row["p"], dim, key), {}).update(row)
     spend: dict[tuple, float] = {}
     if any(k.kind == "spend_per" for k in kpis):
         spend_values = dict(values)

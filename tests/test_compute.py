@@ -2,12 +2,14 @@
 
 from datetime import date, datetime
 
+import duckdb
 import pytest
 
 from kpi.catalogue import get
 from kpi.compute import Filters, compute_scorecard, kpi_rows, kpi_value, status_for
 from kpi.roles import Actor
-from kpi.store import open_store, rewrite_facts
+from kpi.schema import FACTS_MIGRATIONS
+from kpi.store import migrate, open_store, rewrite_facts
 from kpi.targets import set_target
 
 JAN = {"start": date(2025, 1, 1), "end": date(2025, 1, 31)}
@@ -556,3 +558,50 @@ def test_an_unlimited_window_keeps_every_cohort_maturing(db):
     assert sc.get("mql_to_won_rate").maturing
     assert not sc.get("win_rate").maturing
     assert not january(db, window=90).get("mql_to_sql_rate").maturing
+
+
+def test_deals_imported_before_their_leads_inherit_once_the_leads_arrive(tmp_path):
+    """Lead <-> deal relations are resolved on every facts write, not only the one that
+    brought the deals."""
+    path = tmp_path / "late.duckdb"
+    seed(path, leads=[])
+    store = open_store(path)
+    alone = compute_scorecard(store, **JAN, as_of=LATE).get("icp_opportunity_share")
+    # Without leads nothing can be inherited: D4 has no creation date at all, so January has
+    # D1, D2 and D6; only D2 names its tier (A), and each of the three lacks its lead.
+    assert (alone.numerator, alone.denominator) == (1, 3)
+    assert alone.data_quality == {
+        "deals_without_lead": 3,
+        "inferred_created_at": 0,
+        "missing_created_at": 0,
+    }
+    won_before = compute_scorecard(store, **JAN, as_of=LATE).get("mql_to_won_rate")
+    assert won_before.denominator == 0
+    with rewrite_facts(path) as con:
+        con.executemany(f"INSERT INTO leads ({LEAD_COLS}) VALUES (?,?,?,?,?,?,?,?,?,?)", LEADS)
+    # The same figures as when both arrived together (test_icp_share_and_inferred_creation and
+    # test_direction_kpis).
+    sc = compute_scorecard(store, **JAN, as_of=LATE)
+    share = sc.get("icp_opportunity_share")
+    assert (share.numerator, share.denominator) == (2, 4)
+    assert share.data_quality == {
+        "deals_without_lead": 0,
+        "inferred_created_at": 1,
+        "missing_created_at": 0,
+    }
+    won = sc.get("mql_to_won_rate")
+    assert (won.numerator, won.denominator) == (2, 5)
+    store.close()
+
+
+def test_a_facts_file_from_before_the_derived_tables_is_upgraded_on_open(tmp_path):
+    path = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(path))
+    migrate(con, FACTS_MIGRATIONS[:1])
+    con.executemany(f"INSERT INTO leads ({LEAD_COLS}) VALUES (?,?,?,?,?,?,?,?,?,?)", LEADS)
+    con.close()
+    store = open_store(path)
+    r = january(store).get("mql_to_sql_rate")
+    # As in test_mql_to_sql_cohort_with_skipped_and_backward_stages: the leads alone decide it.
+    assert (r.numerator, r.denominator) == (2, 5)
+    store.close()
