@@ -372,9 +372,10 @@ def _source_sql(
     The rows whose anchors can fall in the grid are read once and tagged with the period of
     each anchor; one GROUP BY over (every anchor's period, channel, tier, owner) computes every
     count and sum of every KPI at once. Each anchor then adds those fine groups up by its own
-    period (the trend) and by each dimension for the last two periods (the only ones that show
-    breakdowns), which costs nothing next to the scan. Quantiles and means cannot be added up:
-    each anchor that has them reads its own rows again for just those. Results travel back as
+    period (the trend) and by each dimension, which costs nothing next to the scan. Quantiles
+    and means cannot be added up: each anchor that has them reads its own rows again for just
+    those, the breakdowns only over the last two periods (the only ones that show them; the
+    caller keeps no other breakdown). Results travel back as
     one JSON object per group so the branches share a UNION ALL; a group can come back twice
     (sums and quantiles). Returns the SQL and, per anchor and metric name, its key.
     """
@@ -713,14 +714,8 @@ def _compute(store: Store, query: Query, kpis: list[cat.Kpi], targets: dict) -> 
 def default_as_of(store: Store, today: date | None = None) -> date:
     """Today, or the last day with data when the data ends earlier (a historical CRM export)."""
     today = today or clock.today()
-    cur = store.facts()
-    leads = cur.execute(
-        "SELECT max(greatest(created_at, mql_at, sql_at, first_response_at)) FROM leads"
-    ).fetchone()[0]
-    deals = cur.execute(
-        "SELECT max(greatest(created_at, closed_at, value_delivered_at)) FROM deals"
-    ).fetchone()[0]
-    known = [ts.date() for ts in (leads, deals) if ts is not None]
+    latest = store.facts().execute("SELECT leads, deals FROM facts_latest").fetchone()
+    known = [ts.date() for ts in latest if ts is not None]
     return min(today, max(known)) if known else today
 
 

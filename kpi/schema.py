@@ -2,8 +2,9 @@
 
 # Lead <-> deal relations resolved once per facts write instead of on every query: each lead's
 # wins (first won date and every won amount) and each deal's inherited channel, tier, owner and
-# creation date. Rebuilt by every `rewrite_facts` (and by migration 2 for older files). Leads
-# without an MQL or SQL date anchor no KPI, so they are left out.
+# creation date; and the latest event of each table (the default as-of date). Rebuilt by every
+# `rewrite_facts` (and by migration 2 for older files). Leads without an MQL or SQL date anchor
+# no KPI, so they are left out.
 DERIVED_FACTS = """
 CREATE OR REPLACE TABLE lead_facts AS
 WITH won AS (
@@ -30,6 +31,10 @@ SELECT d.deal_id, d.lead_id,
        d.stage, d.closed_at, d.amount, d.delivery_cost, d.value_delivered_at,
        d.nps_score, d.reworked, l.lead_id IS NULL AS no_lead
 FROM deals d LEFT JOIN leads l ON l.lead_id = d.lead_id;
+
+CREATE OR REPLACE TABLE facts_latest AS
+SELECT (SELECT max(greatest(created_at, mql_at, sql_at, first_response_at)) FROM leads) AS leads,
+       (SELECT max(greatest(created_at, closed_at, value_delivered_at)) FROM deals) AS deals;
 """
 
 # Facts live in a file the app opens read-only; imports write a new copy and swap it in.

@@ -6,7 +6,14 @@ import duckdb
 import pytest
 
 from kpi.catalogue import get
-from kpi.compute import Filters, compute_scorecard, kpi_rows, kpi_value, status_for
+from kpi.compute import (
+    Filters,
+    compute_scorecard,
+    default_as_of,
+    kpi_rows,
+    kpi_value,
+    status_for,
+)
 from kpi.roles import Actor
 from kpi.schema import FACTS_MIGRATIONS
 from kpi.store import migrate, open_store, rewrite_facts
@@ -605,3 +612,9 @@ def test_a_facts_file_from_before_the_derived_tables_is_upgraded_on_open(tmp_pat
     # As in test_mql_to_sql_cohort_with_skipped_and_backward_stages: the leads alone decide it.
     assert (r.numerator, r.denominator) == (2, 5)
     store.close()
+
+
+def test_default_as_of_is_the_last_day_with_data_or_today(db):
+    # The latest event is L4's SQL on 2025-06-01 (the deals end on 2025-02-10).
+    assert default_as_of(db, today=date(2026, 1, 1)) == date(2025, 6, 1)
+    assert default_as_of(db, today=date(2025, 3, 1)) == date(2025, 3, 1)
