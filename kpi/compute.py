@@ -287,8 +287,23 @@ def _sum(expr: str, condition: str) -> str:
     return f"sum({expr})" if condition == "TRUE" else f"sum(CASE WHEN {condition} THEN {expr} END)"
 
 
+def _valid_duration(kpi: cat.Kpi) -> str:
+    return f"{kpi.eligible} AND ({kpi.duration}) >= 0"
+
+
+def _kpi_distribution(kpi: cat.Kpi) -> tuple[str, list[tuple[str, str]]] | None:
+    """A median KPI's rows and its (name, SQL aggregate) pairs that cannot be added up."""
+    if kpi.kind != "median":
+        return None
+    k = kpi.id
+    return _valid_duration(kpi), [
+        (f"{k}__q", f"quantile_cont({kpi.duration}, [0.5, 0.9])"),
+        (f"{k}__mean", f"avg({kpi.duration})"),
+    ]
+
+
 def _kpi_aggregates(kpi: cat.Kpi) -> list[tuple[str, str]]:
-    """(name, SQL aggregate) pairs of one KPI, over rows already tagged with its anchor."""
+    """(name, SQL count or sum) pairs of one KPI, over rows already tagged with its anchor."""
     base = kpi.eligible
     k = kpi.id
     if kpi.kind == "rate":
@@ -303,12 +318,7 @@ def _kpi_aggregates(kpi: cat.Kpi) -> list[tuple[str, str]]:
             (f"{k}__n", _count(base)),
         ]
     elif kpi.kind == "median":
-        valid = f"{base} AND ({kpi.duration}) >= 0"
-        aggs = [
-            (f"{k}__q", f"quantile_cont({kpi.duration}, [0.5, 0.9]) FILTER (WHERE {valid})"),
-            (f"{k}__mean", f"avg({kpi.duration}) FILTER (WHERE {valid})"),
-            (f"{k}__n", _count(valid)),
-        ]
+        aggs = [(f"{k}__n", _count(_valid_duration(kpi)))]
     elif kpi.kind == "nps":
         aggs = [
             (f"{k}__prom", _count(f"{base} AND nps_score >= 9")),
@@ -333,11 +343,6 @@ def _anchor_aggregates(source: str, anchor: str, kpis: list[cat.Kpi]) -> list[tu
                 (f"vol__{name}", _count(condition) if expr is None else _sum(expr, condition))
             )
     return aggs
-
-
-def _additive(agg: str) -> bool:
-    """Counts and sums can be added up from finer groups; quantiles and means cannot."""
-    return agg.startswith(("count(", "sum("))
 
 
 def _group_branches(
@@ -388,22 +393,26 @@ def _source_sql(
         expr = cat.ANCHORS[anchor][1]
         keys[anchor] = {}
         summed: dict[str, str] = {}
-        other: dict[str, str] = {}
         for name, agg in _anchor_aggregates(source, anchor, kpis) or [("rows", "count(*)")]:
-            if _additive(agg):
-                column = fine.setdefault(agg, f"f{len(fine)}")
-                keys[anchor][name] = summed.setdefault(f"sum({column})", f"e{len(summed)}")
-            else:
-                keys[anchor][name] = other.setdefault(agg, f"x{len(other)}")
+            column = fine.setdefault(agg, f"f{len(fine)}")
+            keys[anchor][name] = summed.setdefault(f"sum({column})", f"e{len(summed)}")
         rollups += _group_branches(anchor, f"p_{anchor}", summed, "fine")
-        if other:
+        distributions: dict[str, dict[str, str]] = {}
+        for kpi in kpis:
+            if kpi.anchor == anchor and (distribution := _kpi_distribution(kpi)):
+                rows, aggregates = distribution
+                for name, agg in aggregates:
+                    keys[anchor][name] = distributions.setdefault(rows, {}).setdefault(
+                        agg, f"x{len(keys[anchor])}"
+                    )
+        for condition, aggregates in distributions.items():
             tag = f"SELECT *, {_period_case(expr, count)} AS p FROM "  # noqa: S608
             branches += _group_branches(
                 anchor,
                 "p",
-                other,
-                f"({tag}({_view(source, anchor)}))",
-                f"({tag}({_view(source, anchor, 'recent')}))",
+                aggregates,
+                f"({tag}({_view(source, anchor)}) WHERE {condition})",
+                f"({tag}({_view(source, anchor, 'recent')}) WHERE {condition})",
             )
     # Rows of any anchor's window, as disjoint pieces: DuckDB skips row groups on a plain range,
     # never on an OR of ranges over different columns.
@@ -415,10 +424,14 @@ def _source_sql(
         for i, bound in enumerate(bounds)
     ]
     tags = ", ".join(f"{_period_case(cat.ANCHORS[a][1], count)} AS p_{a}" for a in anchors)
+    # Dimensions are kept only on rows with an anchor in the last two periods (the only ones
+    # broken down): the fine groups of older periods then collapse, a third of the cost.
+    shown = f"greatest({', '.join(periods)}) >= {_recent(count)}"
+    dims = ", ".join(f"CASE WHEN {shown} THEN {dim} END AS {dim}" for dim in DIMENSION_COLUMNS)
     sums = ", ".join(f"{agg} AS {column}" for agg, column in fine.items())
     # Fragments come from the catalogue and this module (code constants); values are parameters.
     sql = (
-        f"WITH fine AS MATERIALIZED (SELECT {', '.join(periods)}, channel, icp_tier, owner, "  # noqa: S608
+        f"WITH fine AS MATERIALIZED (SELECT {', '.join(periods)}, {dims}, "  # noqa: S608
         f"{sums} FROM (SELECT *, {tags} FROM ({' UNION ALL '.join(pieces)})) "
         f"GROUP BY ALL)\n" + "\nUNION ALL\n".join(rollups + branches)
     )
@@ -497,14 +510,15 @@ def _metric(kpi: cat.Kpi, row: dict | None, spend: float | None, filters: Filter
         return {**empty, "value": value, "numerator": num, "denominator": den, "n": n}
     if kpi.kind == "median":
         n = int(row[f"{k}__n"])
-        median, p90 = row[f"{k}__q"] or (None, None)
+        # No quantile row comes back for a group without a valid duration.
+        median, p90 = row.get(f"{k}__q") or (None, None)
         return {
             **empty,
             "value": _number(median),
             "denominator": n,
             "n": n,
             "p90": _number(p90),
-            "mean": _number(row[f"{k}__mean"]),
+            "mean": _number(row.get(f"{k}__mean")),
         }
     prom, detr, n = int(row[f"{k}__prom"]), int(row[f"{k}__detr"]), int(row[f"{k}__n"])
     return {
