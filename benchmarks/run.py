@@ -21,6 +21,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -388,43 +389,30 @@ def child_lower_bound(db: Path, options: dict) -> dict:
     }
 
 
-class _ProfiledStore:
-    """A store whose facts cursors write DuckDB's JSON operator profile of their next query."""
-
-    def __init__(self, store, path: Path):
-        self._store = store
-        self._path = path
-
-    def __getattr__(self, name):
-        return getattr(self._store, name)
-
-    def facts(self):
-        cur = self._store.facts()
-        cur.execute("PRAGMA enable_profiling = 'json'")
-        # The path is our own temp file; SET takes no parameters.
-        cur.execute(f"SET profiling_output = '{self._path}'")
-        return cur
-
-
 def _timed_queries(compute, profile_dir: Path | None = None) -> list:
-    """Per-SQL timing of the engine's queries, by wrapping its query runner in this process.
+    """Per-SQL wall time of the engine's queries, by wrapping its query runner in this process.
 
-    With `profile_dir`, each query also leaves DuckDB's operator profile there.
+    The statements run side by side, so each one's CPU cannot be told apart: the process CPU
+    of the whole scorecard is reported instead. With `profile_dir`, each query also leaves
+    DuckDB's operator profile there.
     """
     log: list = []
     runner = getattr(compute, "_run", None)
     if runner is None:
         return log
+    lock = threading.Lock()
 
-    def timed(store, sql, values):
+    def timed(cur, sql, values):
+        with lock:
+            index = len(log)
+            log.append(None)
         if profile_dir is not None:
-            store = _ProfiledStore(store, profile_dir / f"query-{len(log)}.json")
-        started, cpu = time.perf_counter(), time.process_time()
-        rows = runner(store, sql, values)
-        first_line = " ".join(sql.split())[:60]
-        log.append(
-            [first_line, time.perf_counter() - started, len(rows), time.process_time() - cpu]
-        )
+            cur.execute("PRAGMA enable_profiling = 'json'")
+            # The path is our own temp file; SET takes no parameters.
+            cur.execute(f"SET profiling_output = '{profile_dir / f'query-{index}.json'}'")
+        started = time.perf_counter()
+        rows = runner(cur, sql, values)
+        log[index] = [" ".join(sql.split())[:60], time.perf_counter() - started, len(rows)]
         return rows
 
     compute._run = timed

@@ -5,16 +5,19 @@ single statement per source: leads, deals and spend. The lead <-> deal relations
 when facts are written (`lead_facts`, `deal_facts`, kpi/schema.py), so a query joins nothing.
 Each anchor event (MQL date, SQL date, SLA deadline, deal creation, close, delivery) reads only
 the rows whose anchor can fall in the grid, tags them with their period and aggregates every
-numerator, denominator, median and data-quality counter of its KPIs at once.
+numerator, denominator, median and data-quality counter of its KPIs at once. The three
+statements run side by side.
 """
 
 import json
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
 import pandas as pd
+from duckdb import DuckDBPyConnection
 
 from kpi import catalogue as cat
 from kpi import clock
@@ -267,11 +270,18 @@ def _recent(count: int) -> int:
     return max(count - 2, 0)
 
 
+def _lower(anchor: str, start: str = "lo") -> str:
+    """The parameter that bounds an anchor's stored column from below."""
+    return f"{start}_sla" if ANCHOR_BOUNDS[anchor][1] else start
+
+
+def _range(column: str, lower: str) -> str:
+    return f"{column} >= ${lower} AND {column} < $hi"
+
+
 def _bound(anchor: str, start: str = "lo") -> str:
     """Rows whose anchor may fall between the `$start` parameter and `$hi`."""
-    column, shifted = ANCHOR_BOUNDS[anchor]
-    lower = f"${start}_sla" if shifted else f"${start}"
-    return f"{column} >= {lower} AND {column} < $hi"
+    return _range(ANCHOR_BOUNDS[anchor][0], _lower(anchor, start))
 
 
 def _view(source: str, anchor: str, start: str = "lo") -> str:
@@ -414,9 +424,15 @@ def _source_sql(
                 f"({tag}({_view(source, anchor)}) WHERE {condition})",
                 f"({tag}({_view(source, anchor, 'recent')}) WHERE {condition})",
             )
-    # Rows of any anchor's window, as disjoint pieces: DuckDB skips row groups on a plain range,
-    # never on an OR of ranges over different columns.
-    bounds = [_bound(anchor) for anchor in anchors]
+    # Rows of any anchor's window, as disjoint pieces, one per stored column (the widest range
+    # of the anchors it bounds): DuckDB skips row groups on a plain range, never on an OR of
+    # ranges over different columns.
+    lowest: dict[str, str] = {}
+    for anchor in anchors:
+        column = ANCHOR_BOUNDS[anchor][0]
+        if column not in lowest or _lower(anchor) != "lo":
+            lowest[column] = _lower(anchor)
+    bounds = [_range(column, lower) for column, lower in lowest.items()]
     pieces = [
         VIEWS[source].format(
             window=" AND ".join([bound] + [f"NOT coalesce({b}, false)" for b in bounds[:i]])
@@ -455,10 +471,25 @@ def _spend_sql(count: int) -> str:
     """  # noqa: S608
 
 
-def _run(store: Store, sql: str, values: dict[str, Any]) -> list[dict[str, Any]]:
-    rel = store.facts().execute(sql, _bind(sql, values))
+def _run(cur: DuckDBPyConnection, sql: str, values: dict[str, Any]) -> list[dict[str, Any]]:
+    rel = cur.execute(sql, _bind(sql, values))
     names = [d[0] for d in rel.description]
     return [dict(zip(names, row, strict=True)) for row in rel.fetchall()]
+
+
+def _run_side_by_side(store: Store, statements: list[tuple[str, dict]]) -> list[list[dict]]:
+    """Each statement's rows, the statements run at once on one facts generation.
+
+    One statement alone keeps both cores busy only part of the time (scans of a few row
+    groups, the final merge of its groups); side by side they fill each other's gaps.
+    """
+    cursors = store.facts_cursors(len(statements))
+    with ThreadPoolExecutor(max_workers=len(statements)) as pool:
+        futures = [
+            pool.submit(_run, cur, sql, values)
+            for cur, (sql, values) in zip(cursors, statements, strict=True)
+        ]
+        return [future.result() for future in futures]
 
 
 def _dimension_of(g: int) -> str | None:
@@ -591,11 +622,21 @@ def _compute(store: Store, query: Query, kpis: list[cat.Kpi], targets: dict) -> 
     count = len(query.periods)
     recent = _recent(count)
     values = _base_values(query)
+    sources = {
+        source: _source_sql(source, [k for k in kpis if k.source == source], count)
+        for source in ("leads", "deals")
+    }
+    statements = [(sql, values) for sql, _keys in sources.values()]
+    if any(k.kind == "spend_per" for k in kpis):
+        spend_values = dict(values)
+        for i, period in enumerate(query.periods):
+            spend_values[f"s{i}"] = period.start
+            spend_values[f"e{i}"] = min(period.end, query.as_of)
+        statements.append((_spend_sql(count), spend_values))
+    outputs = _run_side_by_side(store, statements)
     index: dict[tuple, dict] = {}
-    for source in ("leads", "deals"):
-        source_kpis = [k for k in kpis if k.source == source]
-        sql, keys = _source_sql(source, source_kpis, count)
-        for row in _run(store, sql, values):
+    for (_sql, keys), rows in zip(sources.values(), outputs, strict=False):
+        for row in rows:
             dim = _dimension_of(row["g"])
             # Groups outside the grid, and breakdowns of periods that do not show them.
             if row["p"] is None or (dim and row["p"] < recent):
@@ -607,15 +648,9 @@ def _compute(store: Store, query: Query, kpis: list[cat.Kpi], targets: dict) -> 
             key = row[dim] if dim else None
             index.setdefault((row["anchor"], row["p"], dim, key), {}).update(row)
     spend: dict[tuple, float] = {}
-    if any(k.kind == "spend_per" for k in kpis):
-        spend_values = dict(values)
-        for i, period in enumerate(query.periods):
-            spend_values[f"s{i}"] = period.start
-            spend_values[f"e{i}"] = min(period.end, query.as_of)
-        sql = _spend_sql(count)
-        for row in _run(store, sql, spend_values):
-            key = row["channel"] if row["g"] == 0 else None
-            spend[(row["p"], key)] = _number(row["spend"])
+    for row in outputs[2] if len(outputs) > 2 else []:
+        key = row["channel"] if row["g"] == 0 else None
+        spend[(row["p"], key)] = _number(row["spend"])
 
     last = count - 1
     results = []

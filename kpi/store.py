@@ -361,10 +361,16 @@ class Store:
 
     def facts(self) -> duckdb.DuckDBPyConnection:
         """A fresh cursor whose unqualified names are the current facts tables."""
+        return self.facts_cursors(1)[0]
+
+    def facts_cursors(self, count: int) -> list[duckdb.DuckDBPyConnection]:
+        """`count` fresh cursors on one facts generation, for statements run side by side."""
         self._refresh_facts()
-        cur = self._con.cursor()
-        cur.execute(f"USE {self._facts_alias}")
-        return cur
+        alias = self._facts_alias
+        cursors = [self._con.cursor() for _ in range(count)]
+        for cur in cursors:
+            cur.execute(f"USE {alias}")
+        return cursors
 
     def state(self) -> duckdb.DuckDBPyConnection:
         """A fresh cursor on the state tables, for reads; writes go through `write()`."""

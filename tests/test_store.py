@@ -64,6 +64,44 @@ def test_swapped_facts_are_seen_by_an_open_store_and_bump_the_generation(store):
     assert store.facts_generation() == 2
 
 
+def test_cursors_taken_together_read_one_generation_even_across_a_swap(store):
+    with rewrite_facts(store.path) as con:
+        con.execute("INSERT INTO leads (lead_id) VALUES ('L1')")
+    first, second = store.facts_cursors(2)
+    with rewrite_facts(store.path) as con:
+        con.execute("INSERT INTO leads (lead_id) VALUES ('L2'), ('L3')")
+    count = "SELECT count(*) FROM leads"
+    assert first.execute(count).fetchone()[0] == 1
+    assert second.execute(count).fetchone()[0] == 1
+    assert store.facts().execute(count).fetchone()[0] == 3
+
+
+def test_derived_tables_are_stored_in_anchor_date_order(store):
+    # Inserted newest first; a scorecard window then reads a few row groups, not all of them.
+    with rewrite_facts(store.path) as con:
+        con.execute(
+            "INSERT INTO leads (lead_id, mql_at, sql_at) VALUES "
+            "('L1', '2025-03-01', NULL), ('L2', NULL, '2025-01-15'), ('L3', '2025-02-01', NULL)"
+        )
+        con.execute(
+            "INSERT INTO deals (deal_id, created_at, stage, closed_at) VALUES "
+            "('D1', '2025-01-01', 'won', '2025-04-01'), ('D2', '2025-02-01', 'open', NULL), "
+            "('D3', '2025-01-10', 'lost', '2025-01-20')"
+        )
+    cur = store.facts()
+    assert cur.execute("SELECT lead_id FROM lead_facts ORDER BY rowid").fetchall() == [
+        ("L2",),
+        ("L3",),
+        ("L1",),
+    ]
+    # Deals by close date, or creation date while open.
+    assert cur.execute("SELECT deal_id FROM deal_facts ORDER BY rowid").fetchall() == [
+        ("D3",),
+        ("D2",),
+        ("D1",),
+    ]
+
+
 def test_a_failed_rewrite_leaves_the_facts_untouched(store):
     with rewrite_facts(store.path) as con:
         con.execute("INSERT INTO leads (lead_id) VALUES ('L1')")
