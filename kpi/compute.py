@@ -635,7 +635,7 @@ def _compute(store: Store, query: Query, kpis: list[cat.Kpi], targets: dict) -> 
         statements.append((_spend_sql(count), spend_values))
     outputs = _run_side_by_side(store, statements)
     index: dict[tuple, dict] = {}
-    for (_sql, keys), rows in zip(sources.values(), outputs, strict=False):
+    for (_sql, keys), rows in zip(sources.values(), outputs[: len(sources)], strict=True):
         for row in rows:
             dim = _dimension_of(row["g"])
             # Groups outside the grid, and breakdowns of periods that do not show them.
@@ -648,7 +648,7 @@ def _compute(store: Store, query: Query, kpis: list[cat.Kpi], targets: dict) -> 
             key = row[dim] if dim else None
             index.setdefault((row["anchor"], row["p"], dim, key), {}).update(row)
     spend: dict[tuple, float] = {}
-    for row in outputs[2] if len(outputs) > 2 else []:
+    for row in outputs[len(sources)] if len(outputs) > len(sources) else []:
         key = row["channel"] if row["g"] == 0 else None
         spend[(row["p"], key)] = _number(row["spend"])
 
