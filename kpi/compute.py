@@ -429,8 +429,8 @@ def _source_sql(
     # ranges over different columns.
     lowest: dict[str, str] = {}
     for anchor in anchors:
-        column = ANCHOR_BOUNDS[anchor][0]
-        if column not in lowest or _lower(anchor) != "lo":
+        column, shifted = ANCHOR_BOUNDS[anchor]
+        if shifted or column not in lowest:
             lowest[column] = _lower(anchor)
     bounds = [_range(column, lower) for column, lower in lowest.items()]
     pieces = [
