@@ -1,13 +1,14 @@
 """Brújula router: page config, first run, login gate with lockout, role-based navigation, sidebar."""
 
-import os
+import time
 
 import streamlit as st
 import streamlit_authenticator as stauth
 
 from app_pages import common
-from kpi import auth, bootstrap, clock
+from kpi import auth, bootstrap, clock, sessions
 from kpi.store import StoreError
+from kpi.text import escape_markdown
 
 st.set_page_config(page_title="Brújula", page_icon="🧭", layout="wide")
 
@@ -40,56 +41,88 @@ def load_store():
         st.stop()
 
 
-def build_authenticator() -> tuple[stauth.Authenticate, set[str]]:
+def build_authenticator() -> tuple[stauth.Authenticate, dict]:
+    """The library's logout button and cookie component, and the cookie settings (name, key,
+    expiry). Logins and cookies are checked by our code against the credentials file."""
     first = bootstrap.ensure_credentials(common.db_path())
     if first.admin_password:
         print(bootstrap.first_run_message(first), flush=True)
     config = auth.load_auth_config(first.path)
-    usernames = set(config["credentials"]["usernames"])
     authenticator = stauth.Authenticate(
         config["credentials"],
         config["cookie"]["name"],
         config["cookie"]["key"],
         config["cookie"]["expiry_days"],
         auto_hash=False,
-        login_sleep_time=float(os.environ.get("BRUJULA_LOGIN_SLEEP", "0.3")),
     )
-    return authenticator, usernames
+    return authenticator, config["cookie"]
 
 
-def attempt_login(authenticator: stauth.Authenticate, usernames: set[str], store) -> None:
+def set_cookie(authenticator: stauth.Authenticate, cookie: dict, account: auth.Account) -> None:
+    """Give the browser a cookie bound to the user's current session generation."""
+    if float(cookie["expiry_days"]) <= 0:
+        return
+    token, expires = sessions.issue_token(cookie, account, time.time())
+    manager = authenticator.cookie_controller.cookie_model.cookie_manager
+    manager.set(cookie["name"], token, expires_at=expires)
+
+
+def forget_cookie(authenticator: stauth.Authenticate) -> None:
+    """Delete the browser's cookie; this browser session never reads its stale copy again."""
+    authenticator.cookie_controller.delete_cookie()
+    st.session_state["logout"] = True
+
+
+def restore_from_cookie(authenticator: stauth.Authenticate, cookie: dict) -> None:
+    """A new browser session logs in from its cookie only while the cookie's user exists, is
+    active and has not had their sessions ended; any other cookie just shows the login form."""
+    if st.session_state.get("logout"):
+        return  # logged out (or ended) in this browser session: its old cookie stays unread
+    token = st.context.cookies.get(cookie["name"])
+    found = sessions.account_for_token(common.credentials_path(), cookie, token, time.time())
+    if found is not None:
+        common.start_session(found)
+    elif token:
+        forget_cookie(authenticator)
+
+
+def attempt_login(authenticator: stauth.Authenticate, cookie: dict, store) -> None:
     """Check a submitted login form before any page runs, so a success renders the app (and
     its cookie component) in this same run; a failure leaves a message for the login page."""
     if not st.session_state.get("login_submit"):
         return
-    username = (st.session_state.get("login_username") or "").strip().lower()
-    password = st.session_state.get("login_pw") or ""
-    now = clock.now()
-    remaining = auth.lockout_remaining(store, username, now)
-    if remaining is not None:
-        minutes = max(1, round(remaining.total_seconds() / 60))
+    result = auth.check_login(
+        store,
+        common.credentials_path(),
+        st.session_state.get("login_username") or "",
+        st.session_state.get("login_pw") or "",
+        clock.now(),
+    )
+    if result.locked_for is not None:
+        minutes = max(1, round(result.locked_for.total_seconds() / 60))
         st.session_state["login_error"] = common.tr("login.locked", minutes=minutes)
-        return
-    ok = False
-    if username in usernames and auth.password_fits(password):
-        ok = bool(authenticator.authentication_controller.login(username, password))
-    else:
-        # Same bcrypt cost for unknown names, so timing does not reveal who has an account.
-        auth.spend_password_check(password)
-    auth.record_login_attempt(store, username, ok, now)
-    if ok:
-        authenticator.cookie_controller.set_cookie()
-        st.session_state.pop("login_error", None)
-    else:
-        st.session_state["authentication_status"] = None
+    elif result.account is None:
         st.session_state["login_error"] = common.tr("login.failed")
+    else:
+        common.start_session(result.account)
+        set_cookie(authenticator, cookie, result.account)
+        st.session_state.pop("login_error", None)
+
+
+def end_all_sessions(details: dict) -> None:
+    """Logout ends every session of the user, so a copied cookie stops working too."""
+    if details.get("username"):
+        auth.end_sessions(common.credentials_path(), details["username"])
+    common.end_session()
 
 
 def user_sidebar(authenticator: stauth.Authenticate) -> None:
     user = common.actor()
-    name = st.session_state.get("name")
+    name = escape_markdown(st.session_state.get("name") or "")
     st.sidebar.caption(common.tr("sidebar.user", name=name, role=common.tr(f"role.{user.role}")))
-    authenticator.logout(common.tr("sidebar.logout"), "sidebar", key="auth_logout")
+    authenticator.logout(
+        common.tr("sidebar.logout"), "sidebar", key="auth_logout", callback=end_all_sessions
+    )
 
 
 def login_page() -> None:
@@ -109,14 +142,20 @@ def login_page() -> None:
 
 store = load_store()
 common.language_picker()
-authenticator, usernames = build_authenticator()
-# Logout renders before login (the library's order), and once per run.
+authenticator, cookie = build_authenticator()
 was_authenticated = common.authenticated()
+if was_authenticated and common.session_account() is None:
+    # Deleted, deactivated, or their sessions were ended (logout elsewhere, password reset,
+    # role change): the login form shows and the browser forgets the cookie.
+    forget_cookie(authenticator)
+    was_authenticated = False
+# Logout renders before login (the library's order), and once per run.
 if was_authenticated:
     user_sidebar(authenticator)
-authenticator.login(location="unrendered")
 if not common.authenticated():
-    attempt_login(authenticator, usernames, store)
+    restore_from_cookie(authenticator, cookie)
+if not common.authenticated():
+    attempt_login(authenticator, cookie, store)
 if common.authenticated() and not was_authenticated:
     user_sidebar(authenticator)
 
@@ -142,6 +181,8 @@ if not common.authenticated():
     st.stop()
 
 role = common.actor().role
+if not common.authenticated():
+    st.rerun()  # the session ended during this run: show the login form
 sections: dict[str, list] = {}
 for file, title_key, icon, url_path, section_key, roles in PAGES:
     if role in roles:

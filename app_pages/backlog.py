@@ -6,7 +6,9 @@ import streamlit as st
 from app_pages import common
 from app_pages import sprint_widgets as widgets
 from kpi import backlog
-from kpi.backlog import AREAS, ITEM_STATUSES
+from kpi.backlog import AREAS, ITEM_STATUSES, ITEM_TEXT
+from kpi.csv_safety import safe_csv_bytes
+from kpi.text import escape_markdown
 
 user = common.guard()
 tr, store = common.tr, common.store()
@@ -36,11 +38,23 @@ if items:
     frame["quadrant"] = frame["quadrant"].map(lambda q: tr(f"backlog.quadrant.{q}"))
     titles = {c: tr(f"backlog.col.{'kpi' if c == 'kpi_id' else c}") for c in COLUMNS}
     config = {c: st.column_config.Column(titles[c]) for c in COLUMNS}
+    # The table's own CSV export is off (client.disableDataExport): this one neutralises formulas.
+    st.download_button(
+        tr("leaks.backlog.download"),
+        safe_csv_bytes(frame.rename(columns=titles)),
+        file_name="backlog.csv",
+        mime="text/csv",
+        key="backlog_csv",
+    )
     if not can_edit:
         st.dataframe(frame, column_config=config, hide_index=True, width="stretch")
     else:
         score = {"min_value": 1, "max_value": 5, "step": 1}
         config |= {
+            **{
+                c: st.column_config.TextColumn(titles[c], max_chars=ITEM_TEXT[c].limit)
+                for c in ("title", "owner", "expected_effect")
+            },
             "effort": st.column_config.NumberColumn(titles["effort"], **score),
             "impact": st.column_config.NumberColumn(titles["impact"], **score),
             "status": st.column_config.SelectboxColumn(titles["status"], options=ITEM_STATUSES),
@@ -75,10 +89,18 @@ if can_edit:
         st.expander(tr("backlog.create"), expanded=not items),
         st.form("backlog_create", clear_on_submit=True),
     ):
-        title = st.text_input(tr("backlog.col.title"), key="new_title")
-        description = st.text_area(tr("backlog.col.description"), key="new_description")
+        title = st.text_input(
+            tr("backlog.col.title"), max_chars=ITEM_TEXT["title"].limit, key="new_title"
+        )
+        description = st.text_area(
+            tr("backlog.col.description"),
+            max_chars=ITEM_TEXT["description"].limit,
+            key="new_description",
+        )
         left, right = st.columns(2)
-        owner = left.text_input(tr("backlog.col.owner"), key="new_owner")
+        owner = left.text_input(
+            tr("backlog.col.owner"), max_chars=ITEM_TEXT["owner"].limit, key="new_owner"
+        )
         area = right.selectbox(
             tr("backlog.col.area"),
             ["", *AREAS],
@@ -90,7 +112,11 @@ if can_edit:
         kpi_id = left.selectbox(
             tr("backlog.col.kpi"), ["", *kpi_ids], format_func=widgets.kpi_name, key="new_kpi"
         )
-        effect = right.text_input(tr("backlog.col.expected_effect"), key="new_effect")
+        effect = right.text_input(
+            tr("backlog.col.expected_effect"),
+            max_chars=ITEM_TEXT["expected_effect"].limit,
+            key="new_effect",
+        )
         submitted = st.form_submit_button(tr("backlog.create.submit"), type="primary")
     if submitted:
         widgets.attempt(
@@ -106,7 +132,7 @@ if can_edit:
                 kpi_id=kpi_id,
                 expected_effect=effect,
             ),
-            tr("backlog.created", title=title.strip()),
+            tr("backlog.created", title=escape_markdown(title.strip())),
         )
 
 st.header(tr("sprint.trend"))

@@ -1,15 +1,17 @@
 """Session helpers shared by the router and the pages: store, user, language, guards, caches."""
 
 import os
+import sys
 from pathlib import Path
 
 import streamlit as st
 
-from kpi import bootstrap
+from kpi import auth, bootstrap, sessions
 from kpi.errors import InvalidInput
 from kpi.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
-from kpi.roles import Actor, PermissionDenied, role_of
+from kpi.roles import NO_ROLE, Actor, PermissionDenied
 from kpi.store import DEFAULT_DB_PATH, Store, StoreError, open_store
+from kpi.text import escape_markdown
 
 
 def db_path() -> Path:
@@ -19,6 +21,9 @@ def db_path() -> Path:
 @st.cache_resource(show_spinner=False)
 def _store_for(path: str) -> Store:
     if not Path(path).exists():
+        if not bootstrap.is_first_run(path):
+            # Not cached: once a backup is restored at the path, a reload opens it.
+            raise StoreError("missing", Path(path), "the configured database file does not exist")
         bar = st.progress(0.0, text="Creando datos demo / creating demo data…")
         bootstrap.ensure_database(path, progress=lambda f: bar.progress(min(f, 1.0)))
         bar.empty()
@@ -46,12 +51,54 @@ def language_picker() -> None:
     )
 
 
+# The session generation this browser session was issued with (see kpi/sessions.py).
+SESSION_GENERATION = "auth_generation"
+
+
+def credentials_path() -> Path:
+    return auth.auth_path_for(db_path())
+
+
 def authenticated() -> bool:
     return st.session_state.get("authentication_status") is True
 
 
+def start_session(account: auth.Account) -> None:
+    """Log this browser session in as `account`, bound to the user's current generation."""
+    st.session_state["authentication_status"] = True
+    st.session_state["username"] = account.username
+    st.session_state["name"] = account.name
+    st.session_state[SESSION_GENERATION] = account.generation
+
+
+def end_session() -> None:
+    """Forget this browser session's login; its (now stale) cookie is not read again in it."""
+    for key in ("authentication_status", "username", "name", "email", "roles", SESSION_GENERATION):
+        st.session_state[key] = None
+    # streamlit-authenticator's own flag: this browser session has logged out.
+    st.session_state["logout"] = True
+
+
+def session_account() -> auth.Account | None:
+    """The account this session acts as, read from the credentials file now. A session whose
+    user was deleted or deactivated, or whose sessions were ended since it began, ends here."""
+    if not authenticated():
+        return None
+    found = sessions.live_account(
+        credentials_path(),
+        st.session_state.get("username"),
+        st.session_state.get(SESSION_GENERATION) or 0,
+    )
+    if found is None:
+        end_session()
+    return found
+
+
 def actor() -> Actor:
-    return Actor(st.session_state.get("username") or "", role_of(st.session_state.get("roles")))
+    """Who acts, with the role the credentials give right now (never a role cached in the
+    session); an ended session acts with no role, so every write is refused."""
+    found = session_account()
+    return Actor(found.username, found.role) if found else Actor("", NO_ROLE)
 
 
 def guard(capability: str | None = None) -> Actor:
@@ -59,6 +106,8 @@ def guard(capability: str | None = None) -> Actor:
     if not authenticated():
         st.stop()
     user = actor()
+    if user.role == NO_ROLE:
+        st.rerun()  # the session ended during this run: the router shows the login form
     if capability and not user.can(capability):
         st.error(tr("error.permission", role=tr(f"role.{user.role}")))
         st.stop()
@@ -66,8 +115,10 @@ def guard(capability: str | None = None) -> Actor:
 
 
 def show_store_error(error: StoreError) -> None:
-    st.error(tr(f"error.db.{error.kind}", path=str(error.path)))
-    st.caption(tr("error.detail", detail=error.detail[:300]))
+    """One translated line naming only the file's base name. The detail (absolute paths, the PID
+    of a process holding the file) goes to the server's log, never to a visitor's page."""
+    print(f"brujula: database error: {error}", file=sys.stderr, flush=True)
+    st.error(tr(f"restore.page.{error.kind}", name=error.path.name))
 
 
 def run_write(write):
@@ -75,16 +126,17 @@ def run_write(write):
     try:
         return True, write()
     except InvalidInput as error:
-        st.error(error.message(lang()))
+        st.error(escape_markdown(error.message(lang())))
     except PermissionDenied:
         st.error(tr("error.permission", role=tr(f"role.{actor().role}")))
     return False, None
 
 
 def error_text(error: Exception) -> str:
-    """A refusal in the viewer's language when the core gave a translatable one."""
+    """A refusal in the viewer's language when the core gave a translatable one (as Markdown
+    that shows it literally: refusals quote what the user typed)."""
     message = getattr(error, "message", None)
-    return message(lang()) if callable(message) else str(error)
+    return escape_markdown(message(lang()) if callable(message) else str(error))
 
 
 def coming_soon(issue: int, what: str) -> None:

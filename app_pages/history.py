@@ -5,6 +5,7 @@ import streamlit as st
 
 from app_pages import common
 from kpi import meeting, minutes
+from kpi.errors import TITLE_MAX
 from kpi.i18n import fmt_date, fmt_number
 
 common.guard()
@@ -13,7 +14,10 @@ tr, lang = common.tr, common.lang()
 
 st.title(tr("nav.history"))
 search = st.text_input(
-    tr("history.search"), key="history_search", placeholder=tr("history.search.hint")
+    tr("history.search"),
+    key="history_search",
+    placeholder=tr("history.search.hint"),
+    max_chars=TITLE_MAX,
 )
 rows = meeting.list_meetings(store, search)
 if not rows:
@@ -56,6 +60,6 @@ right.download_button(
     mime="application/pdf",
     key="history_pdf",
 )
-# Markdown without unsafe HTML: user text in the minutes cannot inject markup.
+# Markdown without unsafe HTML, and every user text in it escaped: it reads as typed.
 with st.container(border=True):
     st.markdown(minutes.minutes_markdown(store, meeting_id, lang))

@@ -5,13 +5,15 @@ import streamlit as st
 from app_pages import common
 from kpi.i18n import fmt_date, fmt_number
 from kpi.summary import data_summary
+from kpi.text import escape_markdown
 
 common.guard()
 lang = common.lang()
 
 st.title(f"🧭 {common.tr('app.title')}")
 st.caption(common.tr("app.tagline"))
-st.subheader(common.tr("home.welcome", name=st.session_state.get("name") or ""))
+name = escape_markdown(st.session_state.get("name") or "")
+st.subheader(common.tr("home.welcome", name=name))
 
 summary = data_summary(common.store())
 if summary.leads == 0:

@@ -4,9 +4,10 @@ import streamlit as st
 
 from app_pages import common
 from kpi import ingest_page as ui
-from kpi.ingest import error_message, run_import
+from kpi.ingest import run_import
 from kpi.ingest_mapping import TABLES, IngestError, mapping_to_toml, save_mapping
 from kpi.store import StoreError
+from kpi.text import escape_markdown
 
 user = common.guard("import")
 lang = common.lang()
@@ -15,21 +16,38 @@ db = common.db_path()
 st.title(common.tr("nav.import"))
 st.caption(common.tr("import.intro"))
 
-upload = st.file_uploader(common.tr("import.upload"), type=["csv", "txt", "tsv", "xlsx"])
-if upload is not None and st.session_state.get("import_upload_id") != upload.file_id:
-    st.session_state["import_file"] = str(ui.save_upload(db, upload.name, upload.getvalue()))
-    st.session_state["import_name"] = upload.name
-    st.session_state["import_upload_id"] = upload.file_id
-path = st.session_state.get("import_file")
-if not path:
-    st.stop()
-
 
 def show_error(error: Exception) -> None:
     if isinstance(error, StoreError):
         common.show_store_error(error)
     else:
-        st.error(error_message(error, lang))
+        name = st.session_state.get("import_name")  # never the server's paths
+        st.error(escape_markdown(ui.upload_error(error, name, lang)))
+
+
+def save_box(mapping) -> None:
+    with st.expander(common.tr("import.save")):
+        name = st.text_input(common.tr("import.save_name"), key="import_save_name")
+        if st.button(common.tr("import.save"), key="import_save") and name.strip():
+            try:
+                saved = save_mapping(ui.mappings_folder(db), name, mapping)
+                st.success(common.tr("import.saved", path=escape_markdown(saved)))
+            except IngestError as error:
+                show_error(error)
+        toml, file_name = mapping_to_toml(mapping), f"{mapping.table}_mapping.toml"
+        st.download_button(common.tr("import.download"), toml, file_name=file_name)
+
+
+upload = st.file_uploader(common.tr("import.upload"), type=["csv", "txt", "tsv", "xlsx"])
+if upload is not None and st.session_state.get("import_upload_id") != upload.file_id:
+    ui.take_upload(st.session_state, db, upload.name, upload.getvalue(), upload.file_id)
+path = st.session_state.get("import_file")
+if not path:
+    if done := st.session_state.get("import_done"):  # imported: the file is gone, the report not
+        st.success(common.tr("import.done", generation=done[0].generation))
+        st.write(ui.summary_text(done[0], lang))
+        save_box(done[1])
+    st.stop()
 
 
 # Labels are fixed per run: AppTest and reruns format options outside the page's language.
@@ -38,17 +56,13 @@ table_labels = {t: common.tr(f"import.table.{t}") for t in TABLES}
 table = left.selectbox(
     common.tr("import.table"), TABLES, format_func=table_labels.get, key="import_table"
 )
-choice_labels = ui.choice_labels(table, db, lang)
+labels = ui.choice_labels(table, db, lang)
 choice = right.selectbox(
-    common.tr("import.preset"),
-    list(choice_labels),
-    format_func=choice_labels.get,
-    key="import_choice",
+    common.tr("import.preset"), list(labels), format_func=labels.get, key="import_choice"
 )
 try:
     base = ui.starting_mapping(table, choice, path, db)
-    headers = ui.file_headers(path, base.source)
-    sample = ui.file_sample(path, base.source)
+    headers, sample = ui.file_view(path, base.source)
 except IngestError as error:
     show_error(error)
     st.stop()
@@ -78,13 +92,10 @@ c1, c2 = st.columns(2)
 date_format = c1.text_input(
     common.tr("import.date_format"), base.source.get("date_format", ""), key=f"import_df:{choice}"
 )
-decimal_labels = {"": common.tr("import.decimal.auto"), ",": ",", ".": "."}
+decimals = {"": common.tr("import.decimal.auto"), ",": ",", ".": "."}
+start = list(decimals).index(base.source.get("decimal", ""))
 decimal = c2.selectbox(
-    common.tr("import.decimal"),
-    list(decimal_labels),
-    index=list(decimal_labels).index(base.source.get("decimal", "")),
-    format_func=decimal_labels.get,
-    key=f"import_dec:{choice}",
+    common.tr("import.decimal"), list(decimals), start, decimals.get, key=f"import_dec:{choice}"
 )
 try:
     mapping = ui.mapping_from_rows(base, edited, date_format, decimal)
@@ -94,21 +105,12 @@ except IngestError as error:
 
 
 def run(dry_run: bool, accept_valid: bool = False):
-    bar = st.progress(0.0, text=common.tr("import.progress"))
+    bar = st.progress(0.0, text=(bar_text := common.tr("import.progress")))
+    name = st.session_state.get("import_name")
+    options = {"dry_run": dry_run, "accept_valid": accept_valid, "source_name": name}
     try:
-        return run_import(
-            db,
-            table,
-            path,
-            user,
-            mapping=mapping,
-            dry_run=dry_run,
-            accept_valid=accept_valid,
-            progress=lambda f: bar.progress(
-                min(max(f, 0.0), 1.0), text=common.tr("import.progress")
-            ),
-            source_name=st.session_state.get("import_name"),
-        )
+        step = lambda f: bar.progress(ui.fraction(f), text=bar_text)  # noqa: E731
+        return run_import(db, table, path, user, mapping=mapping, progress=step, **options)
     except (IngestError, StoreError) as error:
         show_error(error)
         return None
@@ -123,13 +125,7 @@ if st.button(common.tr("import.validate"), key="import_validate", type="secondar
 validated = st.session_state.get("import_report") or (None, None)
 report = validated[1] if validated[0] == signature else None
 if report is not None:
-    counts = [
-        ("read", report.rows_read),
-        ("inserted", report.inserted),
-        ("updated", report.updated),
-        ("unchanged", report.unchanged),
-        ("rejected", report.rejected_rows),
-    ]
+    counts = ui.report_counts(report)
     for column, (key, value) in zip(st.columns(len(counts)), counts, strict=True):
         column.metric(common.tr(f"import.metric.{key}"), value)
     st.subheader(common.tr("import.preview"))
@@ -141,28 +137,14 @@ if report is not None:
         common.tr("import.accept_valid"), key="import_accept"
     )
     for note in ui.report_notes(report, lang):
-        st.info(note)
+        st.info(escape_markdown(note))
     blocked = bool(report.rejected_rows) and not accept
     if st.button(
         common.tr("import.confirm"), key="import_confirm", type="primary", disabled=blocked
     ):
         done = run(dry_run=False, accept_valid=accept)
         if done is not None and done.written:
-            st.session_state.pop("import_report", None)
-            st.success(common.tr("import.done", generation=done.generation))
-            st.write(ui.summary_text(done, lang))
+            ui.finish_upload(st.session_state, done, mapping)
+            st.rerun()
 
-with st.expander(common.tr("import.save")):
-    name = st.text_input(common.tr("import.save_name"), key="import_save_name")
-    if st.button(common.tr("import.save"), key="import_save") and name.strip():
-        try:
-            st.success(
-                common.tr(
-                    "import.saved", path=str(save_mapping(ui.mappings_folder(db), name, mapping))
-                )
-            )
-        except IngestError as error:
-            show_error(error)
-    st.download_button(
-        common.tr("import.download"), mapping_to_toml(mapping), file_name=f"{table}_mapping.toml"
-    )
+save_box(mapping)

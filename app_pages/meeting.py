@@ -4,7 +4,8 @@ import streamlit as st
 
 from app_pages import common, meeting_areas, meeting_close, timer_panel
 from kpi import meeting, timer
-from kpi.errors import InvalidInput
+from kpi.errors import LONG_TEXT_MAX, InvalidInput
+from kpi.text import escape_markdown
 
 user = common.guard("meeting")
 store = common.store()
@@ -23,12 +24,15 @@ with st.expander(tr("meeting.new"), expanded=not open_meetings), st.form("new_me
         key="new_date",
     )
     title = st.text_input(
-        tr("meeting.title"), placeholder=tr("meeting.title.placeholder"), key="new_title"
+        tr("meeting.title"),
+        placeholder=tr("meeting.title.placeholder"),
+        max_chars=meeting.TITLE.limit,
+        key="new_title",
     )
     picked = st.multiselect(
         tr("meeting.attendees.pick"), meeting_areas.user_names(), key="new_picked"
     )
-    typed = st.text_input(tr("meeting.attendees.typed"), key="new_typed")
+    typed = st.text_input(tr("meeting.attendees.typed"), max_chars=LONG_TEXT_MAX, key="new_typed")
     if st.form_submit_button(tr("meeting.create"), type="primary", key="new_create"):
         try:
             new_id = meeting.create_meeting(
@@ -40,7 +44,7 @@ with st.expander(tr("meeting.new"), expanded=not open_meetings), st.form("new_me
                 lang=lang,
             )
         except InvalidInput as error:
-            st.error(error.message(lang))
+            st.error(escape_markdown(error.message(lang)))
         else:
             st.session_state["meeting_id"] = new_id
             st.session_state["meeting_flash"] = tr("meeting.created")
@@ -72,7 +76,7 @@ def press(command: str, target: int | None = None) -> None:
     except timer.TimerError as error:
         st.session_state["timer_message"] = tr(f"timer.error.{error.kind}")
     except InvalidInput as error:
-        st.session_state["timer_message"] = error.message(lang)
+        st.session_state["timer_message"] = escape_markdown(error.message(lang))
 
 
 @st.fragment(run_every=1)

@@ -6,12 +6,14 @@ import streamlit as st
 from app_pages import common
 from kpi import backlog, brief, catalogue, meeting, outcomes
 from kpi.auth import auth_path_for, list_users
+from kpi.errors import LONG_TEXT_MAX
 from kpi.i18n import fmt_date
 from kpi.matrix_chart import effort_impact_chart
-from kpi.meeting import Meeting
+from kpi.meeting import NOTE_TEXT, Meeting
 from kpi.roles import Actor
 from kpi.settings import get_settings, set_setting
 from kpi.store import Store
+from kpi.text import escape_markdown
 
 # The status chip under each panel KPI, in the scorecard's traffic-light colours.
 STATUS_COLOURS = {"green": "green", "amber": "orange", "red": "red", "grey": "gray"}
@@ -72,7 +74,9 @@ def prepare(store: Store, user: Actor, current: Meeting) -> None:
         default=current.attendees,
         key=f"attendees_picked_{current.id}",
     )
-    typed = st.text_input(tr("meeting.attendees.typed"), key="attendees_typed")
+    typed = st.text_input(
+        tr("meeting.attendees.typed"), max_chars=LONG_TEXT_MAX, key="attendees_typed"
+    )
     if st.button(tr("meeting.attendees.save"), key="save_attendees"):
         attempt(
             lambda: meeting.update_meeting(
@@ -95,12 +99,18 @@ def prepare(store: Store, user: Actor, current: Meeting) -> None:
         key=f"agenda_editor_{current.id}",
         width="stretch",
         column_config={
-            "name": st.column_config.TextColumn(tr("meeting.col.block"), required=True),
+            "name": st.column_config.TextColumn(
+                tr("meeting.col.block"), max_chars=meeting.BLOCK_TEXT["name"].limit, required=True
+            ),
             "minutes": st.column_config.NumberColumn(
                 tr("meeting.col.minutes"), min_value=1, max_value=180, step=1, required=True
             ),
-            "leader": st.column_config.TextColumn(tr("meeting.col.leader")),
-            "content": st.column_config.TextColumn(tr("meeting.col.content")),
+            "leader": st.column_config.TextColumn(
+                tr("meeting.col.leader"), max_chars=meeting.BLOCK_TEXT["leader"].limit
+            ),
+            "content": st.column_config.TextColumn(
+                tr("meeting.col.content"), max_chars=meeting.BLOCK_TEXT["content"].limit
+            ),
         },
     )
     st.caption(
@@ -138,7 +148,7 @@ def outcomes_area(store: Store, current: Meeting) -> None:
         st.info(tr("meeting.outcomes.none"))
         st.page_link("app_pages/outcomes.py", label=tr("nav.outcomes"), icon="🎯")
     for row in rows:
-        st.markdown(f"**{row['title']}** · {row['kpi']}")
+        st.markdown(f"**{escape_markdown(row['title'])}** · {row['kpi']}")
         st.progress(max(0.0, min(1.0, row["progress"] or 0.0)), text=row["summary"])
     st.subheader(tr("meeting.definitions"))
     settings = get_settings(store)
@@ -201,10 +211,11 @@ def review_area(store: Store, user: Actor, current: Meeting) -> None:
         st.caption(tr("meeting.review.none"))
     for action in actions:
         left, right = st.columns([3, 2])
-        left.markdown(f"**{action['title']}** · {action['owner']}")
+        title, owner = escape_markdown(action["title"]), escape_markdown(action["owner"])
+        left.markdown(f"**{title}** · {owner}")
         left.caption(
-            f"{action['definition_of_done']} · {fmt_date(action['due_date'], lang)} · "
-            f"{tr('sprint.status.' + action['status'])}"
+            f"{escape_markdown(action['definition_of_done'])} · "
+            f"{fmt_date(action['due_date'], lang)} · {tr('sprint.status.' + action['status'])}"
         )
         if action["status"] == "planned":
             for status, column in zip(backlog.REVIEW_STATUSES, right.columns(3), strict=True):
@@ -225,8 +236,12 @@ def notes_area(store: Store, user: Actor, current: Meeting) -> None:
             format_func=lambda k: tr(f"meeting.kind.{k}"),
             key="note_kind",
         )
-        text = st.text_area(tr("meeting.note.text"), height=80, key="note_text")
-        why = st.text_input(tr("meeting.note.why"), key="note_why")
+        text = st.text_area(
+            tr("meeting.note.text"), height=80, max_chars=NOTE_TEXT["text"].limit, key="note_text"
+        )
+        why = st.text_input(
+            tr("meeting.note.why"), max_chars=NOTE_TEXT["why"].limit, key="note_why"
+        )
         left, middle, right = st.columns(3)
         area = left.selectbox(
             tr("meeting.note.area"),
@@ -234,11 +249,17 @@ def notes_area(store: Store, user: Actor, current: Meeting) -> None:
             format_func=lambda a: tr(f"backlog.area.{a}") if a else "—",
             key="note_area",
         )
-        owner = middle.text_input(tr("meeting.note.owner"), key="note_owner")
+        owner = middle.text_input(
+            tr("meeting.note.owner"), max_chars=NOTE_TEXT["owner"].limit, key="note_owner"
+        )
         kpi_id = right.selectbox(
             tr("meeting.note.kpi"), [None, *catalogue.BY_ID], format_func=kpi_label, key="note_kpi"
         )
-        root_cause = st.text_input(tr("meeting.note.root_cause"), key="note_root_cause")
+        root_cause = st.text_input(
+            tr("meeting.note.root_cause"),
+            max_chars=NOTE_TEXT["root_cause"].limit,
+            key="note_root_cause",
+        )
         if st.form_submit_button(tr("meeting.note.add"), type="primary", key="note_add"):
             attempt(
                 lambda: meeting.add_note(
@@ -259,7 +280,8 @@ def notes_area(store: Store, user: Actor, current: Meeting) -> None:
     st.subheader(tr("meeting.notes", count=len(notes)))
     for note in notes:
         left, right = st.columns([4, 1])
-        left.markdown(f"**{tr('meeting.kind.' + note['kind'])}** · {note['owner'] or '—'}")
+        owner = escape_markdown(note["owner"] or "—")
+        left.markdown(f"**{tr('meeting.kind.' + note['kind'])}** · {owner}")
         left.text(meeting.note_text(note, tr("meeting.note.why"), tr("meeting.note.root_cause")))
         if note["backlog_item_id"]:
             right.caption(tr("meeting.note.in_backlog", item=note["backlog_item_id"]))

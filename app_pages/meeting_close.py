@@ -5,10 +5,12 @@ import streamlit as st
 from app_pages import common
 from app_pages.meeting_areas import attempt, kpi_label
 from kpi import backlog, catalogue, checklist, meeting, minutes
+from kpi.backlog import ACTION_TEXT
 from kpi.i18n import fmt_date, fmt_number
 from kpi.meeting import Meeting
 from kpi.roles import Actor
 from kpi.store import Store
+from kpi.text import escape_markdown
 
 
 def actions_area(store: Store, user: Actor, current: Meeting) -> None:
@@ -16,21 +18,30 @@ def actions_area(store: Store, user: Actor, current: Meeting) -> None:
     actions = backlog.sprint_actions(store, current.id)
     st.subheader(tr("meeting.actions", count=len(actions), cap=backlog.MAX_ACTIONS))
     for number, action in enumerate(actions, start=1):
-        st.markdown(f"**{number}. {action['title']}** · {action['owner']}")
+        title, owner = escape_markdown(action["title"]), escape_markdown(action["owner"])
+        st.markdown(f"**{number}. {title}** · {owner}")
         st.caption(
-            f"{tr('sprint.col.done')}: {action['definition_of_done']} · "
+            f"{tr('sprint.col.done')}: {escape_markdown(action['definition_of_done'])} · "
             f"{tr('sprint.col.due')}: {fmt_date(action['due_date'], lang)}"
         )
     if len(actions) >= backlog.MAX_ACTIONS:
         return
     with st.form("action_form", clear_on_submit=True):
-        title = st.text_input(tr("sprint.col.title"), key="action_title")
+        title = st.text_input(
+            tr("sprint.col.title"), max_chars=ACTION_TEXT["title"].limit, key="action_title"
+        )
         left, right = st.columns(2)
-        owner = left.text_input(tr("sprint.add.owner"), key="action_owner")
+        owner = left.text_input(
+            tr("sprint.add.owner"), max_chars=ACTION_TEXT["owner"].limit, key="action_owner"
+        )
         due = right.date_input(
             tr("sprint.add.due"), value=current.review_date, format="DD/MM/YYYY", key="action_due"
         )
-        done = st.text_input(tr("sprint.add.done"), key="action_done")
+        done = st.text_input(
+            tr("sprint.add.done"),
+            max_chars=ACTION_TEXT["definition_of_done"].limit,
+            key="action_done",
+        )
         kpi_id = st.selectbox(
             tr("sprint.add.kpi"), [None, *catalogue.BY_ID], format_func=kpi_label, key="action_kpi"
         )
@@ -60,7 +71,10 @@ def review_date_area(store: Store, user: Actor, current: Meeting) -> None:
         key=f"next_review_{current.id}",
     )
     decisions = st.text_area(
-        tr("meeting.decisions"), value=current.decisions, key=f"decisions_{current.id}"
+        tr("meeting.decisions"),
+        value=current.decisions,
+        max_chars=meeting.DECISIONS.limit,
+        key=f"decisions_{current.id}",
     )
     if st.button(tr("meeting.save"), key="save_review"):
         attempt(
@@ -99,7 +113,12 @@ def ratings_area(store: Store, user: Actor, current: Meeting) -> None:
     columns = st.columns(min(4, len(current.attendees)))
     values = {
         name: columns[i % len(columns)].number_input(
-            name, 1, 10, value=given.get(name), step=1, key=f"rating_{current.id}_{i}"
+            escape_markdown(name),
+            1,
+            10,
+            value=given.get(name),
+            step=1,
+            key=f"rating_{current.id}_{i}",
         )
         for i, name in enumerate(current.attendees)
     }

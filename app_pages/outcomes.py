@@ -11,11 +11,12 @@ from kpi import catalogue, checklist, outcomes
 from kpi.i18n import fmt_date, fmt_percent
 from kpi.meeting import fmt_kpi, list_meetings
 from kpi.outcome_charts import alignment_chart, trajectory_chart
+from kpi.outcomes import OUTCOME_TEXT
+from kpi.text import escape_markdown
 
 user = common.guard()
 tr, lang, store = common.tr, common.lang(), common.store()
 today = store.now().date()
-plain = widgets.plain
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -42,7 +43,7 @@ for outcome in rows:
     kpi = catalogue.BY_ID[outcome["kpi_id"]]
     status, path = status_and_path(store, str(store.path), store.data_version(), outcome, today)
     with st.container(border=True):
-        st.subheader(plain(outcome["title"]), anchor=False)
+        st.subheader(escape_markdown(outcome["title"]), anchor=False)
         scope = (
             [tr("outcomes.filter.channel", channel=outcome["channel"])]
             if outcome["channel"]
@@ -53,8 +54,8 @@ for outcome in rows:
         )
         filter_text = ", ".join(scope) or tr("outcomes.filter.none")
         st.caption(
-            f"{kpi.label(lang)} · {plain(tr('outcomes.filter', filter=filter_text))} · "
-            + plain(tr("outcomes.owner", owner=outcome["owner"] or "—"))
+            f"{kpi.label(lang)} · {escape_markdown(tr('outcomes.filter', filter=filter_text))} · "
+            + escape_markdown(tr("outcomes.owner", owner=outcome["owner"] or "—"))
         )
         left, middle, right, verdict = st.columns(4)
         baseline_key = (
@@ -105,7 +106,9 @@ if not rows:
 
 if user.can("outcomes"):
     with st.expander(tr("outcomes.create"), expanded=not rows), st.form("outcome_create"):
-        title = st.text_input(tr("outcomes.create.title"), key="oc_title")
+        title = st.text_input(
+            tr("outcomes.create.title"), max_chars=OUTCOME_TEXT["title"].limit, key="oc_title"
+        )
         kpi_ids = [k.id for k in catalogue.CATALOGUE]
         kpi_id = st.selectbox(
             tr("outcomes.create.kpi"),
@@ -128,7 +131,9 @@ if user.can("outcomes"):
         )
         target = left.number_input(tr("outcomes.create.target"), value=None, key="oc_target")
         baseline = right.number_input(tr("outcomes.create.baseline"), value=None, key="oc_baseline")
-        owner = st.text_input(tr("outcomes.create.owner"), key="oc_owner")
+        owner = st.text_input(
+            tr("outcomes.create.owner"), max_chars=OUTCOME_TEXT["owner"].limit, key="oc_owner"
+        )
         submitted = st.form_submit_button(tr("outcomes.create.submit"), type="primary")
     if submitted:
         scale = 100 if catalogue.BY_ID[kpi_id].unit == "rate" else 1
@@ -145,7 +150,7 @@ if user.can("outcomes"):
                 owner=owner,
                 baseline=None if baseline is None else baseline / scale,
             ),
-            tr("outcomes.created", title=title.strip()),
+            tr("outcomes.created", title=escape_markdown(title.strip())),
         )
 
 st.header(tr("checklist.trend"))

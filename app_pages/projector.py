@@ -4,6 +4,7 @@ import streamlit as st
 
 from app_pages import common, timer_panel
 from kpi import meeting
+from kpi.text import escape_markdown
 
 common.guard()
 store = common.store()
@@ -31,7 +32,7 @@ st.markdown(
     '[data-stale="true"]{opacity:1 !important;transition:none !important}</style>',
     unsafe_allow_html=True,
 )
-st.caption(titles[meeting_id])
+st.caption(escape_markdown(titles[meeting_id]))
 
 
 @st.fragment(run_every=1)

@@ -9,6 +9,7 @@ from kpi.alerts import misalignment_alerts
 from kpi.i18n import fmt_currency, fmt_date, fmt_number
 from kpi.settings import DEFINITION_KEYS
 from kpi.targets import changes_this_quarter
+from kpi.text import escape_markdown
 
 common.guard()
 tr, lang, store = common.tr, common.lang(), common.store()
@@ -21,7 +22,7 @@ changes = changes_this_quarter(store, store.now().date())
 if changes:
     lines = [tr("scorecard.banner")]
     for change in changes:
-        when = fmt_date(change.valid_from, lang)
+        when, who = fmt_date(change.valid_from, lang), escape_markdown(change.changed_by)
         if change.kind == "target":
             kpi = cat.get(change.key)
             lines.append(
@@ -29,18 +30,16 @@ if changes:
                 + tr(
                     "scorecard.banner.target",
                     when=when,
-                    who=change.changed_by,
+                    who=who,
                     kpi=kpi.label(lang),
                     before=cat.format_value(kpi, change.previous_target, lang, money),
                     after=cat.format_value(kpi, change.target, lang, money),
                 )
             )
         else:
-            what = tr(f"scorecard.{change.key}") if change.key in DEFINITION_KEYS else change.key
-            lines.append(
-                "- "
-                + tr("scorecard.banner.definition", when=when, who=change.changed_by, what=what)
-            )
+            key = change.key
+            what = tr(f"scorecard.{key}") if key in DEFINITION_KEYS else escape_markdown(key)
+            lines.append("- " + tr("scorecard.banner.definition", when=when, who=who, what=what))
     st.warning("\n".join(lines))
 
 choice = sc.filter_bar()

@@ -8,7 +8,7 @@ import streamlit as st
 from app_pages import common
 from kpi import catalogue as cat
 from kpi.i18n import fmt_date
-from kpi.settings import DEFINITION_KEYS, get_settings, set_setting
+from kpi.settings import DEFINITION_KEYS, TEXT_FIELDS, get_settings, set_setting
 from kpi.targets import current_targets, set_target, target_history
 
 user = common.guard("settings")
@@ -79,8 +79,15 @@ def targets_section() -> None:
 def definitions_section(settings: dict) -> None:
     st.subheader(tr("settings.definitions"))
     with st.form("definitions_form"):
+        # Streamlit cuts a value longer than max_chars, which would save the cut text as an
+        # edit: a definition stored before the limit existed keeps its own length until edited.
         texts = {
-            key: st.text_area(tr(f"scorecard.{key}"), value=settings[key], key=f"def_{key}")
+            key: st.text_area(
+                tr(f"scorecard.{key}"),
+                value=settings[key],
+                max_chars=max(TEXT_FIELDS[key].limit, len(settings[key])),
+                key=f"def_{key}",
+            )
             for key in DEFINITION_KEYS
         }
         if st.form_submit_button(tr("settings.save_definitions")):

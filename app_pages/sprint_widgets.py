@@ -4,31 +4,24 @@ Every function takes a `key` prefix so two panels can live on one page without w
 Writes go through the core (which checks the role); refusals are shown in the user's language.
 """
 
-import re
-
 import altair as alt
 import pandas as pd
 import streamlit as st
 
 from app_pages import common
 from kpi import backlog, catalogue
-from kpi.backlog import MAX_ACTIONS, REVIEW_STATUSES, Sprint
+from kpi.backlog import ACTION_TEXT, MAX_ACTIONS, REVIEW_STATUSES, Sprint
 from kpi.i18n import fmt_date, fmt_number, fmt_percent, fmt_points
 from kpi.matrix_chart import effort_impact_chart
 from kpi.roles import Actor
 from kpi.store import Store
+from kpi.text import escape_markdown
 
 FLASH = "backlog_flash"
 # Selectbox sentinels for "none": a None option is shown by Streamlit as an empty placeholder.
 NO_ITEM = 0
 CANDIDATES = "sprint_candidates"
 CHART_ROUND = "matrix_chart_round"
-MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
-
-
-def plain(text: str) -> str:
-    """User text made inert for markdown-rendering widgets (captions, subheaders, st.write)."""
-    return MARKDOWN_SPECIALS.sub(r"\\\1", str(text))
 
 
 def kpi_labels() -> dict[str, str]:
@@ -73,7 +66,7 @@ def sprint_caption(store: Store, sprint: Sprint) -> str:
     dates = {"date": fmt_date(sprint.start, lang), "review": fmt_date(sprint.review_date, lang)}
     if sprint.meeting_id is None:
         return common.tr("sprint.no_meeting", **dates)
-    title = plain(backlog.meeting_title(store, sprint.meeting_id))
+    title = escape_markdown(backlog.meeting_title(store, sprint.meeting_id))
     return common.tr("sprint.of_meeting", title=title, **dates)
 
 
@@ -123,9 +116,18 @@ def sprint_panel(store: Store, user: Actor, meeting_id: int | None = None, key: 
             format_func=lambda i: by_id[i]["title"] if i else tr("sprint.add.no_item"),
             key=f"{key}_item",
         )
-        title = st.text_input(tr("sprint.add.title"), key=f"{key}_title")
-        owner = st.text_input(tr("sprint.add.owner"), key=f"{key}_owner")
-        done = st.text_area(tr("sprint.add.done"), key=f"{key}_done", height=80)
+        title = st.text_input(
+            tr("sprint.add.title"), max_chars=ACTION_TEXT["title"].limit, key=f"{key}_title"
+        )
+        owner = st.text_input(
+            tr("sprint.add.owner"), max_chars=ACTION_TEXT["owner"].limit, key=f"{key}_owner"
+        )
+        done = st.text_area(
+            tr("sprint.add.done"),
+            max_chars=ACTION_TEXT["definition_of_done"].limit,
+            key=f"{key}_done",
+            height=80,
+        )
         due = st.date_input(tr("sprint.add.due"), value=sprint.review_date, key=f"{key}_due")
         kpi_id = st.selectbox(
             tr("sprint.add.kpi"), ["", *kpi_labels()], format_func=kpi_name, key=f"{key}_kpi"
@@ -146,7 +148,7 @@ def sprint_panel(store: Store, user: Actor, meeting_id: int | None = None, key: 
             backlog_item_id=item_id or None,
             kpi_id=kpi_id or item.get("kpi_id"),
         ),
-        tr("sprint.added", title=action_title),
+        tr("sprint.added", title=escape_markdown(action_title)),
     )
 
 
@@ -211,7 +213,7 @@ def matrix_panel(store: Store, user: Actor, key: str = "matrix") -> None:
     st.altair_chart(chart, width="stretch", on_select="rerun", key=chart_key(key))
     candidates = sprint_candidates(key)
     if candidates:
-        titles = ", ".join(plain(i["title"]) for i in items if i["id"] in candidates)
+        titles = ", ".join(escape_markdown(i["title"]) for i in items if i["id"] in candidates)
         st.write(tr("backlog.matrix.candidates", titles=titles))
         if st.button(tr("backlog.matrix.clear"), key=f"{key}_clear"):
             candidates.clear()

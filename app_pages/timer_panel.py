@@ -23,14 +23,16 @@ def render(store: Store, meeting_id: int, clock_px: int) -> tuple[timer.Timer, t
         "last": common.tr("timer.last"),
         "total": common.tr("timer.total"),
     }
-    st.markdown(
-        timer.panel_html(
-            shown,
-            timer.BlockLabel(block.name, block.leader, block.content if clock_px > 150 else ""),
-            timer.BlockLabel(following.name, following.leader, "") if following else None,
-            words,
-            clock_px=clock_px,
-        ),
-        unsafe_allow_html=True,  # our fixed template; every user text in it is html-escaped
+    panel = timer.panel_html(
+        shown,
+        timer.BlockLabel(block.name, block.leader, block.content if clock_px > 150 else ""),
+        timer.BlockLabel(following.name, following.leader, "") if following else None,
+        words,
+        clock_px=clock_px,
     )
+    # One line: a blank line in user text would end Markdown's HTML block and the rest of it
+    # would render as Markdown (a remote image); as entities the newlines stay plain text.
+    one_line = panel.replace("\r", "&#13;").replace("\n", "&#10;")
+    # Our fixed template; every user text in it is html-escaped.
+    st.markdown(one_line, unsafe_allow_html=True)
     return stored, shown

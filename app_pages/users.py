@@ -1,4 +1,6 @@
-"""Users (admin): list who can log in, add a user, change a role or reset a password."""
+"""Users (admin): list who can log in, add a user, change a role, reset a password, deactivate."""
+
+import time
 
 import pandas as pd
 import streamlit as st
@@ -7,7 +9,8 @@ from app_pages import common
 from kpi import auth, clock
 from kpi.backup import BackupError, backup_store
 from kpi.roles import ROLES
-from kpi.users import UserError, save
+from kpi.text import escape_markdown
+from kpi.users import MAX_NAME, MAX_USERNAME
 
 user = common.guard("users")
 store = common.store()
@@ -18,36 +21,45 @@ st.title(f"👥 {tr('nav.users')}")
 st.caption(tr("users.intro"))
 
 users = auth.list_users(path)
-table = pd.DataFrame(users, columns=["username", "name", "role"])
+table = pd.DataFrame(users, columns=["username", "name", "role", "active"])
 table["role"] = table["role"].map(lambda r: tr(f"role.{r}"))
+table["active"] = table["active"].map(lambda a: tr("users.yes" if a else "users.no"))
 st.dataframe(
     table.rename(columns={c: tr(f"users.col.{c}") for c in table.columns}),
     hide_index=True,
     width="stretch",
 )
 
-if "users_flash" in st.session_state:
-    st.success(st.session_state.pop("users_flash"))
+# Kept (not popped) for a minute: a rerun that interrupts the run showing it, such as the
+# cookie component's right after login, must not swallow the confirmation.
+FLASH_SECONDS = 60
+flash = st.session_state.get("users_flash")
+if flash and time.monotonic() - flash[1] < FLASH_SECONDS:
+    st.success(flash[0])
 
 
 def role_label(role: str) -> str:
     return tr(f"role.{role}")
 
 
-def attempt(username: str, name: str, role: str, password: str | None, done_key: str) -> None:
-    try:
-        saved = save(store, user, path, username, name, role, password)
-    except UserError as error:
-        st.error(error.message(common.lang()))
-        return
-    st.session_state["users_flash"] = tr(done_key, username=saved)
-    st.rerun()
+def attempt(username, name, role, password, done_key, active=None) -> None:
+    # A fresh Actor: rights are read from the credentials at the moment of the write.
+    st.session_state.pop("users_flash", None)
+    done, saved = common.run_write(
+        lambda: auth.save_user(store, common.actor(), path, username, name, role, password, active)
+    )
+    if done:
+        text = tr(done_key, username=escape_markdown(saved))
+        st.session_state["users_flash"] = (text, time.monotonic())
+        st.rerun()
 
 
 with st.form("users_add", clear_on_submit=False):
     st.subheader(tr("users.add"))
-    new_username = st.text_input(tr("users.username"), key="users_new_username")
-    new_name = st.text_input(tr("users.name"), key="users_new_name")
+    new_username = st.text_input(
+        tr("users.username"), max_chars=MAX_USERNAME, key="users_new_username"
+    )
+    new_name = st.text_input(tr("users.name"), max_chars=MAX_NAME, key="users_new_name")
     new_role = st.selectbox(
         tr("users.role"), ROLES[::-1], format_func=role_label, key="users_new_role"
     )
@@ -55,7 +67,7 @@ with st.form("users_add", clear_on_submit=False):
     if st.form_submit_button(tr("users.create"), type="primary"):
         known = {u["username"] for u in users}
         if new_username.strip().lower() in known:
-            st.error(tr("users.exists", username=new_username.strip().lower()))
+            st.error(tr("users.exists", username=escape_markdown(new_username.strip().lower())))
         else:
             attempt(new_username, new_name, new_role, new_password, "users.created")
 
@@ -72,8 +84,17 @@ with st.form("users_edit"):
         key=f"users_edit_role_{target}",
     )
     edit_password = st.text_input(tr("users.new_password"), type="password", key="users_edit_pw")
+    edit_active = st.checkbox(
+        tr("users.active"),
+        value=current["active"],
+        help=tr("users.active_help"),
+        key=f"users_edit_active_{target}",
+    )
+    st.caption(tr("users.sessions_note"))
     if st.form_submit_button(tr("users.apply")):
-        attempt(target, current["name"], edit_role, edit_password or None, "users.saved")
+        attempt(
+            target, current["name"], edit_role, edit_password or None, "users.saved", edit_active
+        )
 
 st.subheader(tr("backup.title"))
 st.caption(tr("backup.intro"))
@@ -83,8 +104,8 @@ if st.button(tr("backup.run"), key="backup_run"):
     try:
         manifest = backup_store(store, user, target)
     except BackupError as error:
-        st.error(error.message(common.lang()))
+        st.error(escape_markdown(error.message(common.lang())))
     else:
         tables = len(manifest["facts"]) + len(manifest["state"])
         rows = sum(manifest["facts"].values()) + sum(manifest["state"].values())
-        st.success(tr("backup.done", target=target, tables=tables, rows=rows))
+        st.success(tr("backup.done", target=escape_markdown(target), tables=tables, rows=rows))

@@ -68,7 +68,8 @@ def query_audit(store: Store, where: AuditFilter, limit: int = DEFAULT_LIMIT) ->
 
 
 def _parsed(raw: str | None) -> dict[str, Any]:
-    if not raw:
+    # pandas 3 reads a missing value of a text column as NaN (a float), not None.
+    if not isinstance(raw, str) or not raw:
         return {}
     try:
         value = json.loads(raw)

@@ -22,8 +22,17 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from kpi import catalogue
 from kpi.compute import kpi_value
-from kpi.errors import InvalidInput, business_date
+from kpi.errors import (
+    LONG_TEXT_MAX,
+    SHORT_TEXT_MAX,
+    TITLE_MAX,
+    InvalidInput,
+    TextField,
+    business_date,
+    one_of,
+)
 from kpi.roles import Actor, require
 from kpi.settings import get_settings
 from kpi.store import Store
@@ -47,6 +56,18 @@ ITEM_FIELDS = (
     "source_note_id",
 )
 AREAS = ("marketing", "sales", "operations", "management")
+# The text people type into items and actions (limits and line rules in kpi.errors.user_text).
+ITEM_TEXT = {
+    "title": TextField("backlog.col.title", TITLE_MAX),
+    "description": TextField("backlog.col.description", LONG_TEXT_MAX, multiline=True),
+    "owner": TextField("backlog.col.owner", SHORT_TEXT_MAX),
+    "expected_effect": TextField("backlog.col.expected_effect", LONG_TEXT_MAX, multiline=True),
+}
+ACTION_TEXT = {
+    "title": TextField("sprint.col.title", TITLE_MAX),
+    "owner": TextField("sprint.col.owner", SHORT_TEXT_MAX),
+    "definition_of_done": TextField("sprint.col.done", LONG_TEXT_MAX, multiline=True),
+}
 
 
 class BacklogError(InvalidInput):
@@ -109,15 +130,9 @@ def _score(value: Any, name: str) -> int:
     return int(number)
 
 
-def _text(value: Any) -> str | None:
-    if value is None:
-        return None
-    text = str(value).strip()
-    return text or None
-
-
 def clean_item_changes(changes: dict) -> dict:
-    """Validate and normalise a partial item (pure): scores 1–5, non-blank title, known status."""
+    """Validate and normalise a partial item (pure): scores 1–5, non-blank title within its
+    limit, text within limits (blank → None), known status, area and KPI."""
     unknown = set(changes) - set(ITEM_FIELDS)
     if unknown:
         raise ValueError(f"unknown backlog fields: {sorted(unknown)}")
@@ -126,18 +141,22 @@ def clean_item_changes(changes: dict) -> dict:
         if field in ("effort", "impact"):
             clean[field] = _score(value, field)
         elif field == "title":
-            title = _text(value)
+            title = ITEM_TEXT["title"].clean(value)
             if not title:
                 raise BacklogError("backlog.error.title")
             clean[field] = title
+        elif field in ITEM_TEXT:
+            clean[field] = ITEM_TEXT[field].clean(value) or None
+        elif field == "area":
+            clean[field] = one_of(value, "backlog.col.area", AREAS)
+        elif field == "kpi_id":
+            clean[field] = one_of(value, "backlog.col.kpi", catalogue.BY_ID)
         elif field == "status":
             if value not in ITEM_STATUSES:
-                raise BacklogError("backlog.error.status", status=value)
+                raise BacklogError("backlog.error.status", status=str(value)[:40])
             clean[field] = value
         elif field == "source_note_id":
             clean[field] = None if value is None else int(value)
-        else:
-            clean[field] = _text(value)
     return clean
 
 
@@ -359,10 +378,12 @@ def add_sprint_action(
 ) -> dict:
     """Commit one action to a sprint; refuses a fourth with SprintFull."""
     require(actor, "sprint")
-    title, owner, done = _text(title), _text(owner), _text(definition_of_done)
-    for value, field in ((title, "title"), (owner, "owner"), (done, "definition_of_done")):
-        if not value:
+    typed = {"title": title, "owner": owner, "definition_of_done": definition_of_done}
+    for field, value in typed.items():
+        typed[field] = ACTION_TEXT[field].clean(value)
+        if not typed[field]:
             raise BacklogError(f"sprint.error.{field}")
+    kpi_id = one_of(kpi_id, "sprint.col.kpi", catalogue.BY_ID)
     sprint = sprint_of(store, meeting_id)
     # Checked again inside the transaction; this early check spares the KPI query.
     if len(_actions_in(store.state(), sprint)) >= MAX_ACTIONS:
@@ -377,9 +398,7 @@ def add_sprint_action(
             w.cur,
             sprint,
             {
-                "title": title,
-                "owner": owner,
-                "definition_of_done": done,
+                **typed,
                 "due_date": due,
                 "backlog_item_id": backlog_item_id,
                 "kpi_id": kpi_id,
@@ -400,7 +419,7 @@ def review_action(store: Store, actor: Actor, action_id: int, status: str) -> di
     """Mark an action done, not done or carried over (a copy goes to the next sprint)."""
     require(actor, "sprint")
     if status not in REVIEW_STATUSES:
-        raise BacklogError("sprint.error.review_status", status=status)
+        raise BacklogError("sprint.error.review_status", status=str(status)[:40])
     rows = _rows(store.state(), "SELECT * FROM sprint_actions WHERE id = ?", [action_id])
     if not rows:
         raise BacklogError("sprint.error.unknown_action", action_id=action_id)

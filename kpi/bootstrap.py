@@ -6,9 +6,22 @@ from collections.abc import Callable
 from pathlib import Path
 
 from kpi.auth import FirstRun, auth_path_for, ensure_auth_config
+from kpi.store import state_path_for
 
 DEMO_SEED = 42
 DEMO_LEADS = 25_000
+
+
+def is_first_run(db_path: Path | str) -> bool:
+    """True only before anything exists: no facts file, no state file and no credentials.
+
+    Later, a missing facts file is an accident (moved, deleted, a failed restore): the app then
+    explains what to do and never fills the configured path with demo data.
+    """
+    db_path = Path(db_path)
+    return not any(
+        path.exists() for path in (db_path, state_path_for(db_path), auth_path_for(db_path))
+    )
 
 
 def ensure_database(db_path: Path | str, progress: Callable[[float], None] | None = None) -> bool:

@@ -6,6 +6,7 @@ from kpi import backlog, meeting, outcomes
 from kpi.compute import compute_scorecard
 from kpi.i18n import DEFAULT_LANGUAGE, fmt_date, t
 from kpi.store import Store
+from kpi.text import escape_markdown
 
 MIN_STREAK = 2
 
@@ -28,10 +29,12 @@ def brief_markdown(
     scorecard=None,
     today: date | None = None,
 ) -> str:
-    """What a facilitator should know before the meeting (or before today, without one)."""
+    """What a facilitator should know before the meeting (or before today, without one).
+
+    Markdown in which every text a user typed reads literally (escaped, never markup)."""
     if meeting_id is not None:
         current = meeting.get_meeting(store, meeting_id)
-        day, title = current.meeting_date, current.title
+        day, title = current.meeting_date, escape_markdown(current.title)
     else:
         day = today or store.now().date()
         title = t("brief.untitled", lang)
@@ -85,10 +88,10 @@ def brief_markdown(
             t(
                 "brief.actions_due.item",
                 lang,
-                title=a["title"],
-                owner=a["owner"],
+                title=escape_markdown(a["title"]),
+                owner=escape_markdown(a["owner"]),
                 due=fmt_date(a["due_date"], lang),
-                done=a["definition_of_done"],
+                done=escape_markdown(a["definition_of_done"]),
             )
             for a in due
         ],
@@ -100,7 +103,7 @@ def brief_markdown(
     ]
     section(
         "brief.outcomes",
-        [f"{row['title']} ({row['kpi']}): {row['summary']}" for row in off_track],
+        [f"{escape_markdown(row['title'])} ({row['kpi']}): {row['summary']}" for row in off_track],
         quarter=quarter,
     )
     return "\n".join(lines) + "\n"

@@ -24,7 +24,17 @@ def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
     return safe
 
 
+def safe_csv_text(df: pd.DataFrame, **to_csv_options) -> str:
+    """CSV of `df` after neutralising formulas, rows ended by CRLF.
+
+    The csv writer quotes a cell only for the characters of its line terminator: with "\n"
+    alone, a cell holding a bare CR is written unquoted and a spreadsheet starts a new row
+    there, whose first cell ("=...") no neutraliser saw.
+    """
+    options = {"index": False, "lineterminator": "\r\n", **to_csv_options}
+    return neutralise_formulas(df).to_csv(**options)
+
+
 def safe_csv_bytes(df: pd.DataFrame, **to_csv_options) -> bytes:
     """UTF-8 CSV (with BOM so Excel reads accents) of `df` after neutralising formulas."""
-    options = {"index": False, **to_csv_options}
-    return neutralise_formulas(df).to_csv(**options).encode("utf-8-sig")
+    return safe_csv_text(df, **to_csv_options).encode("utf-8-sig")

@@ -88,6 +88,17 @@ def print_report(report: ImportReport, lang: str, show: int) -> None:
         )
     for note in report_notes(report, lang):
         print(note)
+    if report.mixed_encoding:
+        encodings = {"utf-8": "UTF-8", "latin-1": "Latin-1"}
+        other = "utf-8" if report.mixed_encoding == "latin-1" else "latin-1"
+        print(
+            t(
+                "ingest.report.mixed_encoding",
+                lang,
+                encoding=encodings[other],
+                minority=encodings[report.mixed_encoding],
+            )
+        )
     for rejection in report.rejections[:show]:
         print(
             "  "

@@ -21,6 +21,7 @@ from kpi.ingest_convert import (
     numeric_like_text,
     plan_dates,
     plan_numbers,
+    spreadsheet_ids_are_damage,
 )
 from kpi.ingest_mapping import (
     FIELDS,
@@ -33,7 +34,14 @@ from kpi.ingest_mapping import (
     detect_columns,
     resolve_columns,
 )
-from kpi.ingest_source import load_raw, open_source
+from kpi.ingest_source import (
+    MAX_CELL_CHARS,
+    MAX_RECORD_BYTES,
+    flag_rows,
+    load_raw,
+    megabytes,
+    open_source,
+)
 from kpi.roles import Actor, require
 from kpi.store import MEMORY_LIMIT, ensure_facts_file, rewrite_facts
 
@@ -41,6 +49,8 @@ from kpi.store import MEMORY_LIMIT, ensure_facts_file, rewrite_facts
 # that come from code, never from the file or the user; every value is a bound parameter.
 REJECTIONS_KEPT = 1000
 PREVIEW_ROWS = 20
+# A rejected value is shown (and written to --rejects) up to this many characters.
+VALUE_SHOWN_CHARS = 500
 
 Progress = Callable[[float], None]
 
@@ -90,6 +100,8 @@ class ImportReport:
     written: bool = False
     generation: int | None = None
     rejects_file: str | None = None
+    # The encoding of the lines refused because the rest of the file is in another one.
+    mixed_encoding: str | None = None
 
     @property
     def exit_code(self) -> int:
@@ -160,16 +172,31 @@ def _stage_values(con, mapping: Mapping, resolved: dict[str, int]) -> None:
     )
 
 
-# Malformed rows never reach `raw`; their line comes from DuckDB's physical line count, which
-# a quoted multi-line cell can shift, so they must not exclude any parsed row by line number.
-def _collect_rejects(con, mapping: Mapping, fields: list[str], headers: dict[str, str], plans):
+# Rows the reader refused (`unparsed`) never reach `raw`; their line comes from DuckDB's count,
+# which a quoted multi-line cell can shift, so they must not exclude any parsed row by line.
+def _collect_unreadable(con, encoding: str) -> None:
+    """Rows the reader refused (malformed, too long, not in the file's encoding, a quote that
+    never closes) and parsed rows that must not be stored (a NUL byte, UTF-8 in Latin-1)."""
+    con.execute(
+        "INSERT INTO rejects SELECT line, '', '', csv_line, CASE error_type "
+        "WHEN 'LINE SIZE OVER MAXIMUM' THEN 'too_long' WHEN 'INVALID ENCODING' THEN 'encoding' "
+        "WHEN 'UNCLOSED QUOTE' THEN 'unclosed_quote' ELSE 'malformed' END, CASE error_type WHEN 'LINE SIZE OVER MAXIMUM' THEN $size "
+        "WHEN 'INVALID ENCODING' THEN $encoding ELSE error_type END, true FROM raw_bad",
+        {"size": megabytes(MAX_RECORD_BYTES), "encoding": encoding.upper()},
+    )
+    con.execute(
+        "INSERT INTO rejects SELECT line, '', column_name, value, reason, '', false FROM raw_flagged"
+    )
+
+
+def _collect_rejects(
+    con, mapping: Mapping, fields: list[str], headers: dict[str, str], plans, encoding: str
+):
     con.execute(
         "CREATE OR REPLACE TEMP TABLE rejects (line BIGINT, field VARCHAR, column_name VARCHAR, "
-        "value VARCHAR, reason VARCHAR, detail VARCHAR)"
+        "value VARCHAR, reason VARCHAR, detail VARCHAR, unparsed BOOLEAN DEFAULT false)"
     )
-    con.execute(
-        "INSERT INTO rejects SELECT line, '', '', csv_line, 'malformed', error_type FROM raw_bad"
-    )
+    _collect_unreadable(con, encoding)
     dates, numbers = plans
     kinds = FIELDS[mapping.table]
     for name in fields:
@@ -179,16 +206,22 @@ def _collect_rejects(con, mapping: Mapping, fields: list[str], headers: dict[str
             "money": f"decimal '{numbers.decimal}'",
         }.get(kinds[name], "")
         con.execute(
-            f"INSERT INTO rejects SELECT line, $field, $column, src_{name}, r_{name}, $detail "  # noqa: S608
+            f"INSERT INTO rejects SELECT line, $field, $column, src_{name}, r_{name}, "  # noqa: S608
+            f"CASE WHEN r_{name} = 'too_long_value' THEN $limit ELSE $detail END, false "
             f"FROM typed WHERE r_{name} IS NOT NULL",
-            {"field": name, "column": headers.get(name, ""), "detail": detail},
+            {
+                "field": name,
+                "column": headers.get(name, ""),
+                "detail": detail,
+                "limit": f"{MAX_CELL_CHARS:,}",
+            },
         )
     keys = KEYS[mapping.table]
     key_list = ", ".join(keys)
     not_null = " AND ".join(f"{k} IS NOT NULL" for k in keys)
     con.execute(
         f"""
-        INSERT INTO rejects
+        INSERT INTO rejects (line, field, column_name, value, reason, detail)
         SELECT line, $field, $column, src_{keys[0]}, 'duplicate',
                CAST(CASE WHEN line = first_line THEN next_line ELSE first_line END AS VARCHAR)
         FROM (
@@ -270,7 +303,7 @@ def _final(con, mapping: Mapping, mapped: list[str]) -> tuple[list[str], dict[st
         FROM (
             SELECT c.line, {select}
             FROM typed c {lead_join}
-            WHERE c.line NOT IN (SELECT line FROM rejects WHERE reason <> 'malformed')
+            WHERE c.line NOT IN (SELECT line FROM rejects WHERE NOT unparsed)
         ) f
         LEFT JOIN {TARGET_TABLES[table]} t ON {" AND ".join(f"t.{k} = f.{k}" for k in keys)}
         """  # noqa: S608
@@ -282,8 +315,8 @@ def _final(con, mapping: Mapping, mapped: list[str]) -> tuple[list[str], dict[st
         )
     for required in REQUIRED_FOR_INSERT[table]:
         con.execute(
-            "INSERT INTO rejects SELECT line, $field, '', NULL, 'missing_required', $field "  # noqa: S608
-            f"FROM final WHERE action = 'insert' AND {required} IS NULL",
+            "INSERT INTO rejects SELECT line, $field, '', NULL, 'missing_required', $field, "  # noqa: S608
+            f"false FROM final WHERE action = 'insert' AND {required} IS NULL",
             {"field": required},
         )
     return columns, sets
@@ -292,7 +325,7 @@ def _final(con, mapping: Mapping, mapped: list[str]) -> tuple[list[str], dict[st
 def _write(con, mapping: Mapping, columns: list[str], sets: dict[str, str]) -> None:
     target = TARGET_TABLES[mapping.table]
     keys = KEYS[mapping.table]
-    valid = "line NOT IN (SELECT line FROM rejects WHERE reason <> 'malformed')"
+    valid = "line NOT IN (SELECT line FROM rejects WHERE NOT unparsed)"
     cols = ", ".join(columns)
     con.execute(
         f"INSERT INTO {target} ({cols}) SELECT {cols} FROM final "  # noqa: S608
@@ -308,6 +341,12 @@ def _write(con, mapping: Mapping, columns: list[str], sets: dict[str, str]) -> N
 
 
 def _fill_report(con, report: ImportReport, mapping: Mapping, fields: list[str]) -> None:
+    # A 30 MB cell is named by its line and its start, in the report and in --rejects alike.
+    con.execute(
+        "UPDATE rejects SET value = left(value, $n) || '…' "
+        "WHERE strlen(value) > $n AND length(value) > $n",
+        {"n": VALUE_SHOWN_CHARS},
+    )
     report.rejection_count, report.rejected_rows = con.execute(
         "SELECT count(*), count(DISTINCT line) FROM rejects"
     ).fetchone()
@@ -321,7 +360,7 @@ def _fill_report(con, report: ImportReport, mapping: Mapping, fields: list[str])
         "SELECT count(*) FILTER (WHERE action = 'insert'), count(*) FILTER (WHERE action = 'update'), "
         "count(*) FILTER (WHERE action = 'same'), count(*) FILTER (WHERE inferred), "
         "count(*) FILTER (WHERE unknown_lead), count(*) FILTER (WHERE inherited) "
-        "FROM final WHERE line NOT IN (SELECT line FROM rejects WHERE reason <> 'malformed')"
+        "FROM final WHERE line NOT IN (SELECT line FROM rejects WHERE NOT unparsed)"
     ).fetchone()
     (
         report.inserted,
@@ -349,13 +388,14 @@ def _fill_report(con, report: ImportReport, mapping: Mapping, fields: list[str])
 
 
 def _write_rejects_csv(con, path: Path) -> None:
-    """Every rejection as CSV; COPY takes no parameters, so the path is a quoted literal."""
-    # A leading = + @ would run as a formula when the admin opens the file in a spreadsheet.
-    con.execute(
-        "COPY (SELECT line, column_name AS column, field, CASE WHEN regexp_matches(value, "  # noqa: S608
-        "'^[=+@\\t\\r]|^-[^0-9]') THEN '''' || value ELSE value END AS value, reason, detail "
-        f"FROM rejects ORDER BY line, field) TO {_literal(str(path))} (HEADER, DELIMITER ',')"
-    )
+    """Every rejection as CSV, each cell neutralised so a spreadsheet runs no formula from it."""
+    from kpi.csv_safety import safe_csv_text  # pandas, only when a file is asked for
+
+    frame = con.execute(
+        "SELECT line, column_name AS column, field, value, reason, detail FROM rejects "
+        "ORDER BY line, field"
+    ).df()
+    path.write_text(safe_csv_text(frame), encoding="utf-8", newline="")
 
 
 @contextlib.contextmanager
@@ -446,6 +486,8 @@ def run_import(
 
 def _import_into(con, report, mapping, resolved, source, headers, actor, step) -> None:
     bad, report.footer_lines = load_raw(con, source)
+    flag_rows(con, source)
+    report.mixed_encoding = source.mixed_encoding
     step(0.35)
     report.rows_read = con.execute("SELECT count(*) FROM raw").fetchone()[0] + bad
     fields = [f for f in FIELDS[mapping.table] if f in resolved or f in mapping.constants]
@@ -462,10 +504,15 @@ def _import_into(con, report, mapping, resolved, source, headers, actor, step) -
     report.date_order = dates.describe() if date_fields else None
     report.decimal = numbers.decimal if money_fields else None
     damage = {f for f in fields if kinds[f] == "text" and numeric_like_text(con, f"v_{f}")}
+    damage |= {
+        f
+        for f in fields
+        if kinds[f] in ("id", "ref") and f in resolved and spreadsheet_ids_are_damage(con, f"v_{f}")
+    }
     step(0.45)
     build_typed(con, mapping.table, fields, (dates, numbers), damage)
     step(0.6)
-    _collect_rejects(con, mapping, fields, headers, (dates, numbers))
+    _collect_rejects(con, mapping, fields, headers, (dates, numbers), source.encoding)
     columns, sets = _final(con, mapping, fields)
     step(0.7)
     _fill_report(con, report, mapping, fields)

@@ -8,6 +8,7 @@ and a reason code when the text cannot be converted (NULL reason = fine).
 from dataclasses import dataclass, field
 
 from kpi.ingest_mapping import FIELDS, IngestError
+from kpi.ingest_source import MAX_CELL_CHARS
 
 STAGES = {
     "won": (
@@ -34,6 +35,9 @@ MONTHS = "jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|ene|abr|ago|dic|fev|ma
 # Values a spreadsheet turned into dates: "1-5" -> "01-May", "5-20" -> "May-20".
 MANGLED = rf"(?i)^(\d{{1,2}}[-/ .]({MONTHS})[a-z]*\.?|({MONTHS})[a-z]*\.?[-/ .]\d{{1,4}})$"
 SCIENTIFIC = r"-?\d+([.,]\d+)?[eE][+-]?\d+"
+# How a spreadsheet shows a long number it rounded: one digit, maybe a decimal part, and an
+# exponent with its sign ("1.23457E+11", "4,01013E+31"). A hash such as "4010e56..." has no sign.
+SPREADSHEET_NUMBER = r"-?\d([.,]\d+)?[eE][+-]\d{1,3}"
 CURRENCY = r"R\$|US\$|U\$S|\$|€|£|EUR|USD|BRL|GBP|MXN|ARS|COP|CLP|PEN"
 SPACES = "[ \t\u00a0\u202f'’]"
 NUMERIC_TEXT = r"[<>≥≤+]?\s*\d+([.,]\d+)?\s*(-|a|to|até|hasta)?\s*\d*([.,]\d+)?\s*\+?"
@@ -230,6 +234,20 @@ def numeric_like_text(con, name: str) -> bool:
     return total > 0 and numeric * 2 >= total
 
 
+def spreadsheet_ids_are_damage(con, name: str) -> bool:
+    """Whether IDs written like a spreadsheet's rounded number stand out in their column.
+
+    They are damage unless most of the column's (sampled) IDs are written that way: then it is
+    the column's own format. A lone ID has nothing to agree with and is refused.
+    """
+    total, rounded = con.execute(
+        f"SELECT count(*), count(*) FILTER (WHERE regexp_full_match(v, $p)) "  # noqa: S608
+        f"FROM ({_values([name], True)})",
+        {"p": SPREADSHEET_NUMBER},
+    ).fetchone()
+    return total < 2 or rounded * 2 <= total
+
+
 @dataclass
 class FieldSql:
     """Three steps for one field: prepare the text, parse it, explain a failure (or NULL)."""
@@ -266,7 +284,8 @@ def _timestamp(v: str, usual: list[str], plan: DatePlan, q: Params) -> str:
 
 def field_sql(kind: str, name: str, *, usual, plans, q: Params, damage: bool) -> FieldSql:
     """SQL for one field of `vals`: prep reads v_<name>; parse reads w_<name> (the prepared
-    text); the reason reads w_<name>, p_<name> (the parsed value) and src_<name> (the cell)."""
+    text); the reason reads w_<name>, p_<name> (the parsed value) and src_<name> (the cell).
+    `damage`: look for spreadsheet damage (dates in a numeric text column, rounded IDs)."""
     dates, numbers = plans
     text, v, p, raw = f"v_{name}", f"w_{name}", f"p_{name}", f"src_{name}"
 
@@ -277,9 +296,10 @@ def field_sql(kind: str, name: str, *, usual, plans, q: Params, damage: bool) ->
         return f"CASE WHEN {v} IS NULL THEN NULL WHEN {p} IS NULL THEN '{code}' {extra} END"
 
     if kind in ("id", "ref"):
-        reason = f"WHEN regexp_full_match({v}, '{SCIENTIFIC}') THEN 'scientific'"
-        missing = f"WHEN {v} IS NULL THEN 'missing'" if kind == "id" else ""
-        return FieldSql(text, v, f"CASE {missing} {reason} END")
+        whens = [f"WHEN {v} IS NULL THEN 'missing'"] if kind == "id" else []
+        if damage:
+            whens.append(f"WHEN regexp_full_match({v}, '{SPREADSHEET_NUMBER}') THEN 'scientific'")
+        return FieldSql(text, v, f"CASE {' '.join(whens)} END" if whens else "NULL")
     if kind == "text":
         reason = f"CASE WHEN {mangled()} THEN 'spreadsheet_damage' END" if damage else "NULL"
         return FieldSql(text, v, reason)
@@ -366,7 +386,12 @@ def build_typed(con, table: str, fields: list[str], plans, damage: set[str]) -> 
         )
         prep += [f"src_{name}", f"{sql.prep} AS w_{name}"]
         parse += [f"src_{name}", f"w_{name}", f"{sql.parsed} AS p_{name}"]
-        explain += [f"src_{name}", f"w_{name}", f"p_{name}", f"{sql.reason} AS r_{name}"]
+        # strlen is the stored byte length: the character count is needed only past it.
+        too_long = (
+            f"strlen(src_{name}) > {MAX_CELL_CHARS} AND length(src_{name}) > {MAX_CELL_CHARS}"
+        )
+        reason = f"CASE WHEN {too_long} THEN 'too_long_value' ELSE {sql.reason} END"
+        explain += [f"src_{name}", f"w_{name}", f"p_{name}", f"{reason} AS r_{name}"]
         final += [
             f"src_{name}",
             f"r_{name}",

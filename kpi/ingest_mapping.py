@@ -49,6 +49,15 @@ TABLES = tuple(FIELDS)
 PRESETS_DIR = Path(__file__).resolve().parent / "presets"
 
 SOURCE_OPTIONS = ("date_format", "decimal", "thousands", "delimiter", "encoding", "sheet")
+DELIMITER_ALIASES = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}
+# A saved mapping's name becomes a file name: well below the file system's 255 bytes.
+MAPPING_NAME_MAX = 100
+
+
+def delimiter_char(value: str) -> str | None:
+    """The one character a `delimiter` option names ("tab", ";"...), or None if it names none."""
+    char = DELIMITER_ALIASES.get(value.lower(), value)
+    return char if len(char) == 1 and char not in '"\r\n' else None
 
 
 class IngestError(ValueError):
@@ -94,6 +103,9 @@ class Mapping:
         decimal = self.source.get("decimal")
         if decimal is not None and decimal not in (".", ","):
             raise MappingError("bad_decimal", value=decimal)
+        delimiter = self.source.get("delimiter")
+        if delimiter is not None and delimiter_char(delimiter) is None:
+            raise MappingError("bad_delimiter", value=delimiter[:20])
         return self
 
 
@@ -131,8 +143,14 @@ def load_mapping(path: Path | str, *, table: str | None = None, lenient: bool = 
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise MappingError("mapping_missing", path=str(path)) from None
+    except OSError as exc:  # a folder, no permission, a name too long for the file system
+        raise MappingError(
+            "mapping_unreadable", path=str(path), detail=exc.strerror or type(exc).__name__
+        ) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise MappingError("mapping_syntax", path=str(path), detail=str(exc)) from None
+    except RecursionError:  # tomllib recurses once per nested array or table
+        raise MappingError("mapping_syntax", path=str(path), detail="nested too deeply") from None
     return mapping_from_dict(data, lenient=lenient, table=table)
 
 
@@ -190,7 +208,9 @@ def save_mapping(folder: Path | str, name: str, mapping: Mapping) -> Path:
     """Write `mapping` as `<folder>/<name>.toml`; the name is reduced to safe characters."""
     safe = SAFE_NAME.sub("_", name.strip()).strip("_")
     if not safe:
-        raise MappingError("bad_name", name=name)
+        raise MappingError("bad_name", name=name[:MAPPING_NAME_MAX])
+    if len(safe) > MAPPING_NAME_MAX:
+        raise MappingError("long_name", length=len(safe), limit=MAPPING_NAME_MAX)
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{safe}.toml"

@@ -1,6 +1,8 @@
 """What the Importar page needs beyond run_import: uploads, starting mappings, the mapping editor."""
 
+import os
 import re
+import sys
 import time
 import uuid
 from pathlib import Path
@@ -10,7 +12,9 @@ from kpi.ingest import ImportReport
 from kpi.ingest_mapping import (
     FIELDS,
     KEYS,
+    IngestError,
     Mapping,
+    MappingError,
     detect_columns,
     load_mapping,
     load_preset,
@@ -22,7 +26,7 @@ from kpi.ingest_mapping import (
 from kpi.ingest_source import open_source, preview_rows
 
 DETECT = "detect"
-UPLOAD_DAYS = 7
+UPLOAD_MAX_AGE = 86400  # seconds: an upload not imported within a day was abandoned
 UPLOAD_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -35,21 +39,69 @@ def mappings_folder(db_path: Path | str) -> Path:
     return data_folder(db_path) / "mappings"
 
 
-def save_upload(db_path: Path | str, name: str, data: bytes) -> Path:
-    """Keep an uploaded file under data/uploads with a unique, harmless name.
-
-    Uploads older than a week are removed on the way, so the folder does not grow forever.
-    """
+def uploads_folder(db_path: Path | str) -> Path:
+    """Uploads wait here (0700, beside the database) only until the import that uses them."""
     folder = data_folder(db_path) / "uploads"
-    folder.mkdir(parents=True, exist_ok=True)
-    cutoff = time.time() - UPLOAD_DAYS * 86400
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    folder.chmod(0o700)  # a folder made by an older version was world-readable
+    return folder
+
+
+def save_upload(db_path: Path | str, name: str, data: bytes) -> Path:
+    """Keep an uploaded file (0600) under a unique, harmless name; workbooks convert once.
+
+    Uploads older than a day belong to abandoned sessions: they are removed on the way.
+    """
+    folder = uploads_folder(db_path)
+    cutoff = time.time() - UPLOAD_MAX_AGE
     for old in folder.iterdir():
         if old.is_file() and old.stat().st_mtime < cutoff:
-            old.unlink(missing_ok=True)
+            discard_upload(old)
     safe = UPLOAD_NAME.sub("_", Path(name).name).strip("._") or "upload.csv"
     path = folder / f"{uuid.uuid4().hex[:8]}-{safe}"
-    path.write_bytes(data)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with open(fd, "wb") as handle:
+        handle.write(data)
+    from kpi import ingest_xlsx  # openpyxl only once an upload arrives, not for the CLI
+
+    ingest_xlsx.keep(path)
     return path
+
+
+def take_upload(state, db_path: Path | str, name: str, data: bytes, upload_id: str) -> None:
+    """Record a new upload in the page's session state; the one it replaces was never imported."""
+    discard_upload(state.pop("import_file", None))
+    state["import_file"] = str(save_upload(db_path, name, data))
+    state["import_name"] = name
+    state["import_upload_id"] = upload_id
+
+
+def finish_upload(state, report: ImportReport, mapping: Mapping) -> None:
+    """After the import that used it the upload is deleted; its report and mapping stay shown."""
+    state.pop("import_report", None)
+    discard_upload(state.pop("import_file", None))
+    state["import_done"] = (report, mapping)
+
+
+def discard_upload(path: Path | str | None) -> None:
+    """Delete an upload and any CSV converted from it."""
+    if not path:
+        return
+    xlsx = sys.modules.get("kpi.ingest_xlsx")  # never loaded: nothing was converted
+    if xlsx is not None:
+        xlsx.release(path)
+    Path(path).unlink(missing_ok=True)
+
+
+def upload_error(error: IngestError, upload_name: str | None, lang: str) -> str:
+    """The error's line with the upload's own name where the server's paths would show."""
+    params = dict(error.params)
+    if path := params.get("path"):
+        # A mapping error names a saved mapping; any other one the upload (or its CSV copy).
+        shown = Path(path).name if isinstance(error, MappingError) else upload_name
+        shown = shown or Path(path).name
+        params = {k: v.replace(path, shown) if isinstance(v, str) else v for k, v in params.items()}
+    return t(f"ingest.error.{error.code}", lang, **params)
 
 
 def mapping_choices(table: str, db_path: Path | str) -> list[str]:
@@ -75,23 +127,29 @@ def starting_mapping(table: str, choice: str, path: Path | str, db_path: Path | 
     return Mapping(table, columns=detect_columns(table, file_headers(path)))
 
 
-def file_headers(path: Path | str, options: dict | None = None) -> list[str]:
+def fraction(value: float) -> float:
+    """A progress value the progress bar accepts (0 to 1), whatever the import reports."""
+    return min(max(value, 0.0), 1.0)
+
+
+def file_view(path: Path | str, options: dict | None = None, limit: int = 5):
+    """(headers, first rows keyed by header) from one reading of the file."""
     source = open_source(path, options)
     try:
-        return list(source.headers)
+        headers = source.headers
+        sample = [
+            dict(zip(headers, row + [""] * len(headers), strict=False))
+            for row in preview_rows(source, limit)
+        ]
+        return list(headers), sample
     finally:
         source.close()
 
 
-def file_sample(path: Path | str, options: dict | None = None, limit: int = 5) -> list[dict]:
-    """The first rows of the file as text, keyed by header, to show before mapping."""
+def file_headers(path: Path | str, options: dict | None = None) -> list[str]:
     source = open_source(path, options)
     try:
-        headers = source.headers
-        return [
-            dict(zip(headers, row + [""] * len(headers), strict=False))
-            for row in preview_rows(source, limit)
-        ]
+        return list(source.headers)
     finally:
         source.close()
 
@@ -198,6 +256,17 @@ def report_notes(report: ImportReport, lang: str) -> list[str]:
     if report.skipped_fields:
         notes.append(t("ingest.report.skipped", lang, fields=", ".join(report.skipped_fields)))
     return notes
+
+
+def report_counts(report: ImportReport) -> list[tuple[str, int]]:
+    """The report's counts in the order the page shows them, keyed like import.metric.*."""
+    return [
+        ("read", report.rows_read),
+        ("inserted", report.inserted),
+        ("updated", report.updated),
+        ("unchanged", report.unchanged),
+        ("rejected", report.rejected_rows),
+    ]
 
 
 def summary_text(report: ImportReport, lang: str) -> str:

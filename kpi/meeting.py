@@ -8,7 +8,16 @@ from typing import Any
 from kpi import backlog, catalogue, outcomes, timer
 from kpi.alerts import misalignment_alerts
 from kpi.compute import compute_scorecard
-from kpi.errors import InvalidInput, business_date
+from kpi.errors import (
+    DECISIONS_MAX,
+    LONG_TEXT_MAX,
+    SHORT_TEXT_MAX,
+    TITLE_MAX,
+    InvalidInput,
+    TextField,
+    business_date,
+    one_of,
+)
 from kpi.i18n import DASH, DEFAULT_LANGUAGE, fmt_currency, fmt_date, fmt_number, fmt_percent, t
 from kpi.roles import Actor, require
 from kpi.settings import get_settings
@@ -20,7 +29,22 @@ BLOCKER_KINDS = ("dependency", "risk")
 NOTE_KINDS = LEARNING_KINDS + BLOCKER_KINDS
 # The method's agenda (DESIGN §1): string key suffix and planned minutes of each block.
 DEFAULT_BLOCKS = (("1", 5), ("2", 10), ("3", 15), ("4", 10), ("5", 5))
-MAX_TEXT = 2000
+MAX_ATTENDEES = 60  # with names of at most SHORT_TEXT_MAX characters, bounds the stored list
+# The text people type into a meeting (limits and line rules in kpi.errors.user_text).
+TITLE = TextField("meeting.title", TITLE_MAX)
+ATTENDEE = TextField("meeting.attendees", SHORT_TEXT_MAX)
+DECISIONS = TextField("meeting.decisions", DECISIONS_MAX, multiline=True)
+BLOCK_TEXT = {
+    "name": TextField("meeting.col.block", TITLE_MAX),
+    "leader": TextField("meeting.col.leader", TITLE_MAX),
+    "content": TextField("meeting.col.content", LONG_TEXT_MAX, multiline=True),
+}
+NOTE_TEXT = {
+    "text": TextField("meeting.note.text", LONG_TEXT_MAX, multiline=True),
+    "why": TextField("meeting.note.why", LONG_TEXT_MAX, multiline=True),
+    "root_cause": TextField("meeting.note.root_cause", LONG_TEXT_MAX, multiline=True),
+    "owner": TextField("meeting.note.owner", SHORT_TEXT_MAX),
+}
 
 
 class MeetingError(InvalidInput):
@@ -58,14 +82,6 @@ class Meeting:
         return self.next_review or self.meeting_date + timedelta(days=MEETING_DAYS)
 
 
-def _text(value: Any, limit: int = MAX_TEXT) -> str:
-    """Trimmed text; longer than `limit` is refused rather than silently cut."""
-    text = str(value or "").strip()
-    if len(text) > limit:
-        raise MeetingError("meeting.error.too_long", limit=limit)
-    return text
-
-
 def _rows(cur, sql: str, params: list | None = None) -> list[dict]:
     rel = cur.execute(sql, params or [])
     names = [d[0] for d in rel.description]
@@ -96,7 +112,7 @@ def clean_agenda(blocks: list[dict]) -> list[dict]:
     """Validate an edited agenda: at least one block, each with a name and minutes in (0, 180]."""
     cleaned = []
     for block in blocks:
-        name = _text(block.get("name"), 200)
+        name = BLOCK_TEXT["name"].clean(block.get("name"))
         if not name:
             continue
         try:
@@ -109,8 +125,8 @@ def clean_agenda(blocks: list[dict]) -> list[dict]:
             {
                 "name": name,
                 "minutes": minutes,
-                "leader": _text(block.get("leader"), 200),
-                "content": _text(block.get("content")),
+                "leader": BLOCK_TEXT["leader"].clean(block.get("leader")),
+                "content": BLOCK_TEXT["content"].clean(block.get("content")),
             }
         )
     if not cleaned:
@@ -119,12 +135,14 @@ def clean_agenda(blocks: list[dict]) -> list[dict]:
 
 
 def clean_attendees(names: list[str]) -> list[str]:
-    """Trimmed, de-duplicated (case-insensitively), in the order given."""
+    """Trimmed, de-duplicated (case-insensitively), in the order given; at most MAX_ATTENDEES."""
     seen: set[str] = set()
     result = []
     for name in names:
-        name = _text(name, 120)
+        name = ATTENDEE.clean(name)
         if name and name.casefold() not in seen:
+            if len(result) == MAX_ATTENDEES:
+                raise MeetingError("meeting.error.attendees", cap=MAX_ATTENDEES)
             seen.add(name.casefold())
             result.append(name)
     return result
@@ -143,7 +161,7 @@ def create_meeting(
     require(actor, "meeting")
     day = business_date(meeting_date or default_meeting_date(store), "meeting_date")
     blocks = clean_agenda(agenda if agenda is not None else default_agenda(lang))
-    title = _text(title, 200) or t("meeting.default_title", lang, date=fmt_date(day, lang))
+    title = TITLE.clean(title) or t("meeting.default_title", lang, date=fmt_date(day, lang))
     with store.write(actor, "meeting") as w:
         meeting = w.insert(
             "meetings",
@@ -210,7 +228,7 @@ def list_meetings(store: Store, search: str | None = None) -> list[dict]:
         "FROM meetings m"
     )
     params: list = []
-    needle = str(search or "").strip()[:200]
+    needle = str(search or "").strip()[:TITLE_MAX]
     if needle:
         pattern = f"%{needle}%"
         sql += (
@@ -277,9 +295,9 @@ def update_meeting(
 ) -> None:
     changes: dict[str, Any] = {}
     if title is not None:
-        if not _text(title, 200):
+        changes["title"] = TITLE.clean(title)
+        if not changes["title"]:
             raise MeetingError("meeting.error.title")
-        changes["title"] = _text(title, 200)
     if meeting_date is not None:
         changes["meeting_date"] = business_date(meeting_date, "meeting_date")
     if attendees is not None:
@@ -287,7 +305,7 @@ def update_meeting(
     if next_review is not None:
         changes["next_review"] = business_date(next_review, "next_review")
     if decisions is not None:
-        changes["decisions"] = _text(decisions, 4 * MAX_TEXT)
+        changes["decisions"] = DECISIONS.clean(decisions)
     if not changes:
         return
     with store.write(actor, "meeting") as w:
@@ -365,9 +383,13 @@ def add_note(
 ) -> dict:
     """A learning (worked / did not work, and why) or a blocker (dependency / risk)."""
     if kind not in NOTE_KINDS:
-        raise MeetingError("meeting.error.note_kind", kind=kind)
-    if not _text(text):
+        raise MeetingError("meeting.error.note_kind", kind=str(kind)[:40])
+    typed = {"text": text, "why": why, "root_cause": root_cause, "owner": owner}
+    clean = {field: NOTE_TEXT[field].clean(value) or None for field, value in typed.items()}
+    if not clean["text"]:
         raise MeetingError("meeting.error.note_text")
+    area = one_of(area, "meeting.note.area", backlog.AREAS)
+    kpi_id = one_of(kpi_id, "meeting.note.kpi", catalogue.BY_ID)
     with store.write(actor, "notes") as w:
         _require_open(w.cur, meeting_id)
         return w.insert(
@@ -375,12 +397,9 @@ def add_note(
             {
                 "meeting_id": meeting_id,
                 "kind": kind,
-                "text": _text(text),
-                "why": _text(why) or None,
-                "area": _text(area, 60) or None,
-                "root_cause": _text(root_cause) or None,
-                "owner": _text(owner, 120) or None,
-                "kpi_id": _text(kpi_id, 60) or None,
+                **clean,
+                "area": area,
+                "kpi_id": kpi_id,
                 "created_by": actor.username,
                 "created_at": w.now,
             },
@@ -393,8 +412,17 @@ def list_notes(store: Store, meeting_id: int) -> list[dict]:
     )
 
 
+def _abridged(text: str, limit: int) -> str:
+    """`text` when it fits, else cut to `limit` with a visible ellipsis (never a silent cut)."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def note_to_backlog(store: Store, actor: Actor, note_id: int) -> int:
-    """Turn a note into a backlog item (once: a second click returns the same item)."""
+    """Turn a note into a backlog item (once: a second click returns the same item).
+
+    The item's title is the note's text on one line, its description the text, why and root
+    cause; either is abridged with an ellipsis when longer than the item's field allows (the
+    whole note stays linked as the item's source)."""
     require(actor, "backlog")
     rows = _rows(store.state(), "SELECT * FROM notes WHERE id = ?", [note_id])
     if not rows:
@@ -409,13 +437,13 @@ def note_to_backlog(store: Store, actor: Actor, note_id: int) -> int:
     item = backlog.create_item(
         store,
         actor,
-        title=note["text"][:120],
-        description=description,
+        title=_abridged(" ".join(note["text"].split()), backlog.ITEM_TEXT["title"].limit),
+        description=_abridged(description, backlog.ITEM_TEXT["description"].limit),
         area=area,
         owner=note["owner"],
         effort=3,
         impact=3,
-        kpi_id=note["kpi_id"],
+        kpi_id=note["kpi_id"] if note["kpi_id"] in catalogue.BY_ID else None,
         source_note_id=note_id,
     )
     with store.write(actor, "notes") as w:
@@ -427,7 +455,7 @@ def rate(store: Store, actor: Actor, meeting_id: int, attendee: str, rating: int
     """One attendee's 1–10 rating of the meeting (a second rating replaces the first)."""
     if not isinstance(rating, int) or not 1 <= rating <= 10:
         raise MeetingError("meeting.error.rating")
-    attendee = _text(attendee, 120)
+    attendee = ATTENDEE.clean(attendee)
     meeting = get_meeting(store, meeting_id)
     if attendee not in meeting.attendees:
         raise MeetingError("meeting.error.not_attendee", name=attendee)

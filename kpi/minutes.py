@@ -1,5 +1,6 @@
 """Meeting minutes as Markdown and PDF from one outline, so both always say the same."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -10,9 +11,12 @@ from fpdf.fonts import FontFace
 from kpi import backlog, checklist, meeting
 from kpi.i18n import DASH, DEFAULT_LANGUAGE, fmt_date, fmt_number, t
 from kpi.store import Store
+from kpi.text import escape_markdown
 
 FONTS = Path(__file__).resolve().parent / "fonts"
 FONT = "DejaVu"
+# How user text enters the outline: escaped for Markdown, as typed for the PDF.
+UserText = Callable[[str], str]
 
 
 @dataclass
@@ -68,24 +72,24 @@ def _snapshot_section(current: meeting.Meeting, lang: str) -> Section:
     return section
 
 
-def _notes_sections(notes: list[dict], lang: str) -> list[Section]:
+def _notes_sections(notes: list[dict], lang: str, user: UserText) -> list[Section]:
     learnings = Section(t("minutes.learnings", lang))
     blockers = Section(t("minutes.blockers", lang))
     for note in notes:
         kind = t(f"meeting.kind.{note['kind']}", lang)
         details = [
-            f"{t('meeting.note.why', lang)}: {note['why']}" if note["why"] else "",
+            f"{t('meeting.note.why', lang)}: {user(note['why'])}" if note["why"] else "",
             t(f"backlog.area.{note['area']}", lang) if note["area"] in backlog.AREAS else "",
-            f"{t('meeting.note.root_cause', lang)}: {note['root_cause']}"
+            f"{t('meeting.note.root_cause', lang)}: {user(note['root_cause'])}"
             if note["root_cause"]
             else "",
-            f"{t('meeting.note.owner', lang)}: {note['owner']}" if note["owner"] else "",
+            f"{t('meeting.note.owner', lang)}: {user(note['owner'])}" if note["owner"] else "",
             f"KPI: {meeting.kpi_name(note['kpi_id'], lang)}" if note["kpi_id"] else "",
             t("minutes.in_backlog", lang, item=note["backlog_item_id"])
             if note["backlog_item_id"]
             else "",
         ]
-        text = f"[{kind}] {note['text']}" + "".join(f" · {d}" for d in details if d)
+        text = f"[{kind}] {user(note['text'])}" + "".join(f" · {d}" for d in details if d)
         (learnings if note["kind"] in meeting.LEARNING_KINDS else blockers).bullets.append(text)
     for section in (learnings, blockers):
         if not section.bullets:
@@ -93,14 +97,14 @@ def _notes_sections(notes: list[dict], lang: str) -> list[Section]:
     return [learnings, blockers]
 
 
-def _actions_table(actions: list[dict], lang: str, with_status: bool) -> Table:
+def _actions_table(actions: list[dict], lang: str, with_status: bool, user: UserText) -> Table:
     columns = ["n", "action", "owner", "done", "due"] + (["status"] if with_status else [])
     rows = [
         [
             str(number),
-            a["title"],
-            a["owner"],
-            a["definition_of_done"],
+            user(a["title"]),
+            user(a["owner"]),
+            user(a["definition_of_done"]),
             fmt_date(a["due_date"], lang),
             *([t(f"sprint.status.{a['status']}", lang)] if with_status else []),
         ]
@@ -110,13 +114,13 @@ def _actions_table(actions: list[dict], lang: str, with_status: bool) -> Table:
     return Table([t(f"minutes.col.{c}", lang) for c in columns], rows, widths)
 
 
-def _timing_section(current: meeting.Meeting, lang: str) -> Section:
+def _timing_section(current: meeting.Meeting, lang: str, user: UserText) -> Section:
     rows = []
     for block in current.blocks:
         planned = block.minutes * 60
         rows.append(
             [
-                f"{block.position + 1}. {block.name}",
+                f"{block.position + 1}. {user(block.name)}",
                 _minutes(planned, lang),
                 _minutes(block.actual_seconds, lang),
                 ("+" if block.actual_seconds > planned else "")
@@ -146,14 +150,16 @@ def _timing_section(current: meeting.Meeting, lang: str) -> Section:
     )
 
 
-def outline(store: Store, meeting_id: int, lang: str = DEFAULT_LANGUAGE) -> Outline:
-    """Everything the minutes say, in order (DESIGN §5)."""
+def outline(
+    store: Store, meeting_id: int, lang: str = DEFAULT_LANGUAGE, user: UserText = str
+) -> Outline:
+    """Everything the minutes say, in order (DESIGN §5); every user text passes through `user`."""
     current = meeting.get_meeting(store, meeting_id)
     status = t(f"minutes.status.{current.status}", lang)
     facts = [
         (t("minutes.date", lang), fmt_date(current.meeting_date, lang)),
         (t("minutes.state", lang), status),
-        (t("minutes.attendees", lang), ", ".join(current.attendees) or DASH),
+        (t("minutes.attendees", lang), ", ".join(map(user, current.attendees)) or DASH),
         (t("minutes.next_review", lang), fmt_date(current.review_date, lang)),
     ]
     sections = [_snapshot_section(current, lang)]
@@ -161,25 +167,27 @@ def outline(store: Store, meeting_id: int, lang: str = DEFAULT_LANGUAGE) -> Outl
     previous = backlog.sprint_actions(store, previous_id) if previous_id else []
     review = Section(t("minutes.review", lang))
     if previous:
-        review.table = _actions_table(previous, lang, with_status=True)
+        review.table = _actions_table(previous, lang, with_status=True, user=user)
     else:
         review.paragraphs.append(t("minutes.nothing", lang))
     sections.append(review)
-    sections.extend(_notes_sections(meeting.list_notes(store, meeting_id), lang))
+    sections.extend(_notes_sections(meeting.list_notes(store, meeting_id), lang, user))
     sections.append(
         Section(
             t("minutes.decisions", lang),
-            paragraphs=[current.decisions or t("minutes.nothing", lang)],
+            paragraphs=[
+                user(current.decisions) if current.decisions else t("minutes.nothing", lang)
+            ],
         )
     )
     actions = backlog.sprint_actions(store, meeting_id)
     sprint = Section(t("minutes.actions", lang, count=len(actions), cap=backlog.MAX_ACTIONS))
     if actions:
-        sprint.table = _actions_table(actions, lang, with_status=False)
+        sprint.table = _actions_table(actions, lang, with_status=False, user=user)
     else:
         sprint.paragraphs.append(t("minutes.nothing", lang))
     sections.append(sprint)
-    sections.append(_timing_section(current, lang))
+    sections.append(_timing_section(current, lang, user))
     answers = checklist.meeting_answers(store, meeting_id)
     alignment = Section(
         t(
@@ -203,20 +211,22 @@ def outline(store: Store, meeting_id: int, lang: str = DEFAULT_LANGUAGE) -> Outl
             count=len(given),
         )
     )
-    rating.bullets = [f"{name}: {value}" for name, value in given.items()]
+    rating.bullets = [f"{user(name)}: {value}" for name, value in given.items()]
     sections.append(rating)
     sections.append(
         Section(t("minutes.next_review", lang), paragraphs=[fmt_date(current.review_date, lang)])
     )
-    return Outline(current.title, facts, sections)
+    return Outline(user(current.title), facts, sections)
 
 
 def _cell(text: str) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
+    # A cell is one line; its pipes are escaped already (user text) or absent (ours).
+    return str(text).replace("\r", " ").replace("\n", " ")
 
 
 def minutes_markdown(store: Store, meeting_id: int, lang: str = DEFAULT_LANGUAGE) -> str:
-    doc = outline(store, meeting_id, lang)
+    """The minutes as Markdown in which everything a user typed reads literally (no markup)."""
+    doc = outline(store, meeting_id, lang, user=escape_markdown)
     lines = [f"# {doc.title}", ""]
     lines += [f"- **{label}:** {value}" for label, value in doc.facts]
     for section in doc.sections:

@@ -21,7 +21,15 @@ from datetime import date, timedelta
 from kpi import catalogue
 from kpi.backlog import BacklogError, _rows
 from kpi.compute import Filters, KpiResult, kpi_value
-from kpi.errors import EARLIEST_DATE, LATEST_DATE, InvalidInput, finite_number
+from kpi.errors import (
+    EARLIEST_DATE,
+    LATEST_DATE,
+    SHORT_TEXT_MAX,
+    TITLE_MAX,
+    InvalidInput,
+    TextField,
+    finite_number,
+)
 from kpi.periods import Period, period_containing
 from kpi.roles import Actor, require
 from kpi.store import Store
@@ -31,6 +39,12 @@ MAX_OUTCOMES = 3
 ICP_TIERS = ("A", "B", "C")
 TRAJECTORY_STEP_DAYS = 7
 _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
+# The text people type into an outcome (limits and line rules in kpi.errors.user_text).
+OUTCOME_TEXT = {
+    "title": TextField("outcomes.create.title", TITLE_MAX),
+    "owner": TextField("outcomes.create.owner", SHORT_TEXT_MAX),
+    "channel": TextField("outcomes.create.channel", SHORT_TEXT_MAX),
+}
 
 
 class OutcomesFull(BacklogError):
@@ -63,7 +77,7 @@ def quarter_label(day: date) -> str:
 def quarter_period(label: str) -> Period:
     match = _QUARTER.match(label or "")
     if not match:
-        raise BacklogError("outcomes.error.quarter", quarter=label)
+        raise BacklogError("outcomes.error.quarter", quarter=str(label)[:40])
     year, number = int(match[1]), int(match[2])
     if not EARLIEST_DATE.year <= year <= LATEST_DATE.year:
         raise BacklogError("outcomes.error.quarter", quarter=label)
@@ -170,9 +184,9 @@ def trajectory(store: Store, status: OutcomeStatus, today: date | None = None) -
 
 def _clean(kpi_id: str, channel: str | None, icp_tier: str | None) -> tuple:
     if kpi_id not in catalogue.BY_ID:
-        raise BacklogError("outcomes.error.kpi", kpi_id=kpi_id)
-    channel = (channel or "").strip() or None
-    icp_tier = (icp_tier or "").strip().upper() or None
+        raise BacklogError("outcomes.error.kpi", kpi_id=str(kpi_id)[:40])
+    channel = OUTCOME_TEXT["channel"].clean(channel) or None
+    icp_tier = str(icp_tier or "").strip().upper() or None
     if icp_tier is not None and icp_tier not in ICP_TIERS:
         raise BacklogError("outcomes.error.icp")
     return kpi_id, channel, icp_tier
@@ -203,7 +217,8 @@ def create_outcome(
     """Add one of the quarter's outcomes (rates as fractions: 30 % = 0.30); refuses a fourth."""
     require(actor, "outcomes")
     quarter_period(quarter)
-    title = (title or "").strip()
+    title = OUTCOME_TEXT["title"].clean(title)
+    owner = OUTCOME_TEXT["owner"].clean(owner) or None
     if not title:
         raise BacklogError("outcomes.error.title")
     kpi_id, channel, icp_tier = _clean(kpi_id, channel, icp_tier)
@@ -225,7 +240,7 @@ def create_outcome(
                 "baseline": None if baseline is None else _number(baseline, kpi_id),
                 "baseline_overridden": baseline is not None,
                 "target": target,
-                "owner": (owner or "").strip() or None,
+                "owner": owner,
                 "created_by": actor.username,
                 "created_at": w.now,
             },

@@ -3,6 +3,9 @@
 from dataclasses import dataclass
 
 ROLES = ("admin", "editor", "viewer")
+# The role of a session that has ended (logged out elsewhere, demoted, deactivated, deleted):
+# it holds no capability, so any write still attempted from that screen is refused.
+NO_ROLE = "none"
 
 # Capabilities are checked in the core on every write; pages only hide what a role cannot use.
 CAPABILITIES: dict[str, frozenset[str]] = {
@@ -56,8 +59,10 @@ def require(actor: Actor, capability: str) -> None:
 
 
 def role_of(roles: list[str] | None) -> str:
-    """The strongest role among those streamlit-authenticator reports; viewer when none."""
+    """The one rule for a user listed with several roles: the strongest counts; viewer when none."""
+    # A hand-edited file may say `roles: admin`: one name, not the letters of one.
+    listed = [roles] if isinstance(roles, str) else list(roles or [])
     for role in ROLES:
-        if roles and role in roles:
+        if role in listed:
             return role
     return "viewer"

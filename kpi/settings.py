@@ -6,7 +6,14 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from kpi.errors import InvalidInput, business_date, finite_number
+from kpi.errors import (
+    LONG_TEXT_MAX,
+    SHORT_TEXT_MAX,
+    InvalidInput,
+    TextField,
+    business_date,
+    finite_number,
+)
 from kpi.roles import Actor
 from kpi.store import Store
 
@@ -44,6 +51,17 @@ NUMBER_RANGES: dict[str, tuple[float, float]] = {
     "committed_icp_share": (0.0, 1.0),
 }
 CHOICES: dict[str, tuple[str, ...]] = {"language": ("es", "en")}
+# Text settings as typed (limits and line rules in kpi.errors.user_text), checked on write only:
+# a stored value always reads back, whatever the limits were when it was written.
+TEXT_FIELDS: dict[str, TextField] = {
+    key: (
+        TextField(f"scorecard.{key}", LONG_TEXT_MAX, multiline=True)
+        if key in DEFINITION_KEYS
+        else TextField(key, SHORT_TEXT_MAX)
+    )
+    for key, default in DEFAULTS.items()
+    if isinstance(default, str)
+}
 
 
 def _parse(key: str, value: Any) -> Any:
@@ -94,6 +112,8 @@ def get_settings(store: Store) -> dict[str, Any]:
 def set_setting(store: Store, actor: Actor, key: str, value: Any) -> Any:
     if key not in DEFAULTS:
         raise KeyError(f"unknown setting {key!r}")
+    if key in TEXT_FIELDS:
+        value = TEXT_FIELDS[key].clean(value)
     parsed = _parse(key, value)
     with store.write(actor, "settings") as writer:
         writer.insert(

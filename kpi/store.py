@@ -8,10 +8,12 @@ original; the app notices the new inode and attaches it under a fresh alias. The
 """
 
 import contextlib
+import errno
 import fcntl
 import json
 import os
 import shutil
+import stat
 import threading
 import time
 import uuid
@@ -31,6 +33,8 @@ from kpi.schema import DERIVED_FACTS, FACTS_MIGRATIONS, STATE_MIGRATIONS, STATE_
 DEFAULT_DB_PATH = Path("data/brujula.duckdb")
 FACTS_TABLES = ("leads", "deals", "marketing_spend")
 MEMORY_LIMIT = os.environ.get("BRUJULA_MEMORY_LIMIT", "1GB")
+PRIVATE_FILE = 0o600
+PRIVATE_DIR = 0o700
 
 
 class StoreError(RuntimeError):
@@ -43,6 +47,81 @@ class StoreError(RuntimeError):
         self.detail = detail
 
 
+def keep_files_private() -> None:
+    """From now on this process creates files 0600 and folders 0700.
+
+    DuckDB creates the database and `.wal` files itself, with the process umask, so the umask is
+    the only way to make them private from their first byte. It is set once and never restored:
+    restoring it would open a window in which another thread creates a readable file.
+    """
+    os.umask(0o077)
+
+
+def make_private(path: Path | str) -> None:
+    """Set an existing file to 0600 (files written before Brújula made them private)."""
+    # A file another account owns may still be readable; its owner decides its mode.
+    with contextlib.suppress(FileNotFoundError, PermissionError):
+        os.chmod(path, PRIVATE_FILE)
+
+
+def copy_private(source: Path | str, target: Path | str, *, follow_symlinks: bool = True) -> None:
+    """Copy a regular file into a new 0600 file, flushed to disk; never overwrites `target`.
+
+    With `follow_symlinks=False` a source that is a symbolic link fails (ELOOP) instead of being
+    read, so a link swapped in after a check is refused too.
+    """
+    # O_NONBLOCK: opening a FIFO planted in place of a file must not hang.
+    flags = os.O_RDONLY | os.O_NONBLOCK | (0 if follow_symlinks else os.O_NOFOLLOW)
+    src = os.open(source, flags)
+    try:
+        if not stat.S_ISREG(os.fstat(src).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", str(source))
+        dst = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE)
+        try:
+            _copy_descriptor(src, dst)
+            os.fsync(dst)
+        finally:
+            os.close(dst)
+    finally:
+        os.close(src)
+
+
+def _copy_descriptor(src: int, dst: int) -> None:
+    try:
+        while os.sendfile(dst, src, None, 1 << 24):
+            pass
+    except OSError as exc:
+        # sendfile between two files is Linux only; elsewhere the first call fails: read-write.
+        if exc.errno not in (errno.EINVAL, errno.ENOTSOCK, errno.ENOSYS):
+            raise
+        reader = os.fdopen(src, "rb", closefd=False)
+        writer = os.fdopen(dst, "wb", closefd=False)
+        with reader, writer:
+            shutil.copyfileobj(reader, writer, 1 << 22)
+
+
+def is_lock_error(exc: Exception) -> bool:
+    """DuckDB refused the file because another process holds it."""
+    return "Could not set lock" in str(exc)
+
+
+def is_disk_full(exc: Exception) -> bool:
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return True
+    return "No space left on device" in str(exc)
+
+
+def open_error_kind(exc: Exception) -> str:
+    """Which explanation a failure to open a database file needs (see StoreError.kind)."""
+    if is_lock_error(exc):
+        return "locked"
+    if is_disk_full(exc):
+        return "full"
+    if isinstance(exc, PermissionError) or "Permission denied" in str(exc):
+        return "denied"
+    return "damaged"
+
+
 def state_path_for(path: Path | str) -> Path:
     path = Path(path)
     return path.with_name(path.stem + ".state.duckdb")
@@ -51,6 +130,11 @@ def state_path_for(path: Path | str) -> Path:
 def lock_path_for(path: Path | str) -> Path:
     path = Path(path)
     return path.with_name(path.name + ".lock")
+
+
+def wal_path_for(path: Path | str) -> Path:
+    path = Path(path)
+    return path.with_name(path.name + ".wal")
 
 
 def migrate(con: duckdb.DuckDBPyConnection, migrations: list[tuple[int, str, str]]) -> int:
@@ -78,7 +162,7 @@ def migrate(con: duckdb.DuckDBPyConnection, migrations: list[tuple[int, str, str
     return applied
 
 
-def _fsync_path(path: Path) -> None:
+def fsync_path(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
@@ -90,7 +174,7 @@ def _fsync_path(path: Path) -> None:
 def facts_lock(path: Path | str, timeout: float = 60.0) -> Iterator[None]:
     """Serialise writers of one facts file across processes; refuse clearly after `timeout`."""
     lock_file = lock_path_for(path)
-    lock_file.parent.mkdir(parents=True, exist_ok=True)
+    lock_file.parent.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
     fd = os.open(lock_file, os.O_RDWR | os.O_CREAT, 0o600)
     deadline = time.monotonic() + timeout
     try:
@@ -120,14 +204,15 @@ def rewrite_facts(
     schema instead of a copy (the demo generator replaces all facts).
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    keep_files_private()
+    path.parent.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
     with facts_lock(path, timeout):
         # Holding the lock, no other writer is alive: copies left by a crashed one are stale.
         for stale in path.parent.glob(f".{path.name}.*.tmp*"):
             stale.unlink(missing_ok=True)
         tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
         if path.exists() and not fresh:
-            shutil.copyfile(path, tmp)
+            copy_private(path, tmp)
         con = duckdb.connect(str(tmp), config={"memory_limit": MEMORY_LIMIT})
         try:
             migrate(con, FACTS_MIGRATIONS)
@@ -141,9 +226,10 @@ def rewrite_facts(
             con.execute("COMMIT")
             con.execute("CHECKPOINT")
             con.close()
-            _fsync_path(tmp)
+            make_private(tmp)
+            fsync_path(tmp)
             os.replace(tmp, path)
-            _fsync_path(path.parent)
+            fsync_path(path.parent)
         except BaseException:
             with contextlib.suppress(Exception):
                 con.close()
@@ -292,6 +378,7 @@ class Store:
         now: Callable[[], datetime] = clock.now,
         state_in_memory: bool = False,
     ):
+        keep_files_private()
         self.path = Path(path).resolve()
         self.state_path = state_path_for(self.path)
         self.now = now
@@ -316,13 +403,14 @@ class Store:
             migrate(cur, STATE_MIGRATIONS)
             self._columns = self._state_columns(cur)
             self._refresh_facts()
-        except duckdb.IOException as exc:
+        except (duckdb.IOException, duckdb.PermissionException, OSError) as exc:
             self._con.close()
-            kind = "locked" if "lock" in str(exc).lower() else "damaged"
-            raise StoreError(kind, self.path, str(exc)) from exc
+            raise StoreError(open_error_kind(exc), self.path, str(exc)) from exc
         except (duckdb.SerializationException, duckdb.InternalException) as exc:
             self._con.close()
             raise StoreError("damaged", self.path, str(exc)) from exc
+        for own in (self.path, self.state_path, wal_path_for(self.state_path)):
+            make_private(own)
 
     @staticmethod
     def _state_columns(cur: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, ...]]:

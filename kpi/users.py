@@ -1,14 +1,10 @@
-"""User management for the admin page: clear, translated refusals around `kpi.auth.save_user`."""
+"""Rules for user accounts: limits, translated refusals and the last-active-admin rule."""
 
-from pathlib import Path
-
-from kpi import auth
-from kpi.errors import InvalidInput
-from kpi.roles import ROLES, Actor, require
-from kpi.store import Store
+from kpi.errors import SHORT_TEXT_MAX, InvalidInput, user_text
+from kpi.roles import ROLES, role_of
 
 MAX_USERNAME = 64
-MAX_NAME = 120
+MAX_NAME = SHORT_TEXT_MAX  # a person's name, like owners and attendees
 MIN_PASSWORD = 8
 MAX_PASSWORD_BYTES = 72  # bcrypt ignores (bcrypt 5: refuses) anything longer
 
@@ -17,7 +13,7 @@ class UserError(InvalidInput):
     """A refused user change, with its explanation in both languages."""
 
 
-def _check_username(username: str) -> str:
+def check_username(username: str) -> str:
     clean = username.strip().lower()
     if not clean:
         raise UserError("users.error.username_empty")
@@ -28,7 +24,24 @@ def _check_username(username: str) -> str:
     return clean
 
 
-def _check_password(password: str | None, required: bool) -> str | None:
+def check_name(name: str | None) -> str:
+    """The display name with runs of spaces collapsed (empty when none was given); longer than
+    MAX_NAME or with a control character is refused."""
+    collapsed = " ".join(str(name or "").split())
+    if len(collapsed) > MAX_NAME:
+        raise UserError("users.error.name_long", limit=MAX_NAME)
+    # On the text as typed: the collapse would silently drop line breaks and U+001C–U+001F.
+    user_text(name, "users.name", len(str(name or "")))
+    return collapsed
+
+
+def check_role(role: str) -> str:
+    if role not in ROLES:
+        raise UserError("users.error.role", role=role)
+    return role
+
+
+def check_password(password: str | None, required: bool) -> str | None:
     if not password:
         if required:
             raise UserError("users.error.password_needed")
@@ -40,27 +53,14 @@ def _check_password(password: str | None, required: bool) -> str | None:
     return password
 
 
-def save(
-    store: Store,
-    actor: Actor,
-    path: Path | str,
-    username: str,
-    name: str,
-    role: str,
-    password: str | None = None,
-) -> str:
-    """Create a user or change name/role/password; refuses demoting the last admin."""
-    require(actor, "users")
-    clean = _check_username(username)
-    name = " ".join((name or "").split())
-    if len(name) > MAX_NAME:
-        raise UserError("users.error.name_long", limit=MAX_NAME)
-    if role not in ROLES:
-        raise UserError("users.error.role", role=role)
-    existing = {user["username"]: user for user in auth.list_users(path)}
-    password = _check_password(password, required=clean not in existing)
-    admins = [u for u, data in existing.items() if data["role"] == "admin"]
-    if role != "admin" and admins == [clean]:
+def is_active(entry: dict) -> bool:
+    """A user is active unless the credentials say `active: false`."""
+    return entry.get("active", True) is not False
+
+
+def refuse_leaving_no_admin(users: dict[str, dict]) -> None:
+    """Someone must always be able to manage users: keep at least one active admin."""
+    if not any(
+        is_active(entry) and role_of(entry.get("roles")) == "admin" for entry in users.values()
+    ):
         raise UserError("users.error.last_admin")
-    auth.save_user(store, actor, path, clean, name or clean, role, password)
-    return clean

@@ -108,8 +108,13 @@ def test_markdown_minutes_list_everything_the_method_asks(store, closed_meeting)
     ) in text
     assert "Se prioriza el ICP-A." in text
     assert "## Acciones del sprint (3/3)" in text
-    for number, (title, owner, done) in enumerate(ACTIONS, start=1):
-        assert f"| {number} | {title} | {owner} | {done} | 16 mar 2026 |" in text
+    # User text is escaped Markdown: "(24 h)" is written "\(24 h\)" and reads literally.
+    for row in (
+        "| 1 | Acordar SLA de respuesta \\(24 h\\) | Marta | SLA firmado por Marketing y Ventas |",
+        "| 2 | Revisar campaña pequeñas empresas | Ana Núñez | Informe con CPL → enviado |",
+        "| 3 | Plan de capacidad de Operaciones | Luis Peña | Plan con fechas de cada implantación |",
+    ):
+        assert f"{row} 16 mar 2026 |" in text
     # 360 s = 6,0 min against 5; 740 s = 12,3 min against 15; total 2640 s = 44,0 min
     assert "| 1. Aterrizar outcomes y definiciones | 5,0 | 6,0 | +1,0 | 10:00 | 10:06 |" in text
     assert "| 3. Aprendizajes y bloqueos | 15,0 | 12,3 | -2,7 | 10:16 | 10:28 |" in text
@@ -169,3 +174,61 @@ def test_pdf_embeds_a_unicode_font_and_reads_back(store, closed_meeting, tmp_pat
         "✓",
     ):
         assert expected in text, expected
+
+
+IMAGE = "![x](http://127.0.0.1:9/x.png)"
+# The same text escaped by hand: a backslash before each Markdown character, a word joiner
+# (U+2060) after "http" so no renderer turns the URL into a link.
+IMAGE_MD = "\\!\\[x\\]\\(http\u2060\\://127.0.0.1\\:9/x.png\\)"
+
+
+@pytest.fixture
+def marked_up_meeting(store):
+    """A meeting whose every user text field holds a Markdown image (12 places in the minutes)."""
+    day = date(2026, 3, 2)
+    meeting_id = meeting.create_meeting(
+        store, EVA, meeting_date=day, title=IMAGE, attendees=[IMAGE, "Ana"]
+    )
+    blocks = meeting.get_meeting(store, meeting_id).blocks
+    agenda = [{"name": b.name, "minutes": b.minutes, "leader": b.leader} for b in blocks]
+    agenda[0]["name"] = IMAGE
+    meeting.replace_agenda(store, EVA, meeting_id, agenda)
+    meeting.add_note(
+        store, EVA, meeting_id, kind="risk", text=IMAGE, why=IMAGE, root_cause=IMAGE, owner=IMAGE
+    )
+    backlog.add_sprint_action(
+        store,
+        EVA,
+        meeting_id=meeting_id,
+        title=IMAGE,
+        owner=IMAGE,
+        definition_of_done=IMAGE,
+        due_date=date(2026, 3, 16),
+    )
+    meeting.update_meeting(store, EVA, meeting_id, decisions=IMAGE)
+    meeting.rate(store, EVA, meeting_id, IMAGE, 8)
+    return meeting_id
+
+
+def test_markdown_minutes_escape_every_user_text(store, marked_up_meeting):
+    text = minutes.minutes_markdown(store, marked_up_meeting, "es")
+    assert "![x](" not in text and "](http" not in text
+    # title, attendees, agenda block, note text/why/root cause/owner, decisions,
+    # action title/owner/done, rating name: 12 by hand.
+    assert text.count(IMAGE_MD) == 12
+    assert text.startswith(f"# {IMAGE_MD}\n")
+    assert f"| 1 | {IMAGE_MD} | {IMAGE_MD} | {IMAGE_MD} | 16 mar 2026 |" in text
+    assert f"- {IMAGE_MD}: 8" in text
+
+
+def test_pdf_minutes_print_user_text_as_typed(store, marked_up_meeting, tmp_path):
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    path = tmp_path / "acta.pdf"
+    path.write_bytes(minutes.minutes_pdf(store, marked_up_meeting, "es"))
+    raw = subprocess.run(
+        ["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "\\" not in raw and "\u2060" not in raw
+    # Title, footer, attendees, decisions and the rating line are full-width: never wrapped.
+    assert raw.count(IMAGE) >= 5

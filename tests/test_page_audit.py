@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 import pytest
 from streamlit.testing.v1 import AppTest
-from support import APP
+from support import APP, seed_user
 
 from kpi.audit import AuditFilter, changes, filter_options, query_audit
 from kpi.roles import Actor
@@ -82,6 +82,7 @@ def test_changes_lists_changed_fields_first():
 
 
 def admin_page(db) -> AppTest:
+    seed_user("ana", "admin")
     at = AppTest.from_file(APP, default_timeout=60)
     at.session_state["authentication_status"] = True
     at.session_state["username"] = "ana"
@@ -129,6 +130,7 @@ def test_hostile_text_is_never_rendered_as_markup(app_env):
 @pytest.mark.parametrize("role", ["editor", "viewer"])
 def test_only_admins_reach_the_page(app_env, role):
     open_store(app_env)
+    seed_user(role, role)
     at = AppTest.from_file(APP, default_timeout=60)
     at.session_state["authentication_status"] = True
     at.session_state["username"] = role

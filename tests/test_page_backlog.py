@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 from kpi import backlog
 from kpi.roles import Actor
 from kpi.store import open_store
-from tests.support import APP
+from tests.support import APP, seed_user
 
 EDITOR = Actor("editor", "editor")
 PAGE = "app_pages/backlog.py"
@@ -16,6 +16,7 @@ READ_ONLY = Dataframe.EditingMode.READ_ONLY
 
 
 def logged_in(role: str) -> AppTest:
+    seed_user(role, role)
     at = AppTest.from_file(APP, default_timeout=60)
     at.session_state["authentication_status"] = True
     at.session_state["username"] = role

@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 from kpi import ingest_page as ui
 from kpi.ingest_mapping import Mapping, detect_columns
 from kpi.store import ensure_facts_file
+from tests.support import seed_user
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -16,6 +17,7 @@ PAGE = "app_pages/import_data.py"
 
 
 def logged_in(role: str = "admin") -> AppTest:
+    seed_user(role, role)
     at = AppTest.from_file(APP, default_timeout=60)
     at.session_state["authentication_status"] = True
     at.session_state["username"] = role

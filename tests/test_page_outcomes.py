@@ -12,7 +12,7 @@ from kpi.checklist import alignment_scores, answer_checklist
 from kpi.outcomes import create_outcome, list_outcomes
 from kpi.roles import Actor
 from kpi.store import open_store, rewrite_facts
-from tests.support import APP
+from tests.support import APP, seed_user
 from tests.test_outcomes import EXAMPLE, LEADS, stamp
 
 EDITOR = Actor("editor", "editor")
@@ -47,6 +47,7 @@ def add_example(store):
 
 
 def open_page(role: str) -> AppTest:
+    seed_user(role, role)
     at = AppTest.from_file(APP, default_timeout=60)
     at.session_state["authentication_status"] = True
     at.session_state["username"] = role
@@ -146,6 +147,7 @@ def test_checklist_trend_and_answers(app_env):
 def test_page_in_english(app_env):
     store = seeded_store(app_env)
     add_example(store)
+    seed_user("editor", "editor")
     at = AppTest.from_file(APP, default_timeout=60)
     for key, value in {
         "authentication_status": True,

@@ -7,7 +7,7 @@ from support import logged_in
 
 from kpi import compute
 from kpi.roles import Actor
-from kpi.store import open_store, rewrite_facts
+from kpi.store import ensure_facts_file, open_store, rewrite_facts
 from kpi.targets import set_target
 
 LEAD_COLS = (
@@ -87,6 +87,8 @@ def test_channel_filter_changes_the_numbers(small_app):
 
 
 def test_empty_database_shows_dashes_and_a_hint(app_env):
+    # A real empty database: a missing one is no longer filled with demo data once users exist.
+    ensure_facts_file(app_env)
     at = open_page("app_pages/scorecard.py", sc_as_of=date(2025, 1, 31))
     assert all(m.value == "—" for m in at.metric)
     assert any("No hay datos todavía" in i.value for i in at.info)

@@ -4,12 +4,13 @@ import bcrypt
 import pytest
 import yaml
 from streamlit.testing.v1 import AppTest
-from support import APP
+from support import APP, seed_user
 
 from kpi import auth
 from kpi.roles import SYSTEM, Actor, PermissionDenied
 from kpi.store import open_store
-from kpi.users import UserError, save
+from kpi.text import escape_markdown
+from kpi.users import UserError
 
 ADA = Actor("ada", "admin")
 
@@ -26,15 +27,15 @@ def stored(path, username):
 
 
 def test_add_change_role_and_reset_password(store, users_file):
-    save(store, ADA, users_file, " Nuria.P ", "Nuria  Pérez", "editor", "primera-clave")
+    auth.save_user(store, ADA, users_file, " Nuria.P ", "Nuria  Pérez", "editor", "primera-clave")
     entry = stored(users_file, "nuria.p")
     assert entry["name"] == "Nuria Pérez" and entry["roles"] == ["editor"]
     assert bcrypt.checkpw(b"primera-clave", entry["password"].encode())
-    save(store, ADA, users_file, "nuria.p", "Nuria Pérez", "viewer")
+    auth.save_user(store, ADA, users_file, "nuria.p", "Nuria Pérez", "viewer")
     entry = stored(users_file, "nuria.p")
     assert entry["roles"] == ["viewer"], "role changed"
     assert bcrypt.checkpw(b"primera-clave", entry["password"].encode()), "password kept"
-    save(store, ADA, users_file, "nuria.p", "Nuria Pérez", "viewer", "segunda-clave")
+    auth.save_user(store, ADA, users_file, "nuria.p", "Nuria Pérez", "viewer", "segunda-clave")
     assert bcrypt.checkpw(b"segunda-clave", stored(users_file, "nuria.p")["password"].encode())
     audit = (
         store.state()
@@ -73,7 +74,7 @@ def test_bad_user_input_is_refused_with_a_clear_message(
 ):
     before = users_file.read_bytes()
     with pytest.raises(UserError) as error:
-        save(store, ADA, users_file, username, name, role, password)
+        auth.save_user(store, ADA, users_file, username, name, role, password)
     assert error.value.key == key
     assert error.value.message("en") and error.value.message("es") != error.value.message("en")
     assert users_file.read_bytes() == before
@@ -81,7 +82,7 @@ def test_bad_user_input_is_refused_with_a_clear_message(
 
 
 def test_html_in_display_name_is_stored_verbatim(store, users_file):
-    save(store, ADA, users_file, "eve", "<b>Eve</b> 🧭 مرحبا", "viewer", "password-1")
+    auth.save_user(store, ADA, users_file, "eve", "<b>Eve</b> 🧭 مرحبا", "viewer", "password-1")
     assert stored(users_file, "eve")["name"] == "<b>Eve</b> 🧭 مرحبا"
 
 
@@ -89,12 +90,12 @@ def test_html_in_display_name_is_stored_verbatim(store, users_file):
 def test_only_admins_manage_users(store, users_file, actor):
     before = users_file.read_bytes()
     with pytest.raises(PermissionDenied):
-        save(store, actor, users_file, "nuevo", "Nuevo", "admin", "password-1")
+        auth.save_user(store, actor, users_file, "nuevo", "Nuevo", "admin", "password-1")
     assert users_file.read_bytes() == before
 
 
 def test_credentials_file_stays_private_after_changes(store, users_file):
-    save(store, ADA, users_file, "eve", "Eve", "viewer", "password-1")
+    auth.save_user(store, ADA, users_file, "eve", "Eve", "viewer", "password-1")
     assert users_file.stat().st_mode & 0o777 == 0o600
 
 
@@ -151,6 +152,7 @@ def test_page_shows_a_clear_error_for_a_short_password(app_env):
 @pytest.mark.parametrize("role", ["editor", "viewer"])
 def test_only_admins_reach_the_page(app_env, role):
     open_store(app_env)
+    seed_user(role, role)
     at = AppTest.from_file(APP, default_timeout=60)
     at.session_state["authentication_status"] = True
     at.session_state["username"] = role
@@ -167,7 +169,9 @@ def test_page_backs_up_the_database_the_app_holds(app_env, tmp_path):
     at.text_input(key="backup_target").input(str(tmp_path / "copia"))
     at.button(key="backup_run").click().run()
     assert not at.exception
-    assert at.success[0].value.startswith(f"Copia completa en {tmp_path / 'copia'}")
+    # The path is shown as text (escaped Markdown), so `_` in it stays an underscore.
+    shown = escape_markdown(tmp_path / "copia")
+    assert at.success[0].value.startswith(f"Copia completa en {shown}")
     assert (tmp_path / "copia" / "manifest.json").is_file()
     at.button(key="backup_run").click().run()
     assert at.error[0].value.startswith("La carpeta de destino")

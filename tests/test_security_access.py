@@ -94,6 +94,15 @@ CASES = [
         _auth_file,
     ),
     WriteCase(
+        "kpi.auth.change_user",
+        "users",
+        lambda s, a, c: _fn("kpi.auth.change_user")(
+            s, a, c["auth"], "admin", lambda users: {**users["admin"], "active": True}
+        ),
+        ("users",),
+        _auth_file,
+    ),
+    WriteCase(
         "kpi.backlog.create_item",
         "backlog",
         lambda s, a, c: _fn("kpi.backlog.create_item")(s, a, title="New", effort=1, impact=5),

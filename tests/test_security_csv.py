@@ -1,6 +1,8 @@
 """Spreadsheet-formula injection: every CSV export neutralises cells that would run as formulas."""
 
+import csv
 import io
+import re
 
 import pandas as pd
 import pytest
@@ -42,6 +44,30 @@ def test_numbers_dates_and_plain_text_are_untouched():
     assert safe["text"].tolist() == ["a = b", "ñandú 🧭"]
     assert pd.isna(safe.loc[0, "missing"])
     assert df.loc[0, "text"] == "a = b", "the original frame is not modified"
+
+
+def records_split_on_any_line_break(text: str) -> list[str]:
+    """The records of `text` for a reader that ends one at a bare CR or LF outside quotes."""
+    # An even number of quote characters before a break means it is outside quotes ("" is an
+    # escaped quote, two characters, so it keeps the parity).
+    parts = re.split(r"(\r\n|\r|\n)", text)
+    records, current = [], ""
+    for part in parts:
+        if part in ("\r\n", "\r", "\n") and current.count('"') % 2 == 0:
+            records.append(current)
+            current = ""
+        else:
+            current += part
+    return [*records, current] if current else records
+
+
+def test_a_carriage_return_inside_a_cell_cannot_start_a_row():
+    df = pd.DataFrame({"title": ["ok\r=cmd|' /C calc'!A0", "b\nc"], "n": [1, 2]})
+    text = safe_csv_bytes(df).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    assert rows == [["title", "n"], ["ok\r=cmd|' /C calc'!A0", "1"], ["b\nc", "2"]]
+    # What a spreadsheet that ends a row at any CR or LF outside quotes would see.
+    assert not [row for row in records_split_on_any_line_break(text) if row.startswith("=")]
 
 
 def test_column_names_are_neutralised_too():

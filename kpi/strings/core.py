@@ -44,26 +44,6 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Tu rol ({role}) no permite esta acción.",
         "Your role ({role}) does not allow this action.",
     ),
-    "error.db.locked": (
-        "La base de datos {path} está abierta por otro proceso de Brújula. Cierra la otra "
-        "instancia (o usa otro fichero con BRUJULA_DB) y recarga la página.",
-        "The database {path} is held by another Brújula process. Close the other instance "
-        "(or point BRUJULA_DB at another file) and reload the page.",
-    ),
-    "error.db.damaged": (
-        "El fichero {path} no es una base de datos legible (dañado o truncado). Restaura la "
-        "última copia con `python -m kpi restore` o apártalo para empezar con datos demo.",
-        "The file {path} is not a readable database (damaged or truncated). Restore the last "
-        "backup with `python -m kpi restore` or move it aside to start with demo data.",
-    ),
-    "error.db.missing": (
-        "Falta el fichero de datos {path}.",
-        "The data file {path} is missing.",
-    ),
-    "error.db.busy": (
-        "Otra importación está escribiendo {path}; inténtalo de nuevo en unos segundos.",
-        "Another import is writing {path}; try again in a few seconds.",
-    ),
     "error.input.date": (
         "«{value}» no es una fecha válida para {field} (formato AAAA-MM-DD).",
         "“{value}” is not a valid date for {field} (format YYYY-MM-DD).",
@@ -85,7 +65,20 @@ STRINGS: dict[str, tuple[str, str]] = {
         "«{value}» no es una opción válida para {field}.",
         "“{value}” is not a valid choice for {field}.",
     ),
-    "error.detail": ("Detalle técnico: {detail}", "Technical detail: {detail}"),
+    "error.input.too_long": (
+        "«{field}» tiene {length} caracteres; el máximo es {limit}.",
+        "“{field}” has {length} characters; the limit is {limit}.",
+    ),
+    "error.input.line_break": (
+        "«{field}» debe ser una sola línea (sin saltos de línea).",
+        "“{field}” must be a single line (no line breaks).",
+    ),
+    "error.input.control": (
+        "«{field}» contiene un carácter de control invisible ({code}); bórralo y vuelve a "
+        "escribir el texto.",
+        "“{field}” contains an invisible control character ({code}); delete it and retype the "
+        "text.",
+    ),
     "common.none": ("—", "—"),
     "common.save": ("Guardar", "Save"),
     "common.cancel": ("Cancelar", "Cancel"),

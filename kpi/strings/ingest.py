@@ -49,6 +49,63 @@ STRINGS: dict[str, tuple[str, str]] = {
         "fila CSV mal formada ({detail})",
         "malformed CSV row ({detail})",
     ),
+    "ingest.reason.too_long": (
+        "fila de más de {detail}: supera el tamaño máximo de una fila",
+        "row longer than {detail}, the largest a row may be",
+    ),
+    "ingest.reason.unclosed_quote": (
+        "las comillas abiertas en esta fila no se cierran: el resto del fichero queda dentro",
+        "the quote opened on this row never closes: the rest of the file is inside it",
+    ),
+    "ingest.reason.too_long_value": (
+        "valor de más de {detail} caracteres",
+        "value longer than {detail} characters",
+    ),
+    "ingest.reason.encoding": (
+        "la línea no está en {detail} como el resto del fichero (¿guardada en Latin-1?): "
+        "guarda el fichero entero en {detail}",
+        "the line is not {detail} like the rest of the file (saved as Latin-1?): save the "
+        "whole file as {detail}",
+    ),
+    "ingest.reason.encoding_utf8": (
+        "texto en UTF-8 en un fichero Latin-1 (se guardaría como «JosÃ©»): guarda el fichero "
+        "entero en una sola codificación",
+        "UTF-8 text in a Latin-1 file (it would be stored as 'JosÃ©'): save the whole file in "
+        "one encoding",
+    ),
+    "ingest.reason.nul_byte": (
+        "contiene un byte NUL (␀): no es texto",
+        "contains a NUL byte (␀): not text",
+    ),
+    "ingest.error.header_too_long": (
+        "La cabecera de {path} ocupa más de {limit}: no es un CSV de filas.",
+        "The header of {path} is longer than {limit}: not a CSV of rows.",
+    ),
+    "ingest.error.bad_header": (
+        "La cabecera de {path} tiene una celda demasiado larga para ser un nombre de columna.",
+        "The header of {path} has a cell too long to be a column name.",
+    ),
+    "ingest.error.too_many_columns": (
+        "{path} tiene {count} columnas; el máximo es {limit}.",
+        "{path} has {count} columns; the most an import reads is {limit}.",
+    ),
+    "ingest.error.bad_delimiter": (
+        "delimiter debe ser un carácter (o tab, comma, semicolon, pipe), no «{value}».",
+        "delimiter must be one character (or tab, comma, semicolon, pipe), not '{value}'.",
+    ),
+    "ingest.error.mapping_unreadable": (
+        "No se puede leer el mapeo {path}: {detail}",
+        "Cannot read the mapping {path}: {detail}",
+    ),
+    "ingest.error.long_name": (
+        "El nombre del mapeo tiene {length} caracteres; el máximo es {limit}.",
+        "The mapping name has {length} characters; the most is {limit}.",
+    ),
+    "ingest.report.mixed_encoding": (
+        "El fichero mezcla codificaciones: se lee como {encoding} y se rechazan las líneas en "
+        "{minority}.",
+        "The file mixes encodings: it is read as {encoding} and its {minority} lines are rejected.",
+    ),
     "ingest.error.not_found": ("No existe el fichero {path}.", "File {path} does not exist."),
     "ingest.error.unreadable": (
         "No se puede leer {path}: {detail}",

@@ -57,9 +57,9 @@ STRINGS: dict[str, tuple[str, str]] = {
         "La reunión está cerrada: ya no se puede cambiar.",
         "The meeting is closed: it can no longer be changed.",
     ),
-    "meeting.error.too_long": (
-        "Texto demasiado largo: como máximo {limit} caracteres.",
-        "Text too long: at most {limit} characters.",
+    "meeting.error.attendees": (
+        "Como máximo {cap} asistentes por reunión.",
+        "At most {cap} attendees per meeting.",
     ),
     "meeting.error.title": ("El título no puede estar vacío.", "The title may not be empty."),
     "meeting.error.next_review": (

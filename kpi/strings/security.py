@@ -9,8 +9,24 @@ STRINGS: dict[str, tuple[str, str]] = {
     "users.col.username": ("Usuario", "Username"),
     "users.col.name": ("Nombre", "Name"),
     "users.col.role": ("Rol", "Role"),
+    "users.col.active": ("Activo", "Active"),
+    "users.yes": ("sí", "yes"),
+    "users.no": ("no", "no"),
+    "users.active": ("Cuenta activa", "Account active"),
+    "users.active_help": (
+        "Una cuenta desactivada no puede entrar y sus sesiones abiertas terminan.",
+        "A deactivated account cannot log in and its open sessions end.",
+    ),
+    "role.none": ("sin sesión", "signed out"),
     "users.add": ("Añadir usuario", "Add user"),
-    "users.edit": ("Cambiar rol o contraseña", "Change role or password"),
+    "users.edit": (
+        "Cambiar rol, contraseña o acceso",
+        "Change role, password or access",
+    ),
+    "users.sessions_note": (
+        "Cambiar el rol o la contraseña, o desactivar la cuenta, cierra todas sus sesiones.",
+        "Changing the role or password, or deactivating the account, ends all its sessions.",
+    ),
     "users.username": (
         "Usuario (letras, números, '.' o '_')",
         "Username (letters, digits, '.' or '_')",
@@ -54,8 +70,8 @@ STRINGS: dict[str, tuple[str, str]] = {
         "The password may not exceed {maximum} bytes.",
     ),
     "users.error.last_admin": (
-        "Es el último administrador: nombra antes a otro administrador.",
-        "This is the last admin: make someone else admin first.",
+        "Es el último administrador activo: nombra antes a otro administrador.",
+        "This is the last active admin: make someone else admin first.",
     ),
     "audit.intro": (
         "Cada escritura deja una fila: quién, cuándo, qué tabla y fila, y el antes y el después.",

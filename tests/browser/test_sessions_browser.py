@@ -1,0 +1,193 @@
+"""In Chromium: a demoted admin loses admin rights at the next click; a copied cookie stops
+working after logout and after a password reset. Every click happens once."""
+
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+import yaml
+from browser_support import ROOT, password_of, serve, wait_for_app
+
+from kpi.auth import hash_password
+
+pytestmark = pytest.mark.browser
+
+COOKIE = "brujula_sessions_test"
+USERS = {"admin": "admin", "dana": "admin", "leo": "editor"}
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """A server of its own: these tests change users' roles and passwords."""
+    workdir = tmp_path_factory.mktemp("sessions")
+    db, auth = workdir / "sessions.duckdb", workdir / "auth.yaml"
+    subprocess.run(
+        [sys.executable, "-m", "kpi", "demo", "--db", str(db), "--seed", "9", "--leads", "1000"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+    config = {
+        "credentials": {
+            "usernames": {
+                name: {
+                    "name": name.title(),
+                    "email": f"{name}@example.test",
+                    "password": hash_password(password_of(name)),
+                    "roles": [role],
+                }
+                for name, role in USERS.items()
+            }
+        },
+        "cookie": {"name": COOKIE, "key": "s" * 48, "expiry_days": 1},
+    }
+    fd = os.open(auth, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        yaml.safe_dump(config, handle)
+    with serve(db, auth, workdir) as url:
+        yield {"url": url, "auth": auth}
+
+
+def new_context(browser):
+    """A separate browser profile: its own cookies, as on another computer."""
+    return browser.new_context(locale="es-ES", viewport={"width": 1600, "height": 1000})
+
+
+def log_in_once(page, url: str, username: str, password: str | None = None) -> None:
+    """Fill the login form once the app is idle and press "Entrar" exactly once."""
+    page.goto(url)
+    page.get_by_role("button", name="Entrar").wait_for(timeout=60_000)
+    wait_for_app(page)
+    page.get_by_role("textbox", name="Usuario").fill(username)
+    page.get_by_role("textbox", name="Contraseña").fill(password or password_of(username))
+    page.get_by_role("button", name="Entrar").click()
+    page.get_by_test_id("stSidebarNav").wait_for(timeout=60_000)
+    # The cookie component sets the cookie after the login run, then asks for one more run:
+    # a person would not click within that moment, so the test waits for it too.
+    auth_cookie(page.context)
+    page.wait_for_timeout(300)
+    wait_for_app(page)
+
+
+def open_page(page, title: str) -> None:
+    page.get_by_test_id("stSidebarNav").get_by_text(title, exact=True).click()
+    wait_for_app(page)
+
+
+def shows_only_login(page) -> bool:
+    page.get_by_role("button", name="Entrar").wait_for(timeout=60_000)
+    wait_for_app(page)
+    return page.get_by_test_id("stSidebarNav").count() == 0
+
+
+def pick(page, scope, label: str, option: str) -> None:
+    """Choose a selectbox option by typing it and pressing Enter once it is the only one
+    offered (no clicks on a dropdown that may close as it opens)."""
+    box = scope.get_by_role("combobox", name=label, exact=True)
+    box.scroll_into_view_if_needed()
+    box.press_sequentially(option)  # key events open the list; a plain fill may not
+    page.get_by_role("option", name=option, exact=True).wait_for(timeout=10_000)
+    box.press("Enter")
+    wait_for_app(page)
+
+
+def edit_user(page, username: str, role: str | None = None, password: str | None = None):
+    """As an admin on the Usuarios page: change `username`'s role or password, save once."""
+    open_page(page, "Usuarios")
+    pick(page, page, "Usuario a cambiar", username)
+    form = page.get_by_test_id("stForm").filter(has_text="Guardar cambios")
+    if role:
+        pick(page, form, "Rol", role)
+    if password:
+        form.get_by_label("Nueva contraseña (vacío = no cambiar)").fill(password)
+    form.get_by_role("button", name="Guardar cambios").click()
+    page.get_by_text(f"Cambios guardados para «{username}».").wait_for(timeout=30_000)
+
+
+def auth_cookie(context) -> list[dict]:
+    """The auth cookie once the browser has it (the cookie component sets it after login)."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        found = [c for c in context.cookies() if c["name"] == COOKIE]
+        if found:
+            return found
+        time.sleep(0.2)
+    raise AssertionError("the login never set the auth cookie")
+
+
+def opens_with(browser, url: str, cookies: list[dict]) -> bool:
+    """Whether a fresh browser holding only `cookies` gets into the app (not the login form)."""
+    context = new_context(browser)
+    try:
+        context.add_cookies(cookies)
+        page = context.new_page()
+        page.goto(url)
+        # The first run shows either the app (the cookie was accepted) or the login form.
+        page.locator("[data-testid='stSidebarNav'], button:has-text('Entrar')").first.wait_for(
+            timeout=60_000
+        )
+        # Time for a cookie login that needs a rerun: a refusal must not be a mere race.
+        page.wait_for_timeout(1_500)
+        wait_for_app(page)
+        return page.get_by_test_id("stSidebarNav").count() > 0
+    finally:
+        context.close()
+
+
+def test_a_demoted_admin_has_no_admin_rights_at_the_next_click(browser, server, shot):
+    contexts = [new_context(browser), new_context(browser)]
+    dana, admin = (context.new_page() for context in contexts)
+    try:
+        log_in_once(dana, server["url"], "dana")
+        open_page(dana, "Usuarios")
+        dana.get_by_label("Usuario (letras, números, '.' o '_')").fill("intruso")
+        dana.get_by_label("Contraseña (mín. 8 caracteres)").fill("clave-del-intruso")
+
+        log_in_once(admin, server["url"], "admin")
+        edit_user(admin, "dana", role="lector")
+
+        # Dana's screen still shows the form she filled as an admin: her next click.
+        dana.get_by_role("button", name="Crear usuario").click()
+        assert shows_only_login(dana)
+        shot(dana, "sessions-demoted-next-click")
+        users = yaml.safe_load(server["auth"].read_text())["credentials"]["usernames"]
+        assert "intruso" not in users and users["dana"]["roles"] == ["viewer"]
+
+        log_in_once(dana, server["url"], "dana")
+        nav = dana.get_by_test_id("stSidebarNav")
+        assert nav.get_by_text("Backlog", exact=True).count() == 1
+        for admin_page in ("Usuarios", "Ajustes", "Importar", "Auditoría", "Reunión"):
+            assert nav.get_by_text(admin_page, exact=True).count() == 0, admin_page
+        assert dana.get_by_text("Usuario: Dana (lector)").count() == 1
+    finally:
+        for context in contexts:
+            context.close()
+
+
+def test_a_copied_cookie_opens_only_the_login_form_after_logout_and_reset(browser, server):
+    context = new_context(browser)
+    leo = context.new_page()
+    try:
+        log_in_once(leo, server["url"], "leo")
+        copied = auth_cookie(context)
+        assert opens_with(browser, server["url"], copied), "control: the cookie logs in"
+        leo.get_by_role("button", name="Cerrar sesión").click()
+        assert shows_only_login(leo)
+        assert not opens_with(browser, server["url"], copied), "cookie outlived the logout"
+
+        context.clear_cookies()
+        log_in_once(leo, server["url"], "leo")
+        copied = auth_cookie(context)
+        assert opens_with(browser, server["url"], copied)
+        admin = new_context(browser)
+        try:
+            page = admin.new_page()
+            log_in_once(page, server["url"], "admin")
+            edit_user(page, "leo", password="otra-clave-de-leo")
+        finally:
+            admin.close()
+        assert not opens_with(browser, server["url"], copied), "cookie outlived the reset"
+    finally:
+        context.close()
