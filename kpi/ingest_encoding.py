@@ -1,5 +1,5 @@
 """An import file's encoding, decided on its whole content, and what else one read of its bytes
-tells (NUL bytes, an odd number of quote characters)."""
+tells (NUL bytes, an odd number of quote characters, its number of text lines)."""
 
 import codecs
 from collections.abc import Iterator
@@ -18,12 +18,14 @@ class Encoding:
     """How to decode a file; `minority` is set when its lines disagree (their rows are refused).
 
     `odd_quotes`: the file may end inside a quoted cell (always assumed for UTF-16).
+    `text_lines`: lines of text, counted by LF or CR, whichever is more (0 for UTF-16).
     """
 
     name: str
     minority: str | None = None
     has_nul: bool = False
     odd_quotes: bool = False
+    text_lines: int = 0
 
 
 def _chunks(path: Path) -> Iterator[bytes]:
@@ -76,10 +78,12 @@ def detect_encoding(path: Path, head: bytes, declared: str | None = None) -> Enc
         # NUL is half of UTF-16's bytes; decoded NULs are looked for in the rows instead.
         return Encoding(UTF16, has_nul=True, odd_quotes=True)
     decoder = codecs.getincrementaldecoder(UTF8)()
-    valid, has_nul, quotes = True, False, 0
+    valid, has_nul, quotes, line_feeds, returns, last = True, False, 0, 0, 0, b"\n"
     for chunk in _chunks(path):
         has_nul = has_nul or b"\x00" in chunk
         quotes += chunk.count(b'"')
+        line_feeds, returns = line_feeds + chunk.count(b"\n"), returns + chunk.count(b"\r")
+        last = chunk[-1:]
         if valid:
             try:
                 decoder.decode(chunk)
@@ -91,11 +95,12 @@ def detect_encoding(path: Path, head: bytes, declared: str | None = None) -> Enc
         except UnicodeDecodeError:
             valid = False
     odd = quotes % 2 == 1
+    lines = max(line_feeds, returns) + (last not in (b"\n", b"\r"))
     if declared:
-        return Encoding(declared, has_nul=has_nul, odd_quotes=odd)
+        return Encoding(declared, has_nul=has_nul, odd_quotes=odd, text_lines=lines)
     # A BOM declares UTF-8: lines that are not are refused, whatever their number.
     if valid or head.startswith(codecs.BOM_UTF8):
-        return Encoding(UTF8, None if valid else LATIN1, has_nul, odd)
+        return Encoding(UTF8, None if valid else LATIN1, has_nul, odd, lines)
     encoding = _majority(path)
-    encoding.has_nul, encoding.odd_quotes = has_nul, odd
+    encoding.has_nul, encoding.odd_quotes, encoding.text_lines = has_nul, odd, lines
     return encoding

@@ -3,6 +3,7 @@
 import csv
 import mmap
 import re
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -70,6 +71,9 @@ class Source:
     blank_rows: list[int] | None = None
     # An odd number of quote characters: the file may end inside a quoted cell.
     odd_quotes: bool = False
+    # Lines of text in the file (0 when unknown): more than the rows account for means a
+    # quoted cell spans lines, or the file ends inside one.
+    text_lines: int = 0
 
     def close(self) -> None:
         for path in self.cleanup:
@@ -209,6 +213,7 @@ def sniff_csv(path: Path, delimiter: str | None = None, encoding: str | None = N
         mixed_encoding=found.minority,
         has_nul=found.has_nul,
         odd_quotes=found.odd_quotes,
+        text_lines=found.text_lines,
     )
 
 
@@ -332,6 +337,8 @@ def load_raw(con: duckdb.DuckDBPyConnection, source: Source) -> tuple[int, int]:
         )
     if source.odd_quotes:
         _add_unclosed_quote(con, source, columns)
+    else:
+        _add_unclosed_quote_after_stray_quotes(con, source)
     return con.execute("SELECT count(*) FROM raw_bad").fetchone()[0], footer
 
 
@@ -358,6 +365,42 @@ def _add_unclosed_quote(con: duckdb.DuckDBPyConnection, source: Source, columns:
         "UNION ALL SELECT line FROM raw_blank)) ORDER BY line LIMIT 1",
         [MAX_CELL_CHARS],
     )
+
+
+def _add_unclosed_quote_after_stray_quotes(con: duckdb.DuckDBPyConnection, source: Source) -> None:
+    """Add to `raw_bad` the record whose quote never closes in a file with an even number of
+    quote characters (a stray one in an unquoted cell, `27" screen`, evens the count).
+
+    Only a file with more lines of text than the first read accounted for can hide one (a cell
+    spanning lines is the usual other reason); Python's csv module, strict, then tells whether
+    the file ends inside a quote, and on which line that record starts.
+    """
+    accounted = con.execute(
+        "SELECT coalesce(max(line), 0) FROM (SELECT line FROM raw UNION ALL SELECT line FROM "
+        "raw_rejects UNION ALL SELECT line FROM raw_blank)"
+    ).fetchone()[0]
+    if source.text_lines <= accounted:
+        return
+    start = _start_of_unclosed_record(source)
+    if start is not None:
+        con.execute("INSERT INTO raw_bad VALUES (?, 'UNCLOSED QUOTE', '')", [start])
+
+
+def _start_of_unclosed_record(source: Source) -> int | None:
+    """The text line where a record whose quote never closes starts, or None when the file
+    does not end inside a quote (or is malformed otherwise: those rows are reported already)."""
+    # Cells here may be as long as the file; the default limit (128 KB) would stop the read.
+    csv.field_size_limit(sys.maxsize)
+    with source.path.open(encoding=source.encoding, errors="replace", newline="") as handle:
+        reader = csv.reader(handle, delimiter=source.delimiter, strict=True)
+        end = 0
+        try:
+            for _row in reader:
+                end = reader.line_num
+        except csv.Error as error:
+            if "unexpected end of data" in str(error):
+                return end + 1
+    return None
 
 
 def flag_rows(con: duckdb.DuckDBPyConnection, source: Source) -> None:

@@ -221,6 +221,27 @@ def test_a_quote_that_never_closes_is_rejected_with_its_line(tmp_path, capsys, t
     assert [(r.line, r.reason) for r in report.rejections] == [(4, "unclosed_quote")]
 
 
+def test_an_unclosed_quote_after_a_stray_one_is_still_rejected_with_its_line(tmp_path):
+    # Two quote characters in all (an even count): a stray one in an unquoted cell, and one
+    # that opens a cell never closed. The last record must still be reported, not vanish.
+    src = tmp_path / "stray_then_open.csv"
+    text = 'lead_id,owner\nL1,ana 27" screen\nL2,bea\nL3,"Pe\nM1,x\nM2,y\n'
+    src.write_text(text, encoding="utf-8")
+    assert text.count('"') == 2
+    report = run_import(tmp_path / "f.duckdb", "leads", src, SYSTEM, dry_run=True)
+    every_record_is_accounted_for(report, src)
+    assert [(r.line, r.reason) for r in report.rejections] == [(4, "unclosed_quote")]
+
+
+def test_a_cell_spanning_lines_is_not_taken_for_an_unclosed_quote(tmp_path):
+    # More lines of text than records: nothing is refused for it.
+    src = tmp_path / "multi_line.csv"
+    src.write_text('lead_id,owner\nL1,"ana\nsecond line"\nL2,bea\n', encoding="utf-8")
+    report = run_import(tmp_path / "f.duckdb", "leads", src, SYSTEM)
+    every_record_is_accounted_for(report, src)
+    assert report.rejections == [] and report.rows_read == 2
+
+
 def test_quotes_inside_unquoted_cells_are_kept_as_text(tmp_path):
     # An odd number of quote characters that closes nothing: no row is refused for it.
     src = tmp_path / "inches.csv"
