@@ -1,11 +1,13 @@
 """Backlog: the prioritised items, the effort-impact matrix, the 3-action sprint and its review."""
 
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
 from app_pages import common
 from app_pages import sprint_widgets as widgets
-from kpi import backlog
+from kpi import backlog, catalogue
 from kpi.backlog import AREAS, ITEM_STATUSES, ITEM_TEXT
 from kpi.csv_safety import safe_csv_bytes
 from kpi.text import escape_markdown
@@ -32,7 +34,7 @@ widgets.matrix_panel(store, user)
 
 st.header(tr("backlog.items"))
 items = backlog.list_items(store)
-kpi_ids = list(widgets.kpi_labels())
+kpi_ids = list(catalogue.BY_ID)
 if items:
     frame = pd.DataFrame([{c: i[c] for c in COLUMNS} for i in items])
     frame["quadrant"] = frame["quadrant"].map(lambda q: tr(f"backlog.quadrant.{q}"))
@@ -110,7 +112,10 @@ if can_edit:
         effort = left.slider(tr("backlog.col.effort"), 1, 5, 3, key="new_effort")
         impact = right.slider(tr("backlog.col.impact"), 1, 5, 3, key="new_impact")
         kpi_id = left.selectbox(
-            tr("backlog.col.kpi"), ["", *kpi_ids], format_func=widgets.kpi_name, key="new_kpi"
+            tr("backlog.col.kpi"),
+            ["", *kpi_ids],
+            format_func=partial(catalogue.label_of, lang=common.lang()),
+            key="new_kpi",
         )
         effect = right.text_input(
             tr("backlog.col.expected_effect"),

@@ -98,7 +98,7 @@ line = (
         x=x,
         y=alt.Y(
             "value:Q",
-            title=f"{kpi.label(lang)} ({cat.UNIT_LABELS[kpi.unit][0 if lang == 'es' else 1]})",
+            title=f"{kpi.label(lang)} ({cat.unit_label(kpi, lang, money)})",
         ),
     )
 )

@@ -1,5 +1,7 @@
 """The facilitator's working areas: preparation and blocks 1–4 (block 5 is in meeting_close)."""
 
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
@@ -31,12 +33,6 @@ def attempt(write, done_key: str | None = None) -> None:
 
 def user_names() -> list[str]:
     return [u["name"] for u in list_users(auth_path_for(common.db_path()))]
-
-
-def kpi_label(kpi_id: str | None) -> str:
-    if not kpi_id or kpi_id not in catalogue.BY_ID:
-        return kpi_id or "—"
-    return catalogue.BY_ID[kpi_id].label(common.lang())
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -165,12 +161,13 @@ def outcomes_area(store: Store, current: Meeting) -> None:
 def panel_area(store: Store, user: Actor, current: Meeting) -> None:
     tr, lang = common.tr, common.lang()
     scorecard = current_scorecard(store)
+    currency = get_settings(store)["currency"]
     st.subheader(tr("meeting.panel.method"))
     columns = st.columns(len(meeting.METHOD_KPIS))
     for column, result in zip(columns, meeting.method_results(scorecard), strict=True):
         column.metric(
-            kpi_label(result.kpi_id),
-            meeting.fmt_kpi(result.value, result.unit, lang),
+            catalogue.label_of(result.kpi_id, lang),
+            catalogue.format_value(result.unit, result.value, lang, currency),
             tr(f"meeting.status.{result.status}"),
             delta_color=STATUS_COLOURS.get(result.status, "gray"),
             delta_arrow="off",
@@ -183,9 +180,13 @@ def panel_area(store: Store, user: Actor, current: Meeting) -> None:
             pd.DataFrame(
                 [
                     {
-                        tr("meeting.col.kpi"): kpi_label(r.kpi_id),
-                        tr("meeting.col.value"): meeting.fmt_kpi(r.value, r.unit, lang),
-                        tr("meeting.col.target"): meeting.fmt_kpi(r.target, r.unit, lang),
+                        tr("meeting.col.kpi"): catalogue.label_of(r.kpi_id, lang),
+                        tr("meeting.col.value"): catalogue.format_value(
+                            r.unit, r.value, lang, currency
+                        ),
+                        tr("meeting.col.target"): catalogue.format_value(
+                            r.unit, r.target, lang, currency
+                        ),
                     }
                     for r in red
                 ]
@@ -253,7 +254,10 @@ def notes_area(store: Store, user: Actor, current: Meeting) -> None:
             tr("meeting.note.owner"), max_chars=NOTE_TEXT["owner"].limit, key="note_owner"
         )
         kpi_id = right.selectbox(
-            tr("meeting.note.kpi"), [None, *catalogue.BY_ID], format_func=kpi_label, key="note_kpi"
+            tr("meeting.note.kpi"),
+            [None, *catalogue.BY_ID],
+            format_func=partial(catalogue.label_of, lang=common.lang()),
+            key="note_kpi",
         )
         root_cause = st.text_input(
             tr("meeting.note.root_cause"),
@@ -295,8 +299,7 @@ def matrix_area(store: Store) -> None:
     tr, lang = common.tr, common.lang()
     items = [i for i in backlog.list_items(store) if i["status"] in ("open", "in_sprint")]
     if items:
-        labels = {k.id: k.label(lang) for k in catalogue.CATALOGUE}
-        chart = effort_impact_chart(items, lang, kpi_labels=labels, selectable=False)
+        chart = effort_impact_chart(items, lang, selectable=False)
         st.altair_chart(chart, width="stretch")
         owners = pd.DataFrame(
             [

@@ -1,9 +1,11 @@
 """Block 5 of the facilitator page: the sprint's three actions, next review, checklist, ratings, close."""
 
+from functools import partial
+
 import streamlit as st
 
 from app_pages import common
-from app_pages.meeting_areas import attempt, kpi_label
+from app_pages.meeting_areas import attempt
 from kpi import backlog, catalogue, checklist, meeting, minutes
 from kpi.backlog import ACTION_TEXT
 from kpi.i18n import fmt_date, fmt_number
@@ -43,7 +45,10 @@ def actions_area(store: Store, user: Actor, current: Meeting) -> None:
             key="action_done",
         )
         kpi_id = st.selectbox(
-            tr("sprint.add.kpi"), [None, *catalogue.BY_ID], format_func=kpi_label, key="action_kpi"
+            tr("sprint.add.kpi"),
+            [None, *catalogue.BY_ID],
+            format_func=partial(catalogue.label_of, lang=lang),
+            key="action_kpi",
         )
         if st.form_submit_button(tr("sprint.add.submit"), type="primary", key="action_add"):
             attempt(

@@ -9,14 +9,16 @@ from app_pages import common
 from app_pages import sprint_widgets as widgets
 from kpi import catalogue, checklist, outcomes
 from kpi.i18n import fmt_date, fmt_percent
-from kpi.meeting import fmt_kpi, list_meetings
+from kpi.meeting import list_meetings
 from kpi.outcome_charts import alignment_chart, trajectory_chart
 from kpi.outcomes import OUTCOME_TEXT
+from kpi.settings import get_settings
 from kpi.text import escape_markdown
 
 user = common.guard()
 tr, lang, store = common.tr, common.lang(), common.store()
 today = store.now().date()
+money = get_settings(store)["currency"]
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -63,9 +65,10 @@ for outcome in rows:
             if outcome["baseline_overridden"]
             else "outcomes.baseline"
         )
-        left.metric(tr(baseline_key), fmt_kpi(status.baseline, kpi.unit, lang))
-        middle.metric(tr("outcomes.current"), fmt_kpi(status.current, kpi.unit, lang))
-        right.metric(tr("outcomes.target"), fmt_kpi(outcome["target"], kpi.unit, lang))
+        shown = partial(catalogue.format_value, kpi, lang=lang, currency=money)
+        left.metric(tr(baseline_key), shown(status.baseline))
+        middle.metric(tr("outcomes.current"), shown(status.current))
+        right.metric(tr("outcomes.target"), shown(outcome["target"]))
         if outcomes.target_against_direction(status.baseline, outcome["target"], kpi.direction):
             st.warning(tr("outcomes.target_backwards"))
         track = {True: "on_track", False: "off_track", None: "unknown"}[status.on_track]

@@ -13,6 +13,7 @@ from kpi.targets import current_targets, set_target, target_history
 
 user = common.guard("settings")
 tr, lang, store = common.tr, common.lang(), common.store()
+currency = get_settings(store)["currency"]
 
 st.title(f"⚙️ {tr('nav.settings')}")
 if "settings_flash" in st.session_state:
@@ -64,7 +65,7 @@ def targets_section() -> None:
                 pd.DataFrame(
                     {
                         tr("settings.target"): [
-                            cat.format_value(kpi, h["target"], lang) for h in history
+                            cat.format_value(kpi, h["target"], lang, currency) for h in history
                         ],
                         tr("settings.tolerance"): [h["tolerance"] for h in history],
                         "valid_from": [fmt_date(h["valid_from"], lang) for h in history],

@@ -4,6 +4,8 @@ Every function takes a `key` prefix so two panels can live on one page without w
 Writes go through the core (which checks the role); refusals are shown in the user's language.
 """
 
+from functools import partial
+
 import altair as alt
 import pandas as pd
 import streamlit as st
@@ -11,9 +13,10 @@ import streamlit as st
 from app_pages import common
 from kpi import backlog, catalogue
 from kpi.backlog import ACTION_TEXT, MAX_ACTIONS, REVIEW_STATUSES, Sprint
-from kpi.i18n import fmt_date, fmt_number, fmt_percent, fmt_points
+from kpi.i18n import DASH, fmt_date
 from kpi.matrix_chart import effort_impact_chart
 from kpi.roles import Actor
+from kpi.settings import get_settings
 from kpi.store import Store
 from kpi.text import escape_markdown
 
@@ -22,24 +25,6 @@ FLASH = "backlog_flash"
 NO_ITEM = 0
 CANDIDATES = "sprint_candidates"
 CHART_ROUND = "matrix_chart_round"
-
-
-def kpi_labels() -> dict[str, str]:
-    return {kpi.id: kpi.label(common.lang()) for kpi in catalogue.CATALOGUE}
-
-
-def kpi_name(kpi_id: str | None) -> str:
-    return kpi_labels().get(kpi_id or "", "") or "—"
-
-
-def kpi_text(kpi_id: str, value: float | None, change: bool = False) -> str:
-    """A KPI value (or a change of it) in the KPI's unit: rates as %, their changes in points."""
-    lang = common.lang()
-    if value is None:
-        return "—"
-    if catalogue.BY_ID[kpi_id].unit != "rate":
-        return ("+" if change and value > 0 else "") + fmt_number(value, lang)
-    return fmt_points(value * 100, lang) if change else fmt_percent(value, lang)
 
 
 def attempt(write, success) -> None:
@@ -82,7 +67,7 @@ def actions_table(actions: list[dict]) -> None:
             tr("sprint.col.done"): [a["definition_of_done"] for a in actions],
             tr("sprint.col.due"): [fmt_date(a["due_date"], lang) for a in actions],
             tr("sprint.col.status"): [tr(f"sprint.status.{a['status']}") for a in actions],
-            tr("sprint.col.kpi"): [kpi_name(a["kpi_id"]) for a in actions],
+            tr("sprint.col.kpi"): [catalogue.label_of(a["kpi_id"], lang) for a in actions],
         }
     )
     st.dataframe(frame, hide_index=True, width="stretch")
@@ -130,7 +115,10 @@ def sprint_panel(store: Store, user: Actor, meeting_id: int | None = None, key: 
         )
         due = st.date_input(tr("sprint.add.due"), value=sprint.review_date, key=f"{key}_due")
         kpi_id = st.selectbox(
-            tr("sprint.add.kpi"), ["", *kpi_labels()], format_func=kpi_name, key=f"{key}_kpi"
+            tr("sprint.add.kpi"),
+            ["", *catalogue.BY_ID],
+            format_func=partial(catalogue.label_of, lang=common.lang()),
+            key=f"{key}_kpi",
         )
         if not st.form_submit_button(tr("sprint.add.submit"), type="primary"):
             return
@@ -205,7 +193,7 @@ def matrix_panel(store: Store, user: Actor, key: str = "matrix") -> None:
         st.caption(tr("backlog.matrix.empty"))
         return
     editable = user.can("sprint")
-    chart = effort_impact_chart(items, common.lang(), kpi_labels(), selectable=editable)
+    chart = effort_impact_chart(items, common.lang(), selectable=editable)
     if not editable:
         st.altair_chart(chart, width="stretch")
         return
@@ -258,25 +246,27 @@ def completion_trend(store: Store) -> None:
 
 
 def closed_loop_table(store: Store) -> None:
-    tr = common.tr
+    tr, lang = common.tr, common.lang()
+    currency = get_settings(store)["currency"]
     loop = backlog.closed_loop(store, {k.id: k.direction for k in catalogue.CATALOGUE})
     if not loop:
         st.caption(tr("backlog.loop.empty"))
         return
+    kpis = [(catalogue.BY_ID[r["kpi_id"]], r) for r in loop]
     improved = {None: "—", True: tr("backlog.loop.yes"), False: tr("backlog.loop.no")}
     frame = pd.DataFrame(
         {
             tr("sprint.col.title"): [r["title"] for r in loop],
             tr("sprint.col.status"): [tr(f"sprint.status.{r['status']}") for r in loop],
-            tr("sprint.col.kpi"): [kpi_name(r["kpi_id"]) for r in loop],
+            tr("sprint.col.kpi"): [catalogue.label_of(r["kpi_id"], lang) for r in loop],
             tr("backlog.loop.col.start"): [
-                kpi_text(r["kpi_id"], r["kpi_value_at_start"]) for r in loop
+                catalogue.format_value(k, r["kpi_value_at_start"], lang, currency) for k, r in kpis
             ],
             tr("backlog.loop.col.review"): [
-                kpi_text(r["kpi_id"], r["kpi_value_at_review"]) for r in loop
+                catalogue.format_value(k, r["kpi_value_at_review"], lang, currency) for k, r in kpis
             ],
             tr("backlog.loop.col.change"): [
-                kpi_text(r["kpi_id"], r["change"], change=True) for r in loop
+                catalogue.format_delta(k, r["change"], lang, currency) or DASH for k, r in kpis
             ],
             tr("backlog.loop.col.improved"): [improved[r["improved"]] for r in loop],
         }

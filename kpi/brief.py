@@ -2,9 +2,10 @@
 
 from datetime import date
 
-from kpi import backlog, meeting, outcomes
+from kpi import backlog, catalogue, meeting, outcomes
 from kpi.compute import compute_scorecard
 from kpi.i18n import DEFAULT_LANGUAGE, fmt_date, t
+from kpi.settings import get_settings
 from kpi.store import Store
 from kpi.text import escape_markdown
 
@@ -55,6 +56,7 @@ def brief_markdown(
         lines.extend(["", f"## {t(key, lang, count=len(items), **values)}", ""])
         lines.extend([f"- {item}" for item in items] or [t("brief.none", lang)])
 
+    currency = get_settings(store)["currency"]
     off = [r for r in scorecard.results if r.status in ("red", "amber")]
     off.sort(key=lambda r: (r.status != "red", r.kpi_id))
     section(
@@ -63,9 +65,9 @@ def brief_markdown(
             t(
                 "brief.off_target.item",
                 lang,
-                kpi=meeting.kpi_name(r.kpi_id, lang),
-                value=meeting.fmt_kpi(r.value, r.unit, lang),
-                target=meeting.fmt_kpi(r.target, r.unit, lang),
+                kpi=catalogue.label_of(r.kpi_id, lang),
+                value=catalogue.format_value(r.unit, r.value, lang, currency),
+                target=catalogue.format_value(r.unit, r.target, lang, currency),
                 status=t(f"meeting.status.{r.status}", lang),
             )
             for r in off
@@ -75,7 +77,7 @@ def brief_markdown(
     section(
         "brief.streaks",
         [
-            t("brief.streaks.item", lang, kpi=meeting.kpi_name(r.kpi_id, lang), periods=n)
+            t("brief.streaks.item", lang, kpi=catalogue.label_of(r.kpi_id, lang), periods=n)
             for n, r in sorted(streaks, key=lambda pair: (-pair[0], pair[1].kpi_id))
             if n >= MIN_STREAK
         ],

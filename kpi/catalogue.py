@@ -392,7 +392,6 @@ UNIT_LABELS = {
     "rate": ("%", "%"),
     "hours": ("horas", "hours"),
     "days": ("días", "days"),
-    "currency": ("€", "€"),
     "score": ("puntos", "points"),
 }
 
@@ -431,29 +430,52 @@ def kpi_table_markdown() -> str:
     return "\n".join(lines) + "\n"
 
 
-def format_value(kpi: Kpi, value: float | None, lang: str, currency: str = "EUR") -> str:
-    """A KPI value as people read it: 22,0 %, 18,5 h, 1.234 €, NPS 31."""
+def label_of(kpi_id: str | None, lang: str) -> str:
+    """A KPI's name by id; an id no longer in the catalogue reads as itself, none as a dash."""
+    from kpi.i18n import DASH
+
+    if kpi_id in BY_ID:
+        return BY_ID[kpi_id].label(lang)
+    return kpi_id or DASH
+
+
+def unit_label(kpi: Kpi, lang: str, currency: str = "EUR") -> str:
+    """A KPI's unit for an axis title; money in the configured currency's symbol."""
+    if kpi.unit != "currency":
+        return UNIT_LABELS[kpi.unit][0 if lang == "es" else 1]
+    from kpi.i18n import currency_symbol
+
+    return currency_symbol(currency, lang)
+
+
+def format_value(kpi: Kpi | str, value: float | None, lang: str, currency: str = "EUR") -> str:
+    """A KPI value as people read it: 22,0 %, 18,5 h, 1.234 €, NPS 31 (the one formatter).
+
+    `kpi` may be a unit name, for values frozen with their unit (a meeting's snapshot)."""
     from kpi.i18n import DASH, fmt_currency, fmt_number, fmt_percent
 
+    unit = kpi if isinstance(kpi, str) else kpi.unit
     if value is None:
         return DASH
-    if kpi.unit == "rate":
+    if unit == "rate":
         return fmt_percent(value, lang)
-    if kpi.unit == "currency":
+    if unit == "currency":
         return fmt_currency(value, lang, currency, digits=0)
-    if kpi.unit == "score":
+    if unit == "score":
         return fmt_number(value, lang, 0)
-    suffix = {"hours": " h", "days": " d"}[kpi.unit]
+    suffix = {"hours": " h", "days": " d"}[unit]
     return fmt_number(value, lang, 1) + suffix
 
 
-def format_delta(kpi: Kpi, delta: float | None, lang: str, currency: str = "EUR") -> str | None:
+def format_delta(
+    kpi: Kpi | str, delta: float | None, lang: str, currency: str = "EUR"
+) -> str | None:
     """A change between two values: rates in percentage points, others in the KPI's unit."""
     from kpi.i18n import fmt_points
 
     if delta is None:
         return None
-    if kpi.unit == "rate":
+    if (kpi if isinstance(kpi, str) else kpi.unit) == "rate":
         return fmt_points(delta * 100, lang)
     sign = "+" if delta > 0 else ("-" if delta < 0 else "")
     return sign + format_value(kpi, abs(delta), lang, currency)

@@ -10,7 +10,7 @@ import pkgutil
 from datetime import date, datetime
 
 from babel.dates import format_date, format_datetime
-from babel.numbers import format_currency, format_decimal, format_percent
+from babel.numbers import format_currency, format_decimal, format_percent, get_currency_symbol
 
 import kpi.strings
 
@@ -91,6 +91,11 @@ def fmt_currency(
             value, currency, format=pattern, locale=_locale(lang), currency_digits=digits != 0
         )
     return text.replace("\u00a0", " ")
+
+
+def currency_symbol(currency: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A currency's symbol as `lang` writes it: USD is `US$` (es and en_GB), EUR is `€`."""
+    return get_currency_symbol(currency, _locale(lang))
 
 
 def fmt_date(value: date | datetime | None, lang: str = DEFAULT_LANGUAGE) -> str:

@@ -6,6 +6,7 @@ import altair as alt
 import pandas as pd
 
 from kpi.backlog import HIGH_SCORE, quadrant
+from kpi.catalogue import label_of
 from kpi.i18n import DEFAULT_LANGUAGE, t
 
 SELECTION = "pick"
@@ -51,7 +52,6 @@ def _short(text: str) -> str:
 def effort_impact_chart(
     items: list[dict],
     lang: str = DEFAULT_LANGUAGE,
-    kpi_labels: dict[str, str] | None = None,
     selectable: bool = True,
     height: int = 460,
 ) -> alt.LayerChart:
@@ -60,7 +60,6 @@ def effort_impact_chart(
     With `selectable`, clicking points selects their ids under the selection name `pick`
     (shift+click adds), for `st.altair_chart(..., on_select="rerun")`.
     """
-    kpi_labels = kpi_labels or {}
     boxes = pd.DataFrame(
         [
             {
@@ -113,7 +112,7 @@ def effort_impact_chart(
                 "title": item["title"],
                 "label": _short(item["title"]),
                 "owner": item.get("owner") or "—",
-                "kpi": kpi_labels.get(item.get("kpi_id") or "", item.get("kpi_id") or "—"),
+                "kpi": label_of(item.get("kpi_id"), lang),
                 "effort": item["effort"],
                 "impact": item["impact"],
                 "quadrant": t(f"backlog.quadrant.{quadrant(item['effort'], item['impact'])}", lang),

@@ -18,7 +18,7 @@ from kpi.errors import (
     business_date,
     one_of,
 )
-from kpi.i18n import DASH, DEFAULT_LANGUAGE, fmt_currency, fmt_date, fmt_number, fmt_percent, t
+from kpi.i18n import DASH, DEFAULT_LANGUAGE, fmt_date, t
 from kpi.roles import Actor, require
 from kpi.settings import get_settings
 from kpi.store import Store
@@ -549,19 +549,6 @@ def close_meeting(
 METHOD_KPIS = ("mql_to_sql_rate", "win_rate_icp", "time_to_value_days", "nps_post_delivery")
 
 
-def fmt_kpi(value: float | None, unit: str, lang: str = DEFAULT_LANGUAGE) -> str:
-    """A KPI value in its unit: rates as percentages, durations in h/d, money, NPS points."""
-    if value is None:
-        return DASH
-    if unit == "rate":
-        return fmt_percent(value, lang)
-    if unit == "currency":
-        return fmt_currency(value, lang, digits=0)
-    if unit in ("hours", "days"):
-        return f"{fmt_number(value, lang)} {'h' if unit == 'hours' else 'd'}"
-    return fmt_number(value, lang)
-
-
 def method_results(scorecard) -> list:
     return [scorecard.get(kpi_id) for kpi_id in METHOD_KPIS]
 
@@ -571,35 +558,34 @@ def red_results(scorecard) -> list:
     return [r for r in scorecard.results if r.status == "red"]
 
 
-def kpi_name(kpi_id: str | None, lang: str = DEFAULT_LANGUAGE) -> str:
-    if kpi_id in catalogue.BY_ID:
-        return catalogue.BY_ID[kpi_id].label(lang)
-    return kpi_id or DASH
-
-
 def outcome_rows(store: Store, quarter: str, today: date, lang: str = DEFAULT_LANGUAGE) -> list:
     """The quarter's outcomes with progress computed from the data, ready to show."""
     rows = []
+    currency = get_settings(store)["currency"]
     for outcome in outcomes.list_outcomes(store, quarter):
         status = outcomes.outcome_status(store, outcome, today)
-        unit = catalogue.BY_ID[outcome["kpi_id"]].unit
+        kpi = catalogue.BY_ID[outcome["kpi_id"]]
+        shown = {
+            name: catalogue.format_value(kpi, value, lang, currency)
+            for name, value in (
+                ("baseline", status.baseline),
+                ("current", status.current),
+                ("target", outcome["target"]),
+            )
+        }
         verdict = {True: "on_track", False: "off_track", None: "unknown"}[status.on_track]
         rows.append(
             {
                 "title": outcome["title"],
-                "kpi": kpi_name(outcome["kpi_id"], lang),
+                "kpi": kpi.label(lang),
                 "owner": outcome["owner"] or DASH,
-                "baseline": fmt_kpi(status.baseline, unit, lang),
-                "current": fmt_kpi(status.current, unit, lang),
-                "target": fmt_kpi(outcome["target"], unit, lang),
+                **shown,
                 "progress": status.progress,
                 "on_track": status.on_track,
                 "summary": t(
                     "meeting.outcome.summary",
                     lang,
-                    baseline=fmt_kpi(status.baseline, unit, lang),
-                    current=fmt_kpi(status.current, unit, lang),
-                    target=fmt_kpi(outcome["target"], unit, lang),
+                    **shown,
                     verdict=t(f"meeting.outcome.{verdict}", lang),
                 ),
             }

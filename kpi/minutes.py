@@ -8,8 +8,9 @@ from pathlib import Path
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
-from kpi import backlog, checklist, meeting
+from kpi import backlog, catalogue, checklist, meeting
 from kpi.i18n import DASH, DEFAULT_LANGUAGE, fmt_date, fmt_number, t
+from kpi.settings import get_settings
 from kpi.store import Store
 from kpi.text import escape_markdown
 
@@ -49,7 +50,7 @@ def _minutes(seconds: float | None, lang: str) -> str:
     return fmt_number((seconds or 0) / 60, lang)
 
 
-def _snapshot_section(current: meeting.Meeting, lang: str) -> Section:
+def _snapshot_section(current: meeting.Meeting, lang: str, currency: str) -> Section:
     section = Section(t("minutes.snapshot", lang))
     if not current.kpi_snapshot:
         section.paragraphs.append(t("minutes.snapshot.none", lang))
@@ -60,9 +61,10 @@ def _snapshot_section(current: meeting.Meeting, lang: str) -> Section:
         [t(f"minutes.col.{c}", lang) for c in ("kpi", "value", "target", "status")],
         [
             [
-                meeting.kpi_name(k["kpi_id"], lang),
-                meeting.fmt_kpi(k["value"], k["unit"], lang),
-                meeting.fmt_kpi(k["target"], k["unit"], lang),
+                # The unit frozen with the snapshot, so the minutes show what the room saw.
+                catalogue.label_of(k["kpi_id"], lang),
+                catalogue.format_value(k["unit"], k["value"], lang, currency),
+                catalogue.format_value(k["unit"], k["target"], lang, currency),
                 t(f"meeting.status.{k['status']}", lang),
             ]
             for k in current.kpi_snapshot["kpis"]
@@ -162,7 +164,7 @@ def outline(
         (t("minutes.attendees", lang), ", ".join(map(user, current.attendees)) or DASH),
         (t("minutes.next_review", lang), fmt_date(current.review_date, lang)),
     ]
-    sections = [_snapshot_section(current, lang)]
+    sections = [_snapshot_section(current, lang, get_settings(store)["currency"])]
     previous_id = meeting.previous_meeting_id(store, meeting_id)
     previous = backlog.sprint_actions(store, previous_id) if previous_id else []
     review = Section(t("minutes.review", lang))

@@ -341,7 +341,7 @@ def test_matrix_chart_names_the_four_quadrants_and_carries_tooltips():
         },
     ]
     spec = json.dumps(
-        effort_impact_chart(items, "es", {"mql_to_sql_rate": "Conversión MQL→SQL"}).to_dict(),
+        effort_impact_chart(items, "es").to_dict(),
         ensure_ascii=False,
     )
     for name in ("Quick wins", "Grandes apuestas", "Rellenos", "Pozos sin fondo"):
