@@ -97,9 +97,10 @@ def test_twenty_sessions_lose_nothing_and_duplicate_nothing(store):
     shared_actions = [title for meeting_id, title in actions if meeting_id == shared]
     assert sorted(own_actions) == sorted(acks["actions"])
     assert sorted(shared_actions) == sorted(acks["shared"])
-    assert len(shared_actions) == backlog.MAX_ACTIONS, "the 3-action cap holds under contention"
+    # The method's cap is three actions per sprint: written out, not read from the code under test.
+    assert len(shared_actions) == 3, "the 3-action cap holds under contention"
     per_meeting = Counter(meeting_id for meeting_id, _ in actions)
-    assert max(per_meeting.values()) <= backlog.MAX_ACTIONS
+    assert max(per_meeting.values()) <= 3
 
     written = sum(len(v) for v in acks.values())
     attempted = written + refusals["sprint full"]

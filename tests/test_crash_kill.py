@@ -114,6 +114,8 @@ def test_demo_generation_killed_midway_leaves_the_previous_facts(tmp_path):
     deadline = time.monotonic() + 60
     while not list(tmp_path.glob(".crash.duckdb.*.tmp")) and time.monotonic() < deadline:
         time.sleep(0.05)
+    # Without the private copy the kill below would not hit a write in progress.
+    assert list(tmp_path.glob(".crash.duckdb.*.tmp")), "the demo never began rewriting the facts"
     time.sleep(1.0)
     assert demo.poll() is None, "the demo finished before it could be interrupted"
     os.kill(demo.pid, signal.SIGKILL)

@@ -1,7 +1,9 @@
 """Backlog page through AppTest: items, editor edits, sprint cap shown, review, viewer read-only."""
 
+import json
 from datetime import date, datetime
 
+import pyarrow as pa
 from streamlit.proto.Dataframe_pb2 import Dataframe
 from streamlit.testing.v1 import AppTest
 
@@ -64,7 +66,8 @@ def test_editor_sees_ordered_items_matrix_and_add_form(app_env):
     assert '"pick"' in spec, "editors can select points"
     assert spec.count('"mark"') >= 4, "quadrant shades, names, points and labels"
     assert at.button(key="backlog_save")
-    assert "0 de 3 acciones" in texts(at) or "0 de 3 acciones" in str(at.get("progress")[0].proto)
+    [progress] = at.get("progress")
+    assert (progress.proto.value, progress.proto.text) == (0, "0 de 3 acciones comprometidas.")
 
 
 def test_data_editor_edits_are_saved_through_the_core(app_env):
@@ -136,9 +139,20 @@ def test_completion_trend_is_charted(app_env):
     store = open_store(app_env)
     done = backlog.add_sprint_action(store, EDITOR, title="A", owner="Ana", definition_of_done="x")
     backlog.review_action(store, EDITOR, done["id"], "done")
+    missed = backlog.add_sprint_action(
+        store, EDITOR, title="B", owner="Ana", definition_of_done="y"
+    )
+    backlog.review_action(store, EDITOR, missed["id"], "not_done")
     at = open_page("viewer")
-    specs = [c.proto.spec for c in at.get("vega_lite_chart")]
-    assert any('"rate"' in s for s in specs)
+    # The trend is the chart whose y axis is the rate: one sprint, one of two reviewed done.
+    [trend] = [
+        c.proto
+        for c in at.get("vega_lite_chart")
+        if json.loads(c.proto.spec)["encoding"]["y"]["field"] == "rate"
+    ]
+    [dataset] = trend.datasets
+    rows = pa.ipc.open_stream(dataset.data.data).read_all().to_pylist()
+    assert [(row["rate"], row["done"]) for row in rows] == [(0.5, "1/2")]
 
 
 def test_viewer_sees_everything_and_can_change_nothing(app_env):

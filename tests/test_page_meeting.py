@@ -7,6 +7,7 @@ import pytest
 from support import logged_in
 
 from kpi import catalogue, meeting, timer
+from kpi.compute import compute_scorecard
 from kpi.roles import Actor
 from kpi.store import open_store
 
@@ -160,6 +161,11 @@ def test_commit_an_action_and_close_with_a_snapshot(demo_app_env):
     assert closed.status == "closed"
     snapshot = closed.kpi_snapshot
     assert [k["kpi_id"] for k in snapshot["kpis"]] == [k.id for k in catalogue.CATALOGUE]
+    # The frozen values are the fortnight's scorecard as it stood, KPI by KPI.
+    current = compute_scorecard(store, period="quincena").results
+    assert [(k["value"], k["status"], k["target"], k["unit"]) for k in snapshot["kpis"]] == [
+        (r.value, r.status, r.target, r.unit) for r in current
+    ]
     assert {k["status"] for k in snapshot["kpis"]} <= {"green", "amber", "red", "grey"}
     assert datetime.fromisoformat(snapshot["taken_at"])
     raw = store.state().execute("SELECT kpi_snapshot FROM meetings WHERE id = ?", [meeting_id])
