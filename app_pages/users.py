@@ -91,7 +91,7 @@ with st.form("users_edit"):
         key=f"users_edit_active_{target}",
     )
     st.caption(tr("users.sessions_note"))
-    if st.form_submit_button(tr("users.apply")):
+    if st.form_submit_button(tr("users.apply", username=escape_markdown(target))):
         attempt(
             target, current["name"], edit_role, edit_password or None, "users.saved", edit_active
         )

@@ -40,7 +40,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "users.pick": ("Usuario a cambiar", "User to change"),
     "users.create": ("Crear usuario", "Create user"),
-    "users.apply": ("Guardar cambios", "Save changes"),
+    # The button names the user it saves: a pick lost in a rerun must not go unnoticed.
+    "users.apply": ("Guardar cambios de «{username}»", "Save changes to «{username}»"),
     "users.exists": (
         "El usuario «{username}» ya existe: cámbialo en el formulario de abajo.",
         "User “{username}” already exists: change it in the form below.",

@@ -72,7 +72,10 @@ def log_in_once(page, url: str, username: str, password: str | None = None) -> N
 
 
 def open_page(page, title: str) -> None:
+    """Click the page's link once; return when its run is over (its heading drawn first, so
+    the wait does not end on the previous page's idle state)."""
     page.get_by_test_id("stSidebarNav").get_by_text(title, exact=True).click()
+    page.get_by_role("heading", name=title).first.wait_for(timeout=60_000)
     wait_for_app(page)
 
 
@@ -83,13 +86,14 @@ def shows_only_login(page) -> bool:
 
 
 def pick(page, scope, label: str, option: str) -> None:
-    """Choose a selectbox option by typing it and pressing Enter once it is the only one
-    offered (no clicks on a dropdown that may close as it opens)."""
+    """Choose a selectbox option by typing it (the list then offers only that one) and
+    clicking it once."""
     box = scope.get_by_role("combobox", name=label, exact=True)
     box.scroll_into_view_if_needed()
     box.press_sequentially(option)  # key events open the list; a plain fill may not
-    page.get_by_role("option", name=option, exact=True).wait_for(timeout=10_000)
-    box.press("Enter")
+    # One click on the option typed: Enter would pick whichever option is highlighted, and
+    # the highlight may still be on its way when the list is drawn.
+    page.get_by_role("option", name=option, exact=True).click()
     wait_for_app(page)
 
 
@@ -97,12 +101,15 @@ def edit_user(page, username: str, role: str | None = None, password: str | None
     """As an admin on the Usuarios page: change `username`'s role or password, save once."""
     open_page(page, "Usuarios")
     pick(page, page, "Usuario a cambiar", username)
-    form = page.get_by_test_id("stForm").filter(has_text="Guardar cambios")
+    # The form's button names whom it saves: once it names `username`, the pick is in.
+    save = page.get_by_role("button", name=f"Guardar cambios de «{username}»")
+    save.wait_for(timeout=30_000)
+    form = page.get_by_test_id("stForm").filter(has=save)
     if role:
         pick(page, form, "Rol", role)
     if password:
         form.get_by_label("Nueva contraseña (vacío = no cambiar)").fill(password)
-    form.get_by_role("button", name="Guardar cambios").click()
+    save.click()
     page.get_by_text(f"Cambios guardados para «{username}».").wait_for(timeout=30_000)
 
 
