@@ -130,11 +130,25 @@ def login(page, url: str, username: str, password: str | None = None) -> None:
         page.get_by_role("button", name="Entrar").click()
         try:
             nav.wait_for(timeout=45_000)
+            settle_after_login(page)
             return
         except PlaywrightTimeout:
             if attempt or nav.count():
                 raise
             wait_for_app(page)
+
+
+def settle_after_login(page) -> None:
+    """The cookie component sets the auth cookie after the login run, then asks for one more
+    run; a click landing in that run can be lost, so wait for it (bounded: a server whose
+    cookies expire at once sets none)."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        if any(c["name"].startswith("brujula") for c in page.context.cookies()):
+            break
+        time.sleep(0.2)
+    page.wait_for_timeout(300)
+    wait_for_app(page)
 
 
 def wait_for_app(page) -> None:
