@@ -360,11 +360,18 @@ def _add_unclosed_quote(con: duckdb.DuckDBPyConnection, source: Source, columns:
     )
     con.execute(
         "INSERT INTO raw_bad SELECT line, 'UNCLOSED QUOTE', left(csv_line, ?) "
-        "FROM raw_quote_rejects WHERE error_type = 'UNQUOTED VALUE' AND line > (SELECT "
-        "coalesce(max(line), 0) FROM (SELECT line FROM raw UNION ALL SELECT line FROM raw_rejects "
-        "UNION ALL SELECT line FROM raw_blank)) ORDER BY line LIMIT 1",
-        [MAX_CELL_CHARS],
+        "FROM raw_quote_rejects WHERE error_type = 'UNQUOTED VALUE' AND line > ? "
+        "ORDER BY line LIMIT 1",
+        [MAX_CELL_CHARS, _last_accounted_line(con)],
     )
+
+
+def _last_accounted_line(con: duckdb.DuckDBPyConnection) -> int:
+    """The last line the one-thread read accounted for: a row, a refusal or a blank line."""
+    return con.execute(
+        "SELECT coalesce(max(line), 0) FROM (SELECT line FROM raw UNION ALL SELECT line FROM "
+        "raw_rejects UNION ALL SELECT line FROM raw_blank)"
+    ).fetchone()[0]
 
 
 def _add_unclosed_quote_after_stray_quotes(con: duckdb.DuckDBPyConnection, source: Source) -> None:
@@ -375,11 +382,7 @@ def _add_unclosed_quote_after_stray_quotes(con: duckdb.DuckDBPyConnection, sourc
     spanning lines is the usual other reason); Python's csv module, strict, then tells whether
     the file ends inside a quote, and on which line that record starts.
     """
-    accounted = con.execute(
-        "SELECT coalesce(max(line), 0) FROM (SELECT line FROM raw UNION ALL SELECT line FROM "
-        "raw_rejects UNION ALL SELECT line FROM raw_blank)"
-    ).fetchone()[0]
-    if source.text_lines <= accounted:
+    if source.text_lines <= _last_accounted_line(con):
         return
     start = _start_of_unclosed_record(source)
     if start is not None:
