@@ -6,8 +6,9 @@ import streamlit as st
 import streamlit_authenticator as stauth
 
 from app_pages import common
-from kpi import auth, bootstrap, clock, sessions
-from kpi.store import StoreError
+from kpi import clock
+from kpi.access import auth, bootstrap, sessions
+from kpi.store.database import StoreError
 from kpi.text import escape_markdown
 
 st.set_page_config(page_title="Brújula", page_icon="🧭", layout="wide")

@@ -3,8 +3,8 @@
 import streamlit as st
 
 from app_pages import common
-from kpi.audit import DEFAULT_LIMIT, AuditFilter, changes, filter_options, query_audit
-from kpi.csv_safety import safe_csv_bytes
+from kpi.ingest.csv_safety import safe_csv_bytes
+from kpi.store.audit import DEFAULT_LIMIT, AuditFilter, changes, filter_options, query_audit
 
 common.guard("users")
 store = common.store()

@@ -7,9 +7,10 @@ import streamlit as st
 
 from app_pages import common
 from app_pages import sprint_widgets as widgets
-from kpi import backlog, catalogue
-from kpi.backlog import AREAS, ITEM_STATUSES, ITEM_TEXT
-from kpi.csv_safety import safe_csv_bytes
+from kpi.cockpit import backlog
+from kpi.cockpit.backlog import AREAS, ITEM_STATUSES, ITEM_TEXT
+from kpi.engine import catalogue
+from kpi.ingest.csv_safety import safe_csv_bytes
 from kpi.text import escape_markdown
 
 user = common.guard()

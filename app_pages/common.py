@@ -6,11 +6,11 @@ from pathlib import Path
 
 import streamlit as st
 
-from kpi import auth, bootstrap, sessions
+from kpi.access import auth, bootstrap, sessions
+from kpi.access.roles import NO_ROLE, Actor, PermissionDenied
 from kpi.errors import InvalidInput
 from kpi.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
-from kpi.roles import NO_ROLE, Actor, PermissionDenied
-from kpi.store import DEFAULT_DB_PATH, Store, StoreError, open_store
+from kpi.store.database import DEFAULT_DB_PATH, Store, StoreError, open_store
 from kpi.text import escape_markdown
 
 
@@ -51,7 +51,7 @@ def language_picker() -> None:
     )
 
 
-# The session generation this browser session was issued with (see kpi/sessions.py).
+# The session generation this browser session was issued with (see kpi/access/sessions.py).
 SESSION_GENERATION = "auth_generation"
 
 

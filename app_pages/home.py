@@ -3,8 +3,8 @@
 import streamlit as st
 
 from app_pages import common
+from kpi.engine.summary import data_summary
 from kpi.i18n import fmt_date, fmt_number
-from kpi.summary import data_summary
 from kpi.text import escape_markdown
 
 common.guard()

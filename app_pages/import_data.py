@@ -3,10 +3,10 @@
 import streamlit as st
 
 from app_pages import common
-from kpi import ingest_page as ui
-from kpi.ingest import run_import
-from kpi.ingest_mapping import TABLES, IngestError, mapping_to_toml, save_mapping
-from kpi.store import StoreError
+from kpi.ingest import uploads as ui
+from kpi.ingest.importer import run_import
+from kpi.ingest.mapping import TABLES, IngestError, mapping_to_toml, save_mapping
+from kpi.store.database import StoreError
 from kpi.text import escape_markdown
 
 user = common.guard("import")

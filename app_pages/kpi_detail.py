@@ -6,10 +6,10 @@ import streamlit as st
 
 from app_pages import common
 from app_pages import scorecard_cache as sc
-from kpi import catalogue as cat
-from kpi.compute import ROWS_LIMIT
-from kpi.csv_safety import safe_csv_bytes
+from kpi.engine import catalogue as cat
+from kpi.engine.compute import ROWS_LIMIT
 from kpi.i18n import fmt_date, fmt_number
+from kpi.ingest.csv_safety import safe_csv_bytes
 
 common.guard()
 tr, lang = common.tr, common.lang()

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from app_pages import common, meeting_areas, meeting_close, timer_panel
-from kpi import meeting, timer
+from kpi.cockpit import meeting, timer
 from kpi.errors import LONG_TEXT_MAX, InvalidInput
 from kpi.text import escape_markdown
 

@@ -6,15 +6,16 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import common
-from kpi import backlog, brief, catalogue, meeting, outcomes
-from kpi.auth import auth_path_for, list_users
+from kpi.access.auth import auth_path_for, list_users
+from kpi.access.roles import Actor
+from kpi.cockpit import backlog, brief, meeting, outcomes
+from kpi.cockpit.matrix_chart import effort_impact_chart
+from kpi.cockpit.meeting import NOTE_TEXT, Meeting
+from kpi.engine import catalogue
 from kpi.errors import LONG_TEXT_MAX
 from kpi.i18n import fmt_date
-from kpi.matrix_chart import effort_impact_chart
-from kpi.meeting import NOTE_TEXT, Meeting
-from kpi.roles import Actor
-from kpi.settings import get_settings, set_setting
-from kpi.store import Store
+from kpi.store.database import Store
+from kpi.store.settings import get_settings, set_setting
 from kpi.text import escape_markdown
 
 # The status chip under each panel KPI, in the scorecard's traffic-light colours.
@@ -37,7 +38,7 @@ def user_names() -> list[str]:
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def scorecard_for(path: str, inputs: tuple) -> object:
-    from kpi.compute import compute_scorecard
+    from kpi.engine.compute import compute_scorecard
 
     return compute_scorecard(common.store(), period="quincena")
 

@@ -6,12 +6,13 @@ import streamlit as st
 
 from app_pages import common
 from app_pages.meeting_areas import attempt
-from kpi import backlog, catalogue, checklist, meeting, minutes
-from kpi.backlog import ACTION_TEXT
+from kpi.access.roles import Actor
+from kpi.cockpit import backlog, checklist, meeting, minutes
+from kpi.cockpit.backlog import ACTION_TEXT
+from kpi.cockpit.meeting import Meeting
+from kpi.engine import catalogue
 from kpi.i18n import fmt_date, fmt_number
-from kpi.meeting import Meeting
-from kpi.roles import Actor
-from kpi.store import Store
+from kpi.store.database import Store
 from kpi.text import escape_markdown
 
 

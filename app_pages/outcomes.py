@@ -7,12 +7,13 @@ import streamlit as st
 
 from app_pages import common
 from app_pages import sprint_widgets as widgets
-from kpi import catalogue, checklist, outcomes
+from kpi.cockpit import checklist, outcomes
+from kpi.cockpit.meeting import list_meetings
+from kpi.cockpit.outcome_charts import alignment_chart, trajectory_chart
+from kpi.cockpit.outcomes import OUTCOME_TEXT
+from kpi.engine import catalogue
 from kpi.i18n import fmt_date, fmt_percent
-from kpi.meeting import list_meetings
-from kpi.outcome_charts import alignment_chart, trajectory_chart
-from kpi.outcomes import OUTCOME_TEXT
-from kpi.settings import get_settings
+from kpi.store.settings import get_settings
 from kpi.text import escape_markdown
 
 user = common.guard()

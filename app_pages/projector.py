@@ -3,7 +3,7 @@
 import streamlit as st
 
 from app_pages import common, timer_panel
-from kpi import meeting
+from kpi.cockpit import meeting
 from kpi.text import escape_markdown
 
 common.guard()

@@ -4,11 +4,11 @@ import streamlit as st
 
 from app_pages import common
 from app_pages import scorecard_cache as sc
-from kpi import catalogue as cat
-from kpi.alerts import misalignment_alerts
+from kpi.engine import catalogue as cat
+from kpi.engine.alerts import misalignment_alerts
+from kpi.engine.targets import changes_this_quarter
 from kpi.i18n import fmt_currency, fmt_date, fmt_number
-from kpi.settings import DEFINITION_KEYS
-from kpi.targets import changes_this_quarter
+from kpi.store.settings import DEFINITION_KEYS
 from kpi.text import escape_markdown
 
 common.guard()

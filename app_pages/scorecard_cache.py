@@ -6,8 +6,8 @@ from datetime import date, timedelta
 import streamlit as st
 
 from app_pages import common
-from kpi import catalogue as cat
-from kpi.compute import (
+from kpi.engine import catalogue as cat
+from kpi.engine.compute import (
     Filters,
     KpiRows,
     Scorecard,
@@ -17,8 +17,8 @@ from kpi.compute import (
     kpi_rows,
     kpi_value,
 )
-from kpi.periods import CUSTOM, PERIOD_KINDS, period_containing
-from kpi.settings import get_settings
+from kpi.engine.periods import CUSTOM, PERIOD_KINDS, period_containing
+from kpi.store.settings import get_settings
 
 STATUS_DOT = {"green": "🟢", "amber": "🟡", "red": "🔴", "grey": "⚪"}
 STATUS_BADGE = {"green": "green", "amber": "orange", "red": "red", "grey": "gray"}

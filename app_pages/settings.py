@@ -6,10 +6,10 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import common
-from kpi import catalogue as cat
+from kpi.engine import catalogue as cat
+from kpi.engine.targets import current_targets, set_target, target_history
 from kpi.i18n import fmt_date
-from kpi.settings import DEFINITION_KEYS, TEXT_FIELDS, get_settings, set_setting
-from kpi.targets import current_targets, set_target, target_history
+from kpi.store.settings import DEFINITION_KEYS, TEXT_FIELDS, get_settings, set_setting
 
 user = common.guard("settings")
 tr, lang, store = common.tr, common.lang(), common.store()

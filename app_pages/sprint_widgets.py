@@ -11,13 +11,14 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import common
-from kpi import backlog, catalogue
-from kpi.backlog import ACTION_TEXT, MAX_ACTIONS, REVIEW_STATUSES, Sprint
+from kpi.access.roles import Actor
+from kpi.cockpit import backlog
+from kpi.cockpit.backlog import ACTION_TEXT, MAX_ACTIONS, REVIEW_STATUSES, Sprint
+from kpi.cockpit.matrix_chart import effort_impact_chart
+from kpi.engine import catalogue
 from kpi.i18n import DASH, fmt_date
-from kpi.matrix_chart import effort_impact_chart
-from kpi.roles import Actor
-from kpi.settings import get_settings
-from kpi.store import Store
+from kpi.store.database import Store
+from kpi.store.settings import get_settings
 from kpi.text import escape_markdown
 
 FLASH = "backlog_flash"

@@ -3,8 +3,9 @@
 import streamlit as st
 
 from app_pages import common
-from kpi import clock, meeting, timer
-from kpi.store import Store
+from kpi import clock
+from kpi.cockpit import meeting, timer
+from kpi.store.database import Store
 
 
 def render(store: Store, meeting_id: int, clock_px: int) -> tuple[timer.Timer, timer.TimerView]:

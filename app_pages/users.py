@@ -6,11 +6,12 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import common
-from kpi import auth, clock
-from kpi.backup import BackupError, backup_store
-from kpi.roles import ROLES
+from kpi import clock
+from kpi.access import auth
+from kpi.access.roles import ROLES
+from kpi.access.users import MAX_NAME, MAX_USERNAME
+from kpi.store.backup import BackupError, backup_store
 from kpi.text import escape_markdown
-from kpi.users import MAX_NAME, MAX_USERNAME
 
 user = common.guard("users")
 store = common.store()

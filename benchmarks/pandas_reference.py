@@ -1,4 +1,4 @@
-"""The scorecard recomputed in plain pandas from DESIGN §4, independently of kpi/compute.py.
+"""The scorecard recomputed in plain pandas from DESIGN §4, independently of kpi/engine/compute.py.
 
 It serves twice: as the "straightforward pandas computation" the engine is timed against, and
 as an independent cross-check of the engine's numbers. Nothing here reads the engine's SQL:
@@ -17,7 +17,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from kpi import catalogue
+from kpi.engine import catalogue
 
 TREND = 8
 DIMENSIONS = ("channel", "icp_tier", "owner")

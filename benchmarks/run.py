@@ -121,14 +121,14 @@ def data_path(cache: Path, leads: int, seed: int) -> Path:
 def _fingerprint() -> str:
     """Cached data is regenerated when the generator, the facts schema or the fixed today
     changes (an out-of-date file would be migrated inside the first timed process)."""
-    digest = hashlib.sha256((ROOT / "kpi" / "demo.py").read_bytes())
-    digest.update((ROOT / "kpi" / "schema.py").read_bytes())
+    digest = hashlib.sha256((ROOT / "kpi" / "ingest" / "demo.py").read_bytes())
+    digest.update((ROOT / "kpi" / "store" / "schema.py").read_bytes())
     digest.update(TODAY.isoformat().encode())
     return digest.hexdigest()[:16]
 
 
 def _remove_database(path: Path) -> None:
-    from kpi.store import lock_path_for, state_path_for
+    from kpi.store.database import lock_path_for, state_path_for
 
     for victim in (path, state_path_for(path), lock_path_for(path)):
         for candidate in (victim, Path(str(victim) + ".wal")):
@@ -242,7 +242,7 @@ def engine_snapshot(scorecard) -> dict:
 
 def reference_snapshot(result: dict) -> dict:
     """pandas_reference.compute's result in the engine snapshot's shape."""
-    from kpi import catalogue
+    from kpi.engine import catalogue
 
     kpis = {}
     for kpi_id, k in result["kpis"].items():
@@ -370,8 +370,8 @@ def _quiet_streamlit() -> None:
 
 
 def child_lower_bound(db: Path, options: dict) -> dict:
-    from kpi.settings import get_settings
-    from kpi.store import open_store
+    from kpi.store.database import open_store
+    from kpi.store.settings import get_settings
 
     store = open_store(db)
     anchor = get_settings(store)["sprint_anchor"]
@@ -450,7 +450,7 @@ def warm_path(period: str, as_of: date):
     Returns (lookup(store), description).
     """
     from app_pages import scorecard_cache
-    from kpi.compute import Filters
+    from kpi.engine.compute import Filters
 
     choice = scorecard_cache.Choice(period, as_of, None, None, Filters())
 
@@ -462,9 +462,9 @@ def warm_path(period: str, as_of: date):
 
 def child_scorecard(db: Path, options: dict) -> dict:
     _quiet_streamlit()
-    from kpi import compute
-    from kpi.settings import get_settings
-    from kpi.store import open_store
+    from kpi.engine import compute
+    from kpi.store.database import open_store
+    from kpi.store.settings import get_settings
 
     period, as_of = options["period"], date.fromisoformat(options["as_of"])
     started = time.perf_counter()
@@ -559,7 +559,7 @@ def _exceptions(at) -> list[str]:
 
 def child_page(db: Path, options: dict) -> dict:
     _quiet_streamlit()
-    from kpi import compute
+    from kpi.engine import compute
 
     at = _logged_in_app()
     started = time.perf_counter()
@@ -589,8 +589,8 @@ def child_page(db: Path, options: dict) -> dict:
 
 def _running_meeting(store) -> int:
     """A meeting whose timer runs, created once in the cached database's state file."""
-    from kpi import meeting
-    from kpi.roles import Actor
+    from kpi.access.roles import Actor
+    from kpi.cockpit import meeting
 
     found = meeting.active_meeting_id(store)
     if found is not None:
@@ -623,7 +623,7 @@ def child_projector(db: Path, options: dict) -> dict:
     from streamlit.testing.v1 import AppTest
 
     from app_pages import common
-    from kpi import compute
+    from kpi.engine import compute
 
     meeting_id = _running_meeting(common.store())
     calls = compute.COMPUTE_CALLS

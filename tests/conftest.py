@@ -6,7 +6,7 @@ import shutil
 import pytest
 import streamlit as st
 
-from kpi.store import close_all, open_store
+from kpi.store.database import close_all, open_store
 
 os.environ["BRUJULA_LOGIN_SLEEP"] = "0"
 
@@ -37,7 +37,7 @@ def app_env(tmp_path, monkeypatch):
 @pytest.fixture(scope="session")
 def demo_facts(tmp_path_factory):
     """A small demo facts file generated once per test session (copy it before use)."""
-    from kpi.demo import generate
+    from kpi.ingest.demo import generate
 
     path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
     generate(path, seed=3, leads=2_000)

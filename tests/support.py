@@ -7,7 +7,7 @@ import bcrypt
 import yaml
 from streamlit.testing.v1 import AppTest
 
-from kpi import auth
+from kpi.access import auth
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")

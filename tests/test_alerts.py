@@ -5,11 +5,11 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from kpi import clock
-from kpi.alerts import misalignment_alerts
-from kpi.compute import compute_scorecard
-from kpi.roles import Actor
-from kpi.store import open_store, rewrite_facts
-from kpi.targets import set_target
+from kpi.access.roles import Actor
+from kpi.engine.alerts import misalignment_alerts
+from kpi.engine.compute import compute_scorecard
+from kpi.engine.targets import set_target
+from kpi.store.database import open_store, rewrite_facts
 
 
 def seed(path):

@@ -4,8 +4,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from support import APP, logged_in
 
-from kpi import auth
-from kpi.store import open_store
+from kpi.access import auth
+from kpi.store.database import open_store
 
 EVERYONE = {"admin", "editor", "viewer"}
 # The spec (DESIGN §8), stated independently of app.py: page file -> roles that may open it.

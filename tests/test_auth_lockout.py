@@ -6,9 +6,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from support import APP
 
-from kpi import auth
-from kpi.roles import SYSTEM
-from kpi.store import Store, close_all, open_store
+from kpi.access import auth
+from kpi.access.roles import SYSTEM
+from kpi.store.database import Store, close_all, open_store
 
 T0 = datetime(2025, 3, 3, 9, 0, 0)
 

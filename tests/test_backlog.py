@@ -5,8 +5,9 @@ from datetime import date, datetime
 
 import pytest
 
-from kpi import backlog
-from kpi.backlog import (
+from kpi.access.roles import Actor, PermissionDenied
+from kpi.cockpit import backlog
+from kpi.cockpit.backlog import (
     BacklogError,
     SprintFull,
     add_sprint_action,
@@ -20,9 +21,8 @@ from kpi.backlog import (
     sprint_completion_trend,
     update_item,
 )
-from kpi.matrix_chart import effort_impact_chart, jittered_positions
-from kpi.roles import Actor, PermissionDenied
-from kpi.store import Store, rewrite_facts
+from kpi.cockpit.matrix_chart import effort_impact_chart, jittered_positions
+from kpi.store.database import Store, rewrite_facts
 
 EDITOR = Actor("eva", "editor")
 VIEWER = Actor("victor", "viewer")

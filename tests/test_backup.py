@@ -8,10 +8,10 @@ import duckdb
 import pytest
 from support import ROOT
 
-from kpi import backup as bk
-from kpi.roles import Actor, PermissionDenied
-from kpi.settings import set_setting
-from kpi.store import close_all, open_store, rewrite_facts, state_path_for
+from kpi.access.roles import Actor, PermissionDenied
+from kpi.store import backup as bk
+from kpi.store.database import close_all, open_store, rewrite_facts, state_path_for
+from kpi.store.settings import set_setting
 
 ADA = Actor("ada", "admin")
 

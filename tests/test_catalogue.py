@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from kpi import catalogue as cat
+from kpi.engine import catalogue as cat
 
 ROOT = Path(__file__).resolve().parent.parent
 DESIGN_IDS = [

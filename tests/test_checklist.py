@@ -4,14 +4,14 @@ from datetime import date, datetime
 
 import pytest
 
-from kpi.checklist import (
+from kpi.access.roles import Actor, PermissionDenied
+from kpi.cockpit.checklist import (
     CHECKLIST_ITEMS,
     alignment_scores,
     answer_checklist,
     item_text,
     meeting_answers,
 )
-from kpi.roles import Actor, PermissionDenied
 
 EDITOR = Actor("eva", "editor")
 VIEWER = Actor("victor", "viewer")

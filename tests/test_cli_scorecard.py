@@ -11,9 +11,9 @@ from datetime import date, datetime, timedelta
 import pytest
 from support import ROOT
 
-from kpi.catalogue import CATALOGUE
-from kpi.cli import main
-from kpi.store import rewrite_facts
+from kpi.cli.main import main
+from kpi.engine.catalogue import CATALOGUE
+from kpi.store.database import rewrite_facts
 
 START, END = datetime(2025, 1, 1), datetime(2025, 3, 31)
 
@@ -213,8 +213,8 @@ def test_bad_arguments_are_one_line_errors(tmp_path, capsys):
 
 
 def test_cli_reads_a_database_the_app_is_serving(tmp_path):
-    from kpi.demo import generate
-    from kpi.store import open_store
+    from kpi.ingest.demo import generate
+    from kpi.store.database import open_store
 
     db = tmp_path / "served.duckdb"
     generate(db, seed=2, leads=1500, today=date(2026, 6, 1))

@@ -5,8 +5,9 @@ from datetime import date, datetime
 import duckdb
 import pytest
 
-from kpi.catalogue import get
-from kpi.compute import (
+from kpi.access.roles import Actor
+from kpi.engine.catalogue import get
+from kpi.engine.compute import (
     Filters,
     compute_scorecard,
     default_as_of,
@@ -14,10 +15,9 @@ from kpi.compute import (
     kpi_value,
     status_for,
 )
-from kpi.roles import Actor
-from kpi.schema import FACTS_MIGRATIONS
-from kpi.store import migrate, open_store, rewrite_facts
-from kpi.targets import set_target
+from kpi.engine.targets import set_target
+from kpi.store.database import migrate, open_store, rewrite_facts
+from kpi.store.schema import FACTS_MIGRATIONS
 
 JAN = {"start": date(2025, 1, 1), "end": date(2025, 1, 31)}
 LATE = date(2025, 12, 31)
@@ -491,7 +491,7 @@ def test_volumes_are_context(db):
 
 
 def test_compute_calls_counter(db):
-    from kpi import compute
+    from kpi.engine import compute
 
     before = compute.COMPUTE_CALLS
     january(db)

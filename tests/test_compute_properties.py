@@ -5,8 +5,8 @@ from datetime import date, datetime, timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kpi.compute import Filters, compute_scorecard
-from kpi.store import open_store, rewrite_facts
+from kpi.engine.compute import Filters, compute_scorecard
+from kpi.store.database import open_store, rewrite_facts
 
 BASE = datetime(2025, 1, 1)
 CHANNELS = ("web", "ads", "events")

@@ -8,8 +8,8 @@ from collections import Counter
 
 import pytest
 
-from kpi import backlog, meeting, timer
-from kpi.roles import Actor
+from kpi.access.roles import Actor
+from kpi.cockpit import backlog, meeting, timer
 
 THREADS = 20
 SECONDS = 10.0

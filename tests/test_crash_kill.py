@@ -10,14 +10,14 @@ import time
 import pytest
 from support import ROOT
 
-from kpi.roles import SYSTEM
-from kpi.store import Store, close_all, facts_lock, open_store, rewrite_facts
+from kpi.access.roles import SYSTEM
+from kpi.store.database import Store, close_all, facts_lock, open_store, rewrite_facts
 
 COMMITTED_LEADS = 1_000
 
 IMPORTER = """
 import sys
-from kpi.store import rewrite_facts
+from kpi.store.database import rewrite_facts
 with rewrite_facts(sys.argv[1]) as con:
     for chunk in range(1_000_000):
         con.execute(
@@ -30,8 +30,8 @@ with rewrite_facts(sys.argv[1]) as con:
 
 WRITER = """
 import sys
-from kpi.roles import SYSTEM
-from kpi.store import open_store
+from kpi.access.roles import SYSTEM
+from kpi.store.database import open_store
 store = open_store(sys.argv[1])
 for i in range(1_000_000):
     with store.write(SYSTEM, "notes") as w:

@@ -8,8 +8,15 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from support import APP, ROOT
 
-from kpi.roles import SYSTEM
-from kpi.store import Store, StoreError, close_all, open_store, rewrite_facts, state_path_for
+from kpi.access.roles import SYSTEM
+from kpi.store.database import (
+    Store,
+    StoreError,
+    close_all,
+    open_store,
+    rewrite_facts,
+    state_path_for,
+)
 
 LOCKED = "está abierta por otro proceso de Brújula"
 DAMAGED = "no es una base de datos legible"
@@ -112,7 +119,7 @@ def test_damaged_file_gives_one_line_in_the_cli(damaged, tmp_path):
 
 HOLDER = """
 import sys, time
-from kpi.store import open_store
+from kpi.store.database import open_store
 open_store(sys.argv[1])
 print("holding", flush=True)
 time.sleep(120)

@@ -9,8 +9,8 @@ import duckdb
 import pytest
 
 from kpi import clock
-from kpi.demo import generate
-from kpi.store import open_store
+from kpi.ingest.demo import generate
+from kpi.store.database import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = date(2026, 11, 1)

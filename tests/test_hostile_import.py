@@ -10,10 +10,10 @@ import duckdb
 import pytest
 from support import ROOT
 
-from kpi import ingest
-from kpi.ingest_mapping import IngestError
-from kpi.roles import Actor, PermissionDenied
-from kpi.store import open_store
+from kpi.access.roles import Actor, PermissionDenied
+from kpi.ingest import importer as ingest
+from kpi.ingest.mapping import IngestError
+from kpi.store.database import open_store
 
 ADA = Actor("ada", "admin")
 XSS = "<img src=x onerror=window.__xss=1>"
@@ -148,8 +148,8 @@ def test_only_admins_import(db, tmp_path, role):
 
 BIG_IMPORT = """
 import json, resource, sys, time
-from kpi import ingest
-from kpi.roles import Actor
+from kpi.ingest import importer as ingest
+from kpi.access.roles import Actor
 started = time.monotonic()
 report = ingest.run_import(sys.argv[1], "leads", sys.argv[2], Actor("ada", "admin"))
 print(json.dumps({

@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from kpi.cli import main
+from kpi.cli.main import main
 
 ROOT = Path(__file__).resolve().parent.parent
 

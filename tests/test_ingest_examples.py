@@ -6,9 +6,9 @@ from pathlib import Path
 
 import duckdb
 
-from kpi.ingest import run_import
-from kpi.ingest_mapping import load_mapping
-from kpi.roles import SYSTEM
+from kpi.access.roles import SYSTEM
+from kpi.ingest.importer import run_import
+from kpi.ingest.mapping import load_mapping
 
 ROOT = Path(__file__).resolve().parent.parent
 MAPPINGS = ROOT / "examples" / "mappings"

@@ -6,9 +6,9 @@ from decimal import Decimal
 import duckdb
 import pytest
 
-from kpi.ingest import run_import
-from kpi.ingest_mapping import load_preset, preset_names
-from kpi.roles import SYSTEM
+from kpi.access.roles import SYSTEM
+from kpi.ingest.importer import run_import
+from kpi.ingest.mapping import load_preset, preset_names
 
 
 def rows(db, sql):

@@ -11,10 +11,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from kpi.ingest import run_import
-from kpi.ingest_mapping import Mapping
-from kpi.roles import SYSTEM, Actor, PermissionDenied
-from kpi.store import open_store
+from kpi.access.roles import SYSTEM, Actor, PermissionDenied
+from kpi.ingest.importer import run_import
+from kpi.ingest.mapping import Mapping
+from kpi.store.database import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -168,7 +168,7 @@ def test_only_admins_import(tmp_path, role):
 
 
 def test_table_and_mapping_must_agree(tmp_path):
-    from kpi.ingest_mapping import IngestError
+    from kpi.ingest.mapping import IngestError
 
     with pytest.raises(IngestError) as err:
         run_import(

@@ -5,8 +5,8 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from kpi import meeting, timer
-from kpi.roles import Actor, PermissionDenied
+from kpi.access.roles import Actor, PermissionDenied
+from kpi.cockpit import meeting, timer
 
 EVA = Actor("eva", "editor")
 VIEWER = Actor("vic", "viewer")
@@ -104,7 +104,7 @@ def test_timer_commands_persist_and_mark_the_meeting_running(store):
 
 
 def test_auto_advance_setting_is_stored_on_the_next_command(store):
-    from kpi.settings import set_setting
+    from kpi.store.settings import set_setting
 
     set_setting(store, Actor("ada", "admin"), "auto_advance", True)
     meeting_id = meeting.create_meeting(store, EVA, meeting_date=date(2026, 3, 2))
@@ -231,7 +231,7 @@ def test_two_screens_pressing_next_at_once_move_one_block(store):
 
 
 def test_scorecard_cache_key_ignores_meeting_work_but_not_targets(store):
-    from kpi.settings import set_setting
+    from kpi.store.settings import set_setting
 
     meeting_id = meeting.create_meeting(store, EVA, meeting_date=date(2026, 3, 2))
     before = meeting.scorecard_inputs(store)

@@ -2,9 +2,9 @@
 
 from datetime import date, datetime
 
-from kpi import backlog, brief, meeting
-from kpi.roles import Actor
-from kpi.store import open_store, rewrite_facts
+from kpi.access.roles import Actor
+from kpi.cockpit import backlog, brief, meeting
+from kpi.store.database import open_store, rewrite_facts
 
 EVA = Actor("eva", "editor")
 # Sprint anchor 2025-01-06: fortnights start on 2026-01-19, 02-02, 02-16 and 03-02.

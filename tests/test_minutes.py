@@ -6,8 +6,8 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from kpi import backlog, checklist, meeting, minutes
-from kpi.roles import Actor
+from kpi.access.roles import Actor
+from kpi.cockpit import backlog, checklist, meeting, minutes
 
 EVA = Actor("eva", "editor")
 T0 = datetime(2026, 3, 2, 10, 0)

@@ -11,13 +11,14 @@ from datetime import date
 import pytest
 from support import logged_in
 
-from kpi import backlog, brief, catalogue, meeting, minutes, outcomes
-from kpi.compute import compute_scorecard
-from kpi.demo import generate
-from kpi.roles import Actor
-from kpi.settings import set_setting
-from kpi.store import open_store
-from kpi.targets import set_target
+from kpi.access.roles import Actor
+from kpi.cockpit import backlog, brief, meeting, minutes, outcomes
+from kpi.engine import catalogue
+from kpi.engine.compute import compute_scorecard
+from kpi.engine.targets import set_target
+from kpi.ingest.demo import generate
+from kpi.store.database import open_store
+from kpi.store.settings import set_setting
 
 ADMIN = Actor("ana", "admin")
 EVA = Actor("eva", "editor")

@@ -16,8 +16,8 @@ from datetime import date, datetime
 
 import pytest
 
-from kpi.compute import Filters, kpi_value
-from kpi.outcomes import (
+from kpi.access.roles import Actor, PermissionDenied
+from kpi.cockpit.outcomes import (
     OutcomesFull,
     create_outcome,
     elapsed_fraction,
@@ -33,9 +33,9 @@ from kpi.outcomes import (
     target_against_direction,
     trajectory,
 )
-from kpi.periods import Period
-from kpi.roles import Actor, PermissionDenied
-from kpi.store import Store, rewrite_facts
+from kpi.engine.compute import Filters, kpi_value
+from kpi.engine.periods import Period
+from kpi.store.database import Store, rewrite_facts
 
 EDITOR = Actor("eva", "editor")
 VIEWER = Actor("victor", "viewer")

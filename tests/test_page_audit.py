@@ -6,10 +6,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from support import APP, seed_user
 
-from kpi.audit import AuditFilter, changes, filter_options, query_audit
-from kpi.roles import Actor
-from kpi.settings import set_setting
-from kpi.store import open_store
+from kpi.access.roles import Actor
+from kpi.store.audit import AuditFilter, changes, filter_options, query_audit
+from kpi.store.database import open_store
+from kpi.store.settings import set_setting
 
 ANA = Actor("ana", "admin")
 BEA = Actor("bea", "editor")

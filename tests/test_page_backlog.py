@@ -7,9 +7,9 @@ import pyarrow as pa
 from streamlit.proto.Dataframe_pb2 import Dataframe
 from streamlit.testing.v1 import AppTest
 
-from kpi import backlog
-from kpi.roles import Actor
-from kpi.store import open_store
+from kpi.access.roles import Actor
+from kpi.cockpit import backlog
+from kpi.store.database import open_store
 from tests.support import APP, seed_user
 
 EDITOR = Actor("editor", "editor")

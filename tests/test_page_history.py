@@ -4,9 +4,9 @@ from datetime import date
 
 from support import logged_in
 
-from kpi import meeting
-from kpi.roles import Actor
-from kpi.store import open_store
+from kpi.access.roles import Actor
+from kpi.cockpit import meeting
+from kpi.store.database import open_store
 
 EVA = Actor("eva", "editor")
 

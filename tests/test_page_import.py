@@ -6,9 +6,9 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from kpi import ingest_page as ui
-from kpi.ingest_mapping import Mapping, detect_columns
-from kpi.store import ensure_facts_file
+from kpi.ingest import uploads as ui
+from kpi.ingest.mapping import Mapping, detect_columns
+from kpi.store.database import ensure_facts_file
 from tests.support import seed_user
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -6,10 +6,11 @@ from datetime import date, datetime
 import pytest
 from support import logged_in
 
-from kpi import catalogue, meeting, timer
-from kpi.compute import compute_scorecard
-from kpi.roles import Actor
-from kpi.store import open_store
+from kpi.access.roles import Actor
+from kpi.cockpit import meeting, timer
+from kpi.engine import catalogue
+from kpi.engine.compute import compute_scorecard
+from kpi.store.database import open_store
 
 EVA = Actor("eva", "editor")
 
@@ -186,7 +187,7 @@ def test_panel_text_of_a_paused_timer_is_exact(demo_app_env):
 
 
 def test_admin_switches_auto_advance_and_editors_see_it(demo_app_env):
-    from kpi.settings import get_settings
+    from kpi.store.settings import get_settings
 
     store = open_store(demo_app_env)
     meeting.create_meeting(store, EVA, meeting_date=date(2026, 3, 2))

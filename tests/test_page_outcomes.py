@@ -8,10 +8,10 @@ from datetime import date, datetime
 
 from streamlit.testing.v1 import AppTest
 
-from kpi.checklist import alignment_scores, answer_checklist
-from kpi.outcomes import create_outcome, list_outcomes
-from kpi.roles import Actor
-from kpi.store import open_store, rewrite_facts
+from kpi.access.roles import Actor
+from kpi.cockpit.checklist import alignment_scores, answer_checklist
+from kpi.cockpit.outcomes import create_outcome, list_outcomes
+from kpi.store.database import open_store, rewrite_facts
 from tests.support import APP, seed_user
 from tests.test_outcomes import EXAMPLE, LEADS, stamp
 

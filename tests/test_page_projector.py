@@ -4,9 +4,10 @@ from datetime import date, datetime
 
 from support import logged_in
 
-from kpi import compute, meeting
-from kpi.roles import Actor
-from kpi.store import open_store
+from kpi.access.roles import Actor
+from kpi.cockpit import meeting
+from kpi.engine import compute
+from kpi.store.database import open_store
 
 EVA = Actor("eva", "editor")
 START = datetime(2026, 3, 2, 10, 0, 0)

@@ -5,10 +5,10 @@ from datetime import date
 import pytest
 from support import logged_in
 
-from kpi import compute
-from kpi.roles import Actor
-from kpi.store import ensure_facts_file, open_store, rewrite_facts
-from kpi.targets import set_target
+from kpi.access.roles import Actor
+from kpi.engine import compute
+from kpi.engine.targets import set_target
+from kpi.store.database import ensure_facts_file, open_store, rewrite_facts
 
 LEAD_COLS = (
     "lead_id, created_at, channel, icp_tier, owner, mql_at, sql_at, accepted_at, first_response_at"

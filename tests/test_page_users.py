@@ -6,11 +6,11 @@ import yaml
 from streamlit.testing.v1 import AppTest
 from support import APP, seed_user
 
-from kpi import auth
-from kpi.roles import SYSTEM, Actor, PermissionDenied
-from kpi.store import open_store
+from kpi.access import auth
+from kpi.access.roles import SYSTEM, Actor, PermissionDenied
+from kpi.access.users import UserError
+from kpi.store.database import open_store
 from kpi.text import escape_markdown
-from kpi.users import UserError
 
 ADA = Actor("ada", "admin")
 

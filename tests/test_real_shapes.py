@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from kpi.compute import compute_scorecard
-from kpi.ingest import run_import
-from kpi.ingest_mapping import load_mapping
-from kpi.roles import SYSTEM
-from kpi.scorecard_cli import scorecard_json
-from kpi.store import open_store
+from kpi.access.roles import SYSTEM
+from kpi.cli.scorecard import scorecard_json
+from kpi.engine.compute import compute_scorecard
+from kpi.ingest.importer import run_import
+from kpi.ingest.mapping import load_mapping
+from kpi.store.database import open_store
 
 MAPPINGS = Path(__file__).resolve().parent.parent / "examples" / "mappings"
 AS_OF = date(2018, 12, 31)

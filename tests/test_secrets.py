@@ -9,8 +9,8 @@ import pytest
 import yaml
 from support import ROOT
 
-from kpi import auth
-from kpi.roles import SYSTEM
+from kpi.access import auth
+from kpi.access.roles import SYSTEM
 
 # Patterns are assembled from pieces so this file does not match itself.
 SECRET_PATTERNS = {
@@ -39,7 +39,7 @@ def tracked_files() -> list[str]:
 @pytest.fixture(scope="module")
 def files():
     names = tracked_files()
-    assert "app.py" in names and "kpi/store.py" in names
+    assert "app.py" in names and "kpi/store/database.py" in names
     return names
 
 
@@ -133,7 +133,7 @@ def test_cookie_key_from_the_environment_overrides_the_file(tmp_path, monkeypatc
 
 
 def test_lock_files_are_private(tmp_path):
-    from kpi.store import facts_lock, lock_path_for
+    from kpi.store.database import facts_lock, lock_path_for
 
     db = tmp_path / "x.duckdb"
     with facts_lock(db):

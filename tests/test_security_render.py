@@ -8,9 +8,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from support import APP, ROOT
 
-from kpi import auth, backlog, meeting, outcomes, settings
-from kpi.roles import Actor
-from kpi.store import open_store
+from kpi.access import auth
+from kpi.access.roles import Actor
+from kpi.cockpit import backlog, meeting, outcomes
+from kpi.store import settings
+from kpi.store.database import open_store
 
 ADA = Actor("admin", "admin")
 PAYLOADS = (

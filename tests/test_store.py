@@ -6,9 +6,9 @@ import string
 import duckdb
 import pytest
 
-from kpi.roles import Actor, PermissionDenied
-from kpi.schema import FACTS_MIGRATIONS, STATE_MIGRATIONS
-from kpi.store import Store, StoreError, migrate, rewrite_facts, state_path_for
+from kpi.access.roles import Actor, PermissionDenied
+from kpi.store.database import Store, StoreError, migrate, rewrite_facts, state_path_for
+from kpi.store.schema import FACTS_MIGRATIONS, STATE_MIGRATIONS
 
 ADMIN = Actor("ana", "admin")
 VIEWER = Actor("victor", "viewer")

@@ -5,11 +5,11 @@ from pathlib import Path
 
 import duckdb
 
-from kpi import timer
-from kpi.compute import compute_scorecard
-from kpi.ingest import run_import
-from kpi.roles import SYSTEM
-from kpi.store import open_store, rewrite_facts
+from kpi.access.roles import SYSTEM
+from kpi.cockpit import timer
+from kpi.engine.compute import compute_scorecard
+from kpi.ingest.importer import run_import
+from kpi.store.database import open_store, rewrite_facts
 
 W = 10  # cohort window in days for these fixtures
 JAN = {"start": date(2025, 1, 1), "end": date(2025, 1, 31)}

@@ -4,11 +4,11 @@ from datetime import date, datetime
 
 import pytest
 
-from kpi import catalogue as cat
-from kpi.roles import Actor, PermissionDenied
-from kpi.settings import set_setting
-from kpi.store import Store
-from kpi.targets import changes_this_quarter, current_targets, set_target, target_history
+from kpi.access.roles import Actor, PermissionDenied
+from kpi.engine import catalogue as cat
+from kpi.engine.targets import changes_this_quarter, current_targets, set_target, target_history
+from kpi.store.database import Store
+from kpi.store.settings import set_setting
 
 ADMIN = Actor("marta", "admin")
 

@@ -4,9 +4,9 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from kpi import timer
-from kpi.roles import Actor
-from kpi.store import open_store
+from kpi.access.roles import Actor
+from kpi.cockpit import timer
+from kpi.store.database import open_store
 
 T0 = datetime(2026, 3, 2, 10, 0, 0)
 PLAN = [5, 10, 15, 10, 5]  # the method's 45-minute agenda
@@ -230,7 +230,7 @@ def test_persistence_round_trip_and_revision_conflict(tmp_path):
 
 
 def test_a_viewer_cannot_drive_the_timer(tmp_path):
-    from kpi.roles import PermissionDenied
+    from kpi.access.roles import PermissionDenied
 
     store = open_store(tmp_path / "t.duckdb")
     _meeting_with_agenda(store)

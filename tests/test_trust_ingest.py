@@ -15,12 +15,12 @@ import duckdb
 import pytest
 from support import ROOT
 
-from kpi.cli import main
-from kpi.csv_safety import FORMULA_PREFIXES
-from kpi.ingest import error_message, run_import
-from kpi.ingest_mapping import IngestError, Mapping, MappingError, load_mapping, save_mapping
-from kpi.ingest_source import MAX_CELL_CHARS, MAX_COLUMNS, MAX_RECORD_BYTES
-from kpi.roles import SYSTEM
+from kpi.access.roles import SYSTEM
+from kpi.cli.main import main
+from kpi.ingest.csv_safety import FORMULA_PREFIXES
+from kpi.ingest.importer import error_message, run_import
+from kpi.ingest.mapping import IngestError, Mapping, MappingError, load_mapping, save_mapping
+from kpi.ingest.source import MAX_CELL_CHARS, MAX_COLUMNS, MAX_RECORD_BYTES
 
 
 def stored(db, sql="SELECT lead_id, owner FROM leads ORDER BY lead_id"):

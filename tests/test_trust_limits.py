@@ -17,11 +17,13 @@ import pytest
 import yaml
 from support import logged_in
 
-from kpi import auth, backlog, meeting, outcomes, settings, users
+from kpi.access import auth, users
+from kpi.access.roles import Actor
+from kpi.cockpit import backlog, meeting, outcomes
 from kpi.errors import InvalidInput
-from kpi.roles import Actor
-from kpi.schema import STATE_TABLES
-from kpi.store import open_store
+from kpi.store import settings
+from kpi.store.database import open_store
+from kpi.store.schema import STATE_TABLES
 
 ADA = Actor("ada", "admin")
 DAY = date(2025, 3, 3)

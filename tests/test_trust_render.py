@@ -9,9 +9,11 @@ from streamlit.testing.v1 import AppTest
 from support import APP
 from test_security_render import page_files
 
-from kpi import auth, backlog, brief, meeting, outcomes, settings
-from kpi.roles import Actor
-from kpi.store import open_store
+from kpi.access import auth
+from kpi.access.roles import Actor
+from kpi.cockpit import backlog, brief, meeting, outcomes
+from kpi.store import settings
+from kpi.store.database import open_store
 from kpi.text import escape_markdown
 
 ADA = Actor("admin", "admin")

@@ -13,11 +13,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from support import APP, ROOT
 
-from kpi import auth
-from kpi import backup as bk
-from kpi.roles import Actor
-from kpi.settings import set_setting
-from kpi.store import close_all, open_store, rewrite_facts, state_path_for
+from kpi.access import auth
+from kpi.access.roles import Actor
+from kpi.store import backup as bk
+from kpi.store.database import close_all, open_store, rewrite_facts, state_path_for
+from kpi.store.settings import set_setting
 
 ADA = Actor("ada", "admin")
 FILES = {"facts": "facts.duckdb", "state": "state.duckdb"}
@@ -248,7 +248,7 @@ def test_migration_from_a_newer_build_is_refused(live, tmp_path):
     )
     error = refused_restore(live, folder)
     assert error.key == "restore.error.newer"
-    # This build's state migrations, counted from kpi/schema.py by hand: 1 and 2.
+    # This build's state migrations, counted from kpi/store/schema.py by hand: 1 and 2.
     assert (error.values["found"], error.values["known"]) == (99, 2)
 
 
@@ -294,7 +294,7 @@ LEADS_COLUMNS = (
 
 
 def leads_replaced(tmp_path, icp_tier: str):
-    """A backup whose leads table has kpi/schema.py's columns, types and key, but `icp_tier`
+    """A backup whose leads table has kpi/store/schema.py's columns, types and key, but `icp_tier`
     declared as given."""
     columns = LEADS_COLUMNS.format(icp_tier=icp_tier)
     return craft(
@@ -516,7 +516,7 @@ def test_a_true_first_run_still_creates_the_demo_database(tmp_path, monkeypatch)
 
 HOLDER = """
 import sys, time
-from kpi.store import open_store
+from kpi.store.database import open_store
 open_store(sys.argv[1])
 print("holding", flush=True)
 time.sleep(120)

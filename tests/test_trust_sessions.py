@@ -14,9 +14,9 @@ import yaml
 from streamlit.testing.v1 import AppTest
 from support import APP, ROOT
 
-from kpi import auth, sessions
-from kpi.roles import SYSTEM, Actor, PermissionDenied
-from kpi.store import open_store
+from kpi.access import auth, sessions
+from kpi.access.roles import SYSTEM, Actor, PermissionDenied
+from kpi.store.database import open_store
 from kpi.text import escape_markdown
 
 COOKIE = {"name": "brujula_test", "key": "k" * 48, "expiry_days": 1}
@@ -294,9 +294,9 @@ def test_a_deactivated_user_cannot_log_in(store, tmp_path):
 # saving only once the go-file exists, so the six saves overlap.
 ADD_USER = """
 import os, sys, time
-from kpi import auth, sessions
-from kpi.roles import Actor
-from kpi.store import open_store
+from kpi.access import auth, sessions
+from kpi.access.roles import Actor
+from kpi.store.database import open_store
 path, db, username, go = sys.argv[1:]
 store = open_store(db)
 while not os.path.exists(go):

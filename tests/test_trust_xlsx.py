@@ -14,12 +14,12 @@ import openpyxl
 import pytest
 from openpyxl.utils import get_column_letter
 
-from kpi import ingest_page as ui
-from kpi.ingest import run_import
-from kpi.ingest_mapping import IngestError
-from kpi.ingest_source import open_source
-from kpi.roles import SYSTEM
-from kpi.store import ensure_facts_file
+from kpi.access.roles import SYSTEM
+from kpi.ingest import uploads as ui
+from kpi.ingest.importer import run_import
+from kpi.ingest.mapping import IngestError
+from kpi.ingest.source import open_source
+from kpi.store.database import ensure_facts_file
 from tests.support import logged_in
 from tests.xlsx_support import cell, row, write_book
 
@@ -203,7 +203,7 @@ def test_the_temporary_csv_is_private(tmp_path):
 
 CHILD = """
 import sys, time
-from kpi.ingest_source import open_source
+from kpi.ingest.source import open_source
 
 def stop(_fraction):
     print("converting", flush=True)
@@ -286,7 +286,7 @@ def test_the_page_converts_a_workbook_once_and_deletes_it_after_importing(
     at.button(key="import_validate").click().run()
     assert {m.label: m.value for m in at.metric}["Rows read"] == "3"
     assert len(conversions) == 1, "reruns and the dry run reuse the conversion"
-    from kpi import ingest_xlsx
+    from kpi.ingest import xlsx as ingest_xlsx
 
     csvs = list(ingest_xlsx.work_folder().glob("*.csv"))
     assert csvs, "the conversion waits for the import"

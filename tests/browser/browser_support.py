@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from kpi.auth import hash_password
+from kpi.access.auth import hash_password
 
 ROOT = Path(__file__).resolve().parents[2]
 OUTPUT = ROOT / "test-output"
@@ -78,7 +78,7 @@ def serve(db: Path, auth: Path, workdir: Path):
                 str(port),
                 "--browser.gatherUsageStats",
                 "false",
-                # A reload of some modules but not others mixes two copies of kpi.roles.
+                # A reload of some modules but not others mixes two copies of kpi.access.roles.
                 "--server.fileWatcherType",
                 "none",
             ],

@@ -4,9 +4,9 @@ the new leads on the next run, served by the same app process without a restart.
 import pytest
 from browser_support import login, serve, wait_for_app, write_auth
 
-from kpi.ingest import run_import
-from kpi.roles import SYSTEM
-from kpi.store import ensure_facts_file
+from kpi.access.roles import SYSTEM
+from kpi.ingest.importer import run_import
+from kpi.store.database import ensure_facts_file
 
 pytestmark = pytest.mark.browser
 

@@ -42,9 +42,11 @@ SHOW_USER_TEXT = {"Inicio", "Outcomes", "Proyector", "Historial", "Reunión"}
 SEED = """
 import sys
 from datetime import date, timedelta
-from kpi import auth, backlog, meeting, outcomes, settings
-from kpi.roles import Actor
-from kpi.store import open_store
+from kpi.access import auth
+from kpi.cockpit import backlog, meeting, outcomes
+from kpi.store import settings
+from kpi.access.roles import Actor
+from kpi.store.database import open_store
 db, credentials, text, formula = sys.argv[1:5]
 store = open_store(db)
 ada = Actor("admin", "admin")

@@ -31,9 +31,10 @@ PAGES = [
 SEED = """
 import sys
 from datetime import date
-from kpi import backlog, meeting, outcomes, settings
-from kpi.roles import Actor
-from kpi.store import open_store
+from kpi.cockpit import backlog, meeting, outcomes
+from kpi.store import settings
+from kpi.access.roles import Actor
+from kpi.store.database import open_store
 xss, script, link = sys.argv[2:5]
 store = open_store(sys.argv[1])
 ada = Actor("admin", "admin")
@@ -92,7 +93,7 @@ ODD_PATHS = [
     "app_pages/audit.py",
     "app_pages/users",
     "usuarios/../auditoria",
-    "%2e%2e/kpi/store.py",
+    "%2e%2e/kpi/store/database.py",
     "AUDITORIA",
     "auditoria;jsessionid=1",
     "usuarios?embed=true&embed_options=show_toolbar",

@@ -10,7 +10,7 @@ import pytest
 import yaml
 from browser_support import ROOT, password_of, serve, wait_for_app
 
-from kpi.auth import hash_password
+from kpi.access.auth import hash_password
 
 pytestmark = pytest.mark.browser
 

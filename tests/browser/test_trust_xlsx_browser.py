@@ -7,7 +7,7 @@ import duckdb
 import pytest
 from browser_support import login, serve, wait_for_app, write_auth
 
-from kpi.store import ensure_facts_file
+from kpi.store.database import ensure_facts_file
 from tests.xlsx_support import row, write_book
 
 pytestmark = pytest.mark.browser

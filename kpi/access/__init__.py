@@ -1,0 +1,1 @@
+"""Who may do what: roles, credentials, users, sessions and the first run."""

@@ -1,0 +1,79 @@
+"""First run: create the database with demo data and the credentials file when they are missing."""
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from kpi.access.auth import FirstRun, auth_path_for, ensure_auth_config
+from kpi.store.database import state_path_for
+
+DEMO_SEED = 42
+DEMO_LEADS = 25_000
+
+
+def is_first_run(db_path: Path | str) -> bool:
+    """True only before anything exists: no facts file, no state file and no credentials.
+
+    Later, a missing facts file is an accident (moved, deleted, a failed restore): the app then
+    explains what to do and never fills the configured path with demo data.
+    """
+    db_path = Path(db_path)
+    return not any(
+        path.exists() for path in (db_path, state_path_for(db_path), auth_path_for(db_path))
+    )
+
+
+def ensure_database(db_path: Path | str, progress: Callable[[float], None] | None = None) -> bool:
+    """Create the facts file filled with demo data if it does not exist; True if created."""
+    from kpi.ingest.demo import generate
+
+    db_path = Path(db_path)
+    if db_path.exists():
+        return False
+    generate(db_path, seed=DEMO_SEED, leads=DEMO_LEADS, progress=progress)
+    return True
+
+
+def ensure_credentials(db_path: Path | str) -> FirstRun:
+    return ensure_auth_config(auth_path_for(db_path))
+
+
+def first_run_message(first: FirstRun) -> str:
+    return (
+        "\n"
+        "  Brújula: primer arranque / first run\n"
+        f"  Usuario / user: admin   Contraseña / password: {first.admin_password}\n"
+        f"  (guardada con hash en / stored hashed in {first.path}; no se volverá a mostrar)\n"
+    )
+
+
+def add_parser(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "init",
+        help="first run: demo database and admin credentials if missing / primer arranque",
+        description=(
+            "Create the database with demo data and the credentials file with an `admin` user "
+            "if they are missing; the admin password is printed once. Existing files are kept."
+        ),
+    )
+    parser.add_argument("--db", type=Path, default=Path("data/brujula.duckdb"))
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    with tqdm(total=100, desc="demo", unit="%", file=sys.stderr, leave=False) as bar:
+
+        def advance(fraction: float) -> None:
+            bar.update(round(fraction * 100) - bar.n)
+
+        created = ensure_database(args.db, progress=advance)
+    print(f"{'created' if created else 'kept'}: {args.db}")
+    first = ensure_credentials(args.db)
+    if first.admin_password:
+        print(first_run_message(first))
+    else:
+        print(f"kept: {first.path}")
+    return 0

@@ -1,0 +1,66 @@
+"""Rules for user accounts: limits, translated refusals and the last-active-admin rule."""
+
+from kpi.access.roles import ROLES, role_of
+from kpi.errors import SHORT_TEXT_MAX, InvalidInput, user_text
+
+MAX_USERNAME = 64
+MAX_NAME = SHORT_TEXT_MAX  # a person's name, like owners and attendees
+MIN_PASSWORD = 8
+MAX_PASSWORD_BYTES = 72  # bcrypt ignores (bcrypt 5: refuses) anything longer
+
+
+class UserError(InvalidInput):
+    """A refused user change, with its explanation in both languages."""
+
+
+def check_username(username: str) -> str:
+    clean = username.strip().lower()
+    if not clean:
+        raise UserError("users.error.username_empty")
+    if len(clean) > MAX_USERNAME or not clean.replace("_", "").replace(".", "").isascii():
+        raise UserError("users.error.username", limit=MAX_USERNAME)
+    if not clean.replace("_", "").replace(".", "").isalnum():
+        raise UserError("users.error.username", limit=MAX_USERNAME)
+    return clean
+
+
+def check_name(name: str | None) -> str:
+    """The display name with runs of spaces collapsed (empty when none was given); longer than
+    MAX_NAME or with a control character is refused."""
+    collapsed = " ".join(str(name or "").split())
+    if len(collapsed) > MAX_NAME:
+        raise UserError("users.error.name_long", limit=MAX_NAME)
+    # On the text as typed: the collapse would silently drop line breaks and U+001C–U+001F.
+    user_text(name, "users.name", len(str(name or "")))
+    return collapsed
+
+
+def check_role(role: str) -> str:
+    if role not in ROLES:
+        raise UserError("users.error.role", role=role)
+    return role
+
+
+def check_password(password: str | None, required: bool) -> str | None:
+    if not password:
+        if required:
+            raise UserError("users.error.password_needed")
+        return None
+    if len(password) < MIN_PASSWORD:
+        raise UserError("users.error.password_short", minimum=MIN_PASSWORD)
+    if len(password.encode()) > MAX_PASSWORD_BYTES:
+        raise UserError("users.error.password_long", maximum=MAX_PASSWORD_BYTES)
+    return password
+
+
+def is_active(entry: dict) -> bool:
+    """A user is active unless the credentials say `active: false`."""
+    return entry.get("active", True) is not False
+
+
+def refuse_leaving_no_admin(users: dict[str, dict]) -> None:
+    """Someone must always be able to manage users: keep at least one active admin."""
+    if not any(
+        is_active(entry) and role_of(entry.get("roles")) == "admin" for entry in users.values()
+    ):
+        raise UserError("users.error.last_admin")

@@ -1,0 +1,1 @@
+"""`python -m kpi`: the command line over the core."""

@@ -1,0 +1,39 @@
+"""`python -m kpi`: the command line of the core (demo, import, scorecard, backup, restore)."""
+
+import argparse
+import importlib
+import sys
+
+from kpi.store.database import StoreError
+
+# Each command module declares `add_parser(subparsers)` and `run(args) -> int`.
+COMMANDS = (
+    "kpi.access.bootstrap",
+    "kpi.ingest.demo",
+    "kpi.cli.scorecard",
+    "kpi.store.backup",
+    "kpi.cli.import_file",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m kpi",
+        description="Brújula: shared Marketing/Sales/Operations KPIs from a DuckDB file.",
+    )
+    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name in COMMANDS:
+        importlib.import_module(name).add_parser(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except StoreError as exc:
+        print(f"error: {exc.kind}: {exc.path}: {exc.detail}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130

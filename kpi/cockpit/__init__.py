@@ -1,0 +1,1 @@
+"""The fortnightly ritual: meetings, timer, minutes, brief, checklist, backlog and outcomes."""

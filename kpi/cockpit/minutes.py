@@ -1,0 +1,305 @@
+"""Meeting minutes as Markdown and PDF from one outline, so both always say the same."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from fpdf import FPDF
+from fpdf.fonts import FontFace
+
+from kpi.cockpit import backlog, checklist, meeting
+from kpi.engine import catalogue
+from kpi.i18n import DASH, DEFAULT_LANGUAGE, fmt_date, fmt_number, t
+from kpi.store.database import Store
+from kpi.store.settings import get_settings
+from kpi.text import escape_markdown
+
+FONTS = Path(__file__).resolve().parent / "fonts"
+FONT = "DejaVu"
+# How user text enters the outline: escaped for Markdown, as typed for the PDF.
+UserText = Callable[[str], str]
+
+
+@dataclass
+class Table:
+    header: list[str]
+    rows: list[list[str]]
+    widths: tuple[int, ...]
+
+
+@dataclass
+class Section:
+    title: str
+    paragraphs: list[str] = field(default_factory=list)
+    bullets: list[str] = field(default_factory=list)
+    table: Table | None = None
+
+
+@dataclass
+class Outline:
+    title: str
+    facts: list[tuple[str, str]]
+    sections: list[Section]
+
+
+def _time(value: datetime | None) -> str:
+    return value.strftime("%H:%M") if value else DASH
+
+
+def _minutes(seconds: float | None, lang: str) -> str:
+    return fmt_number((seconds or 0) / 60, lang)
+
+
+def _snapshot_section(current: meeting.Meeting, lang: str, currency: str) -> Section:
+    section = Section(t("minutes.snapshot", lang))
+    if not current.kpi_snapshot:
+        section.paragraphs.append(t("minutes.snapshot.none", lang))
+        return section
+    taken = datetime.fromisoformat(current.kpi_snapshot["taken_at"])
+    section.paragraphs.append(t("minutes.snapshot.taken", lang, when=fmt_date(taken, lang)))
+    section.table = Table(
+        [t(f"minutes.col.{c}", lang) for c in ("kpi", "value", "target", "status")],
+        [
+            [
+                # The unit frozen with the snapshot, so the minutes show what the room saw.
+                catalogue.label_of(k["kpi_id"], lang),
+                catalogue.format_value(k["unit"], k["value"], lang, currency),
+                catalogue.format_value(k["unit"], k["target"], lang, currency),
+                t(f"meeting.status.{k['status']}", lang),
+            ]
+            for k in current.kpi_snapshot["kpis"]
+        ],
+        (5, 2, 2, 2),
+    )
+    return section
+
+
+def _notes_sections(notes: list[dict], lang: str, user: UserText) -> list[Section]:
+    learnings = Section(t("minutes.learnings", lang))
+    blockers = Section(t("minutes.blockers", lang))
+    for note in notes:
+        kind = t(f"meeting.kind.{note['kind']}", lang)
+        details = [
+            f"{t('meeting.note.why', lang)}: {user(note['why'])}" if note["why"] else "",
+            t(f"backlog.area.{note['area']}", lang) if note["area"] in backlog.AREAS else "",
+            f"{t('meeting.note.root_cause', lang)}: {user(note['root_cause'])}"
+            if note["root_cause"]
+            else "",
+            f"{t('meeting.note.owner', lang)}: {user(note['owner'])}" if note["owner"] else "",
+            f"KPI: {meeting.kpi_name(note['kpi_id'], lang)}" if note["kpi_id"] else "",
+            t("minutes.in_backlog", lang, item=note["backlog_item_id"])
+            if note["backlog_item_id"]
+            else "",
+        ]
+        text = f"[{kind}] {user(note['text'])}" + "".join(f" · {d}" for d in details if d)
+        (learnings if note["kind"] in meeting.LEARNING_KINDS else blockers).bullets.append(text)
+    for section in (learnings, blockers):
+        if not section.bullets:
+            section.paragraphs.append(t("minutes.nothing", lang))
+    return [learnings, blockers]
+
+
+def _actions_table(actions: list[dict], lang: str, with_status: bool, user: UserText) -> Table:
+    columns = ["n", "action", "owner", "done", "due"] + (["status"] if with_status else [])
+    rows = [
+        [
+            str(number),
+            user(a["title"]),
+            user(a["owner"]),
+            user(a["definition_of_done"]),
+            fmt_date(a["due_date"], lang),
+            *([t(f"sprint.status.{a['status']}", lang)] if with_status else []),
+        ]
+        for number, a in enumerate(actions, start=1)
+    ]
+    widths = (1, 5, 3, 5, 3) + ((3,) if with_status else ())
+    return Table([t(f"minutes.col.{c}", lang) for c in columns], rows, widths)
+
+
+def _timing_section(current: meeting.Meeting, lang: str, user: UserText) -> Section:
+    rows = []
+    for block in current.blocks:
+        planned = block.minutes * 60
+        rows.append(
+            [
+                f"{block.position + 1}. {user(block.name)}",
+                _minutes(planned, lang),
+                _minutes(block.actual_seconds, lang),
+                ("+" if block.actual_seconds > planned else "")
+                + _minutes(block.actual_seconds - planned, lang),
+                _time(block.actual_start),
+                _time(block.actual_end),
+            ]
+        )
+    planned_total = sum(b.minutes * 60 for b in current.blocks)
+    actual_total = sum(b.actual_seconds for b in current.blocks)
+    rows.append(
+        [
+            t("minutes.total", lang),
+            _minutes(planned_total, lang),
+            _minutes(actual_total, lang),
+            ("+" if actual_total > planned_total else "")
+            + _minutes(actual_total - planned_total, lang),
+            "",
+            "",
+        ]
+    )
+    columns = ("block", "planned", "actual", "difference", "start", "end")
+    return Section(
+        t("minutes.timing", lang),
+        paragraphs=[t("minutes.timing.help", lang)],
+        table=Table([t(f"minutes.col.{c}", lang) for c in columns], rows, (6, 2, 2, 2, 2, 2)),
+    )
+
+
+def outline(
+    store: Store, meeting_id: int, lang: str = DEFAULT_LANGUAGE, user: UserText = str
+) -> Outline:
+    """Everything the minutes say, in order (DESIGN §5); every user text passes through `user`."""
+    current = meeting.get_meeting(store, meeting_id)
+    status = t(f"minutes.status.{current.status}", lang)
+    facts = [
+        (t("minutes.date", lang), fmt_date(current.meeting_date, lang)),
+        (t("minutes.state", lang), status),
+        (t("minutes.attendees", lang), ", ".join(map(user, current.attendees)) or DASH),
+        (t("minutes.next_review", lang), fmt_date(current.review_date, lang)),
+    ]
+    sections = [_snapshot_section(current, lang, get_settings(store)["currency"])]
+    previous_id = meeting.previous_meeting_id(store, meeting_id)
+    previous = backlog.sprint_actions(store, previous_id) if previous_id else []
+    review = Section(t("minutes.review", lang))
+    if previous:
+        review.table = _actions_table(previous, lang, with_status=True, user=user)
+    else:
+        review.paragraphs.append(t("minutes.nothing", lang))
+    sections.append(review)
+    sections.extend(_notes_sections(meeting.list_notes(store, meeting_id), lang, user))
+    sections.append(
+        Section(
+            t("minutes.decisions", lang),
+            paragraphs=[
+                user(current.decisions) if current.decisions else t("minutes.nothing", lang)
+            ],
+        )
+    )
+    actions = backlog.sprint_actions(store, meeting_id)
+    sprint = Section(t("minutes.actions", lang, count=len(actions), cap=backlog.MAX_ACTIONS))
+    if actions:
+        sprint.table = _actions_table(actions, lang, with_status=False, user=user)
+    else:
+        sprint.paragraphs.append(t("minutes.nothing", lang))
+    sections.append(sprint)
+    sections.append(_timing_section(current, lang, user))
+    answers = checklist.meeting_answers(store, meeting_id)
+    alignment = Section(
+        t(
+            "minutes.checklist",
+            lang,
+            score=sum(answers.values()),
+            total=len(checklist.CHECKLIST_ITEMS),
+        )
+    )
+    for item in checklist.CHECKLIST_ITEMS:
+        mark = {True: "✓", False: "✗", None: "·"}[answers.get(item)]
+        alignment.bullets.append(f"{mark} {checklist.item_text(item, lang)}")
+    sections.append(alignment)
+    given = meeting.ratings(store, meeting_id)
+    average = meeting.average_rating(store, meeting_id)
+    rating = Section(
+        t(
+            "minutes.ratings",
+            lang,
+            average=fmt_number(average, lang) if average is not None else DASH,
+            count=len(given),
+        )
+    )
+    rating.bullets = [f"{user(name)}: {value}" for name, value in given.items()]
+    sections.append(rating)
+    sections.append(
+        Section(t("minutes.next_review", lang), paragraphs=[fmt_date(current.review_date, lang)])
+    )
+    return Outline(user(current.title), facts, sections)
+
+
+def _cell(text: str) -> str:
+    # A cell is one line; its pipes are escaped already (user text) or absent (ours).
+    return str(text).replace("\r", " ").replace("\n", " ")
+
+
+def minutes_markdown(store: Store, meeting_id: int, lang: str = DEFAULT_LANGUAGE) -> str:
+    """The minutes as Markdown in which everything a user typed reads literally (no markup)."""
+    doc = outline(store, meeting_id, lang, user=escape_markdown)
+    lines = [f"# {doc.title}", ""]
+    lines += [f"- **{label}:** {value}" for label, value in doc.facts]
+    for section in doc.sections:
+        lines += ["", f"## {section.title}", ""]
+        for paragraph in section.paragraphs:
+            lines += [paragraph, ""]
+        lines += [f"- {b}" for b in section.bullets]
+        if section.table:
+            lines.append("| " + " | ".join(section.table.header) + " |")
+            lines.append("|" + "---|" * len(section.table.header))
+            lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in section.table.rows]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+class _MinutesPdf(FPDF):
+    footer_text = ""
+
+    def footer(self) -> None:
+        self.set_y(-12)
+        self.set_font(FONT, size=8)
+        self.set_text_color(110)
+        self.cell(0, 6, f"{self.footer_text} · {self.page_no()}/{{nb}}", align="C")
+
+
+def minutes_pdf(store: Store, meeting_id: int, lang: str = DEFAULT_LANGUAGE) -> bytes:
+    """The minutes as an A4 PDF with an embedded Unicode font (accents, ñ, →, ✓ render)."""
+    doc = outline(store, meeting_id, lang)
+    pdf = _MinutesPdf(format="A4")
+    pdf.footer_text = doc.title
+    pdf.set_title(doc.title)
+    pdf.set_creator("Brújula")
+    pdf.add_font(FONT, "", str(FONTS / "DejaVuSans.ttf"))
+    pdf.add_font(FONT, "B", str(FONTS / "DejaVuSans-Bold.ttf"))
+    pdf.set_margins(15, 15, 15)
+    pdf.set_auto_page_break(True, margin=18)
+    pdf.add_page()
+    pdf.set_font(FONT, "B", 17)
+    pdf.multi_cell(0, 9, doc.title, new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
+    for label, value in doc.facts:
+        pdf.set_font(FONT, "B", 10)
+        pdf.cell(42, 6, label)
+        pdf.set_font(FONT, "", 10)
+        pdf.multi_cell(0, 6, value, new_x="LMARGIN", new_y="NEXT")
+    heading = FontFace(emphasis="BOLD", fill_color=(232, 234, 237))
+    for section in doc.sections:
+        # Keep a heading with the start of its content rather than alone at a page foot.
+        if pdf.get_y() > pdf.h - 70:
+            pdf.add_page()
+        else:
+            pdf.ln(4)
+        pdf.set_font(FONT, "B", 13)
+        pdf.multi_cell(0, 7, section.title, new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(FONT, "", 10)
+        for paragraph in section.paragraphs:
+            pdf.multi_cell(0, 5.5, paragraph, align="L", new_x="LMARGIN", new_y="NEXT")
+        for bullet in section.bullets:
+            pdf.multi_cell(0, 5.5, f"•  {bullet}", align="L", new_x="LMARGIN", new_y="NEXT")
+        if section.table:
+            pdf.ln(1)
+            pdf.set_font(FONT, "", 9)
+            with pdf.table(
+                col_widths=section.table.widths,
+                headings_style=heading,
+                line_height=5,
+                text_align="LEFT",
+                padding=1.2,
+            ) as table:
+                for row in [section.table.header, *section.table.rows]:
+                    cells = table.row()
+                    for value in row:
+                        cells.cell(value)
+    return bytes(pdf.output())

@@ -1,0 +1,1 @@
+"""The two DuckDB files: store, schema migrations, backups, settings and the audit log."""

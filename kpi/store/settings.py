@@ -1,0 +1,153 @@
+"""Versioned cockpit settings and definitions (MQL, SQL, ICP): every change is a new row."""
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from kpi.access.roles import Actor
+from kpi.errors import (
+    LONG_TEXT_MAX,
+    SHORT_TEXT_MAX,
+    InvalidInput,
+    TextField,
+    business_date,
+    finite_number,
+)
+from kpi.store.database import Store
+
+# Each setting is parsed and validated on write, so a bad value is never stored.
+DEFAULTS: dict[str, Any] = {
+    "language": "es",
+    "currency": "EUR",
+    "time_zone": "Europe/Madrid",
+    "sla_hours": 24.0,
+    "cohort_window_days": 90,
+    "sprint_anchor": "2025-01-06",
+    "committed_icp_share": 0.70,
+    "auto_advance": False,
+    "definition_mql": (
+        "Lead que encaja con el ICP y ha mostrado intención (demo, precio o contenido de "
+        "fondo de embudo) y que Marketing entrega a Ventas."
+    ),
+    "definition_sql": (
+        "MQL aceptado por Ventas tras una primera conversación con necesidad, presupuesto y "
+        "plazo confirmados."
+    ),
+    "definition_icp": (
+        "ICP-A: empresa de 50–500 empleados en sector objetivo con dolor confirmado; ICP-B: encaja "
+        "en tamaño o sector; ICP-C: fuera de ambos."
+    ),
+}
+
+DEFINITION_KEYS = ("definition_mql", "definition_sql", "definition_icp")
+
+
+# Accepted ranges and choices, declared once: the settings page and the core both read them.
+NUMBER_RANGES: dict[str, tuple[float, float]] = {
+    "sla_hours": (0.25, 720.0),
+    "cohort_window_days": (0, 3650),
+    "committed_icp_share": (0.0, 1.0),
+}
+CHOICES: dict[str, tuple[str, ...]] = {"language": ("es", "en")}
+# Text settings as typed (limits and line rules in kpi.errors.user_text), checked on write only:
+# a stored value always reads back, whatever the limits were when it was written.
+TEXT_FIELDS: dict[str, TextField] = {
+    key: (
+        TextField(f"scorecard.{key}", LONG_TEXT_MAX, multiline=True)
+        if key in DEFINITION_KEYS
+        else TextField(key, SHORT_TEXT_MAX)
+    )
+    for key, default in DEFAULTS.items()
+    if isinstance(default, str)
+}
+
+
+def _parse(key: str, value: Any) -> Any:
+    default = DEFAULTS[key]
+    if isinstance(default, bool):
+        if isinstance(value, str):
+            return value.strip().lower() in ("1", "true", "yes", "sí", "si")
+        return bool(value)
+    if isinstance(default, int | float):
+        low, high = NUMBER_RANGES[key]
+        number = finite_number(value, key, low, high)
+        if isinstance(default, int):
+            if number != int(number):
+                raise InvalidInput("error.input.number", field=key, value=str(value)[:40])
+            return int(number)
+        return number
+    text = str(value).strip()
+    if not text:
+        raise InvalidInput("error.input.blank", field=key)
+    if key == "sprint_anchor":
+        return business_date(text, key).isoformat()
+    if key == "time_zone":
+        try:
+            ZoneInfo(text)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise InvalidInput("error.input.choice", field=key, value=text[:40]) from None
+    if key == "currency" and not (len(text) == 3 and text.isascii() and text.isupper()):
+        raise InvalidInput("error.input.choice", field=key, value=text[:40])
+    if key in CHOICES and text not in CHOICES[key]:
+        raise InvalidInput("error.input.choice", field=key, value=text[:40])
+    return text
+
+
+def get_settings(store: Store) -> dict[str, Any]:
+    """Current value of every setting: the newest stored version, else the default."""
+    rows = (
+        store.state()
+        .execute("SELECT key, arg_max(value, valid_from) FROM settings GROUP BY key")
+        .fetchall()
+    )
+    current = dict(DEFAULTS)
+    for key, raw in rows:
+        if key in DEFAULTS:
+            current[key] = _parse(key, json.loads(raw))
+    return current
+
+
+def set_setting(store: Store, actor: Actor, key: str, value: Any) -> Any:
+    if key not in DEFAULTS:
+        raise KeyError(f"unknown setting {key!r}")
+    if key in TEXT_FIELDS:
+        value = TEXT_FIELDS[key].clean(value)
+    parsed = _parse(key, value)
+    with store.write(actor, "settings") as writer:
+        writer.insert(
+            "settings",
+            {
+                "key": key,
+                "value": json.dumps(parsed, ensure_ascii=False),
+                "valid_from": writer.version_time("settings", {"key": key}),
+                "changed_by": actor.username,
+            },
+        )
+    return parsed
+
+
+@dataclass(frozen=True)
+class Change:
+    """A versioned change a banner must name: what, when, who."""
+
+    kind: str
+    key: str
+    value: str
+    valid_from: datetime
+    changed_by: str
+
+
+def setting_changes_since(store: Store, since: datetime) -> list[Change]:
+    """Definition changes made on or after `since` (the method warns against moving goalposts)."""
+    rows = (
+        store.state()
+        .execute(
+            "SELECT key, value, valid_from, changed_by FROM settings "
+            "WHERE valid_from >= ? AND key IN (?, ?, ?) ORDER BY valid_from",
+            [since, *DEFINITION_KEYS],
+        )
+        .fetchall()
+    )
+    return [Change("definition", k, json.loads(v), at, who) for k, v, at, who in rows]
