@@ -5,7 +5,7 @@ import time
 import streamlit as st
 import streamlit_authenticator as stauth
 
-from app_pages import common
+from app_pages.widgets import common
 from kpi import clock
 from kpi.access import auth, bootstrap, sessions
 from kpi.store.database import StoreError

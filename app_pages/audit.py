@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app_pages import common
+from app_pages.widgets import common
 from kpi.ingest.csv_safety import safe_csv_bytes
 from kpi.store.audit import DEFAULT_LIMIT, AuditFilter, changes, filter_options, query_audit
 

@@ -5,8 +5,8 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from app_pages import common
-from app_pages import sprint_widgets as widgets
+from app_pages.widgets import common, feedback
+from app_pages.widgets import sprint as widgets
 from kpi.cockpit import backlog
 from kpi.cockpit.backlog import AREAS, ITEM_STATUSES, ITEM_TEXT
 from kpi.engine import catalogue
@@ -20,7 +20,7 @@ COLUMNS = ["id", "title", "owner", "area", "effort", "impact", "kpi_id", "expect
 COLUMNS += ["status", "quadrant"]
 
 st.title(tr("nav.backlog"))
-widgets.show_flash()
+feedback.show_flash()
 if not can_edit:
     st.info(tr("backlog.readonly"))
 
@@ -83,7 +83,7 @@ if items:
                 st.session_state["backlog_editor_round"] += 1
                 return len(updates)
 
-            widgets.attempt(save, lambda count: tr("backlog.edit.saved", count=count))
+            feedback.attempt(save, lambda count: tr("backlog.edit.saved", count=count))
 else:
     st.caption(tr("backlog.empty"))
 
@@ -125,7 +125,7 @@ if can_edit:
         )
         submitted = st.form_submit_button(tr("backlog.create.submit"), type="primary")
     if submitted:
-        widgets.attempt(
+        feedback.attempt(
             lambda: backlog.create_item(
                 store,
                 user,

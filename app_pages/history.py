@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from app_pages import common
+from app_pages.widgets import common
 from kpi.cockpit import meeting, minutes
 from kpi.errors import TITLE_MAX
 from kpi.i18n import fmt_date, fmt_number

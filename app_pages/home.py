@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app_pages import common
+from app_pages.widgets import common
 from kpi.engine.summary import data_summary
 from kpi.i18n import fmt_date, fmt_number
 from kpi.text import escape_markdown

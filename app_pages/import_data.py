@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app_pages import common
+from app_pages.widgets import common
 from kpi.ingest import uploads as ui
 from kpi.ingest.importer import run_import
 from kpi.ingest.mapping import TABLES, IngestError, mapping_to_toml, save_mapping

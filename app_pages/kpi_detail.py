@@ -4,8 +4,8 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from app_pages import common
-from app_pages import scorecard_cache as sc
+from app_pages.widgets import common
+from app_pages.widgets import scorecard_cache as sc
 from kpi.engine import catalogue as cat
 from kpi.engine.compute import ROWS_LIMIT
 from kpi.i18n import fmt_date, fmt_number

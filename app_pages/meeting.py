@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app_pages import common, meeting_areas, meeting_close, timer_panel
+from app_pages.widgets import common, meeting_blocks, meeting_close, timer_panel
 from kpi.cockpit import meeting, timer
 from kpi.errors import LONG_TEXT_MAX, InvalidInput
 from kpi.text import escape_markdown
@@ -30,7 +30,7 @@ with st.expander(tr("meeting.new"), expanded=not open_meetings), st.form("new_me
         key="new_title",
     )
     picked = st.multiselect(
-        tr("meeting.attendees.pick"), meeting_areas.user_names(), key="new_picked"
+        tr("meeting.attendees.pick"), meeting_blocks.user_names(), key="new_picked"
     )
     typed = st.text_input(tr("meeting.attendees.typed"), max_chars=LONG_TEXT_MAX, key="new_typed")
     if st.form_submit_button(tr("meeting.create"), type="primary", key="new_create"):
@@ -127,18 +127,18 @@ def live_timer() -> None:
 
 
 live_timer()
-meeting_areas.auto_advance_control(store, user)
+meeting_blocks.auto_advance_control(store, user)
 
 tabs = st.tabs([tr("meeting.tab.prepare")] + [tr(f"meeting.tab.{n}") for n in range(1, 6)])
 with tabs[0]:
-    meeting_areas.prepare(store, user, current)
+    meeting_blocks.prepare(store, user, current)
 with tabs[1]:
-    meeting_areas.outcomes_area(store, current)
+    meeting_blocks.outcomes_area(store, current)
 with tabs[2]:
-    meeting_areas.panel_area(store, user, current)
+    meeting_blocks.panel_area(store, user, current)
 with tabs[3]:
-    meeting_areas.notes_area(store, user, current)
+    meeting_blocks.notes_area(store, user, current)
 with tabs[4]:
-    meeting_areas.matrix_area(store)
+    meeting_blocks.matrix_area(store)
 with tabs[5]:
     meeting_close.close_area(store, user, current)

@@ -5,8 +5,7 @@ from functools import partial
 
 import streamlit as st
 
-from app_pages import common
-from app_pages import sprint_widgets as widgets
+from app_pages.widgets import common, feedback
 from kpi.cockpit import checklist, outcomes
 from kpi.cockpit.meeting import list_meetings
 from kpi.cockpit.outcome_charts import alignment_chart, trajectory_chart
@@ -36,7 +35,7 @@ quarter = st.selectbox(
     tr("outcomes.quarter"), quarters, index=quarters.index(current_quarter), key="outcomes_q"
 )
 st.title(tr("outcomes.title", quarter=quarter))
-widgets.show_flash()
+feedback.show_flash()
 st.caption(tr("outcomes.rule"))
 if not user.can("outcomes"):
     st.info(tr("outcomes.readonly"))
@@ -101,7 +100,7 @@ for outcome in rows:
                 )
                 if st.form_submit_button(tr("common.save")):
                     new = None if override is None else override / scale
-                    widgets.attempt(
+                    feedback.attempt(
                         partial(outcomes.set_baseline, store, user, outcome["id"], new),
                         tr("outcomes.baseline_saved"),
                     )
@@ -141,7 +140,7 @@ if user.can("outcomes"):
         submitted = st.form_submit_button(tr("outcomes.create.submit"), type="primary")
     if submitted:
         scale = 100 if catalogue.BY_ID[kpi_id].unit == "rate" else 1
-        widgets.attempt(
+        feedback.attempt(
             lambda: outcomes.create_outcome(
                 store,
                 user,
@@ -182,7 +181,7 @@ if user.can("checklist") and meetings:
             }
             saved = st.form_submit_button(tr("checklist.submit"))
         if saved:
-            widgets.attempt(
+            feedback.attempt(
                 lambda: checklist.answer_checklist(store, user, meeting_id, answers),
                 tr("checklist.saved"),
             )

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app_pages import common, timer_panel
+from app_pages.widgets import common, timer_panel
 from kpi.cockpit import meeting
 from kpi.text import escape_markdown
 

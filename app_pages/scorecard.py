@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from app_pages import common
-from app_pages import scorecard_cache as sc
+from app_pages.widgets import common
+from app_pages.widgets import scorecard_cache as sc
 from kpi.engine import catalogue as cat
 from kpi.engine.alerts import misalignment_alerts
 from kpi.engine.targets import changes_this_quarter

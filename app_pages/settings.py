@@ -5,7 +5,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from app_pages import common
+from app_pages.widgets import common
 from kpi.engine import catalogue as cat
 from kpi.engine.targets import current_targets, set_target, target_history
 from kpi.i18n import fmt_date

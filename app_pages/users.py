@@ -5,7 +5,7 @@ import time
 import pandas as pd
 import streamlit as st
 
-from app_pages import common
+from app_pages.widgets import common
 from kpi import clock
 from kpi.access import auth
 from kpi.access.roles import ROLES

@@ -449,7 +449,7 @@ def warm_path(period: str, as_of: date):
     version, choice), outside a Streamlit runtime here (so an in-memory cache, as in the app).
     Returns (lookup(store), description).
     """
-    from app_pages import scorecard_cache
+    from app_pages.widgets import scorecard_cache
     from kpi.engine.compute import Filters
 
     choice = scorecard_cache.Choice(period, as_of, None, None, Filters())
@@ -457,7 +457,7 @@ def warm_path(period: str, as_of: date):
     def lookup(_store):
         return scorecard_cache.scorecard(choice)
 
-    return lookup, "app_pages.scorecard_cache.scorecard(): st.cache_data by data version"
+    return lookup, "app_pages.widgets.scorecard_cache.scorecard(): st.cache_data by data version"
 
 
 def child_scorecard(db: Path, options: dict) -> dict:
@@ -607,7 +607,7 @@ def _tick_script(meeting_id: int, ticks: int) -> None:
 
     import streamlit as st
 
-    from app_pages import common, timer_panel
+    from app_pages.widgets import common, timer_panel
 
     store = common.store()
     timings = []
@@ -622,7 +622,7 @@ def child_projector(db: Path, options: dict) -> dict:
     _quiet_streamlit()
     from streamlit.testing.v1 import AppTest
 
-    from app_pages import common
+    from app_pages.widgets import common
     from kpi.engine import compute
 
     meeting_id = _running_meeting(common.store())

@@ -86,7 +86,7 @@ def _csv_downloads_without_neutralising() -> list[str]:
 
     root = Path(__file__).resolve().parent.parent
     unsafe = []
-    for path in sorted((root / "app_pages").glob("*.py")):
+    for path in sorted((root / "app_pages").rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if not (
                 isinstance(node, ast.Call)

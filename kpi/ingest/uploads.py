@@ -62,7 +62,9 @@ def save_upload(db_path: Path | str, name: str, data: bytes) -> Path:
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with open(fd, "wb") as handle:
         handle.write(data)
-    from kpi.ingest import xlsx as ingest_xlsx  # openpyxl only once an upload arrives, not for the CLI
+    from kpi.ingest import (
+        xlsx as ingest_xlsx,  # openpyxl only once an upload arrives, not for the CLI
+    )
 
     ingest_xlsx.keep(path)
     return path

@@ -10,7 +10,8 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from app_pages import common
+from app_pages.widgets import common
+from app_pages.widgets.feedback import attempt
 from kpi.access.roles import Actor
 from kpi.cockpit import backlog
 from kpi.cockpit.backlog import ACTION_TEXT, MAX_ACTIONS, REVIEW_STATUSES, Sprint
@@ -21,30 +22,10 @@ from kpi.store.database import Store
 from kpi.store.settings import get_settings
 from kpi.text import escape_markdown
 
-FLASH = "backlog_flash"
 # Selectbox sentinels for "none": a None option is shown by Streamlit as an empty placeholder.
 NO_ITEM = 0
 CANDIDATES = "sprint_candidates"
 CHART_ROUND = "matrix_chart_round"
-
-
-def attempt(write, success) -> None:
-    """Run a core write; show a refusal in the user's language, or flash success and rerun.
-
-    `success` is the flash text, or a function of the write's result returning it."""
-    done, result = common.run_write(write)
-    if not done:
-        return
-    message = success(result) if callable(success) else success
-    # Kept until the next write: reruns (a chart's selection event, say) must not eat it.
-    st.session_state[FLASH] = (message, common.store().data_version())
-    st.rerun()
-
-
-def show_flash() -> None:
-    message, version = st.session_state.get(FLASH) or (None, None)
-    if message and version == common.store().data_version():
-        st.success(message)
 
 
 def sprint_caption(store: Store, sprint: Sprint) -> str:

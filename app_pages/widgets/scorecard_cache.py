@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 import streamlit as st
 
-from app_pages import common
+from app_pages.widgets import common
 from kpi.engine import catalogue as cat
 from kpi.engine.compute import (
     Filters,

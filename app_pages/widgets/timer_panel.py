@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app_pages import common
+from app_pages.widgets import common
 from kpi import clock
 from kpi.cockpit import meeting, timer
 from kpi.store.database import Store

@@ -4,8 +4,8 @@ from functools import partial
 
 import streamlit as st
 
-from app_pages import common
-from app_pages.meeting_areas import attempt
+from app_pages.widgets import common
+from app_pages.widgets.meeting_blocks import attempt
 from kpi.access.roles import Actor
 from kpi.cockpit import backlog, checklist, meeting, minutes
 from kpi.cockpit.backlog import ACTION_TEXT

@@ -5,7 +5,7 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from app_pages import common
+from app_pages.widgets import common
 from kpi.access.auth import auth_path_for, list_users
 from kpi.access.roles import Actor
 from kpi.cockpit import backlog, brief, meeting, outcomes

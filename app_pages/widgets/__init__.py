@@ -1,0 +1,1 @@
+"""Widgets the pages share: session helpers, sprint and backlog panels, the timer, the meeting blocks."""
