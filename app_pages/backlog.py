@@ -65,8 +65,11 @@ if items:
             "area": st.column_config.SelectboxColumn(titles["area"], options=AREAS),
         }
         key = f"backlog_editor_{st.session_state.setdefault('backlog_editor_round', 0)}"
+        # Rows stay as shown while edits are unsaved (see backlog.editor_ids); kept with the key.
+        shown = st.session_state.get(f"{key}_ids"), st.session_state.get(key)
+        st.session_state[f"{key}_ids"] = shown_ids = backlog.editor_ids(items, *shown)
         st.data_editor(
-            frame,
+            frame.set_index("id").loc[shown_ids].reset_index(),
             column_config=config,
             disabled=["id", "quadrant"],
             hide_index=True,
@@ -76,10 +79,10 @@ if items:
         if st.button(tr("backlog.edit.save"), key="backlog_save"):
 
             def save() -> int:
-                updates = backlog.apply_editor_changes(items, st.session_state.get(key) or {})
+                updates = backlog.apply_editor_changes(items, shown_ids, st.session_state[key])
                 for item_id, changes in updates:
                     backlog.update_item(store, user, item_id, **changes)
-                # A fresh editor key drops the applied edit state.
+                # A fresh editor key drops the applied edit state and shows every item again.
                 st.session_state["backlog_editor_round"] += 1
                 return len(updates)
 

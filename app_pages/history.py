@@ -45,21 +45,18 @@ ids = [m["id"] for m in rows]
 labels = {m["id"]: f"{fmt_date(m['meeting_date'], lang)} · {m['title']}" for m in rows}
 meeting_id = st.selectbox(tr("history.pick"), ids, format_func=labels.get, key="history_meeting")
 stem = f"acta-{rows[ids.index(meeting_id)]['meeting_date'].isoformat()}-{meeting_id}"
-left, right = st.columns(2)
-left.download_button(
-    tr("meeting.minutes.md"),
-    data=lambda: minutes.minutes_markdown(store, meeting_id, lang),
-    file_name=f"{stem}.md",
-    mime="text/markdown",
-    key="history_md",
+exports = (
+    ("md", minutes.minutes_markdown, "text/markdown"),
+    ("pdf", minutes.minutes_pdf, "application/pdf"),
 )
-right.download_button(
-    tr("meeting.minutes.pdf"),
-    data=lambda: minutes.minutes_pdf(store, meeting_id, lang),
-    file_name=f"{stem}.pdf",
-    mime="application/pdf",
-    key="history_pdf",
-)
+for column, (kind, render, mime) in zip(st.columns(2), exports, strict=True):
+    column.download_button(
+        tr(f"meeting.minutes.{kind}"),
+        data=lambda render=render: render(store, meeting_id, lang),
+        file_name=f"{stem}.{kind}",
+        mime=mime,
+        key=f"history_{kind}",
+    )
 # Markdown without unsafe HTML, and every user text in it escaped: it reads as typed.
 with st.container(border=True):
     st.markdown(minutes.minutes_markdown(store, meeting_id, lang))

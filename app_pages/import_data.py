@@ -4,17 +4,18 @@ import streamlit as st
 
 from app_pages.widgets import common
 from kpi.ingest import uploads as ui
+from kpi.ingest.fields import TABLES
 from kpi.ingest.importer import run_import
-from kpi.ingest.mapping import TABLES, IngestError, mapping_to_toml, save_mapping
+from kpi.ingest.mapping import IngestError, mapping_to_toml, save_mapping
 from kpi.store.database import StoreError
 from kpi.text import escape_markdown
 
 user = common.guard("import")
-lang = common.lang()
+tr, lang = common.tr, common.lang()
 db = common.db_path()
 
-st.title(common.tr("nav.import"))
-st.caption(common.tr("import.intro"))
+st.title(tr("nav.import"))
+st.caption(tr("import.intro"))
 
 
 def show_error(error: Exception) -> None:
@@ -26,39 +27,36 @@ def show_error(error: Exception) -> None:
 
 
 def save_box(mapping) -> None:
-    with st.expander(common.tr("import.save")):
-        name = st.text_input(common.tr("import.save_name"), key="import_save_name")
-        if st.button(common.tr("import.save"), key="import_save") and name.strip():
+    with st.expander(tr("import.save")):
+        name = st.text_input(tr("import.save_name"), key="import_save_name")
+        if st.button(tr("import.save"), key="import_save") and name.strip():
             try:
                 saved = save_mapping(ui.mappings_folder(db), name, mapping)
-                st.success(common.tr("import.saved", path=escape_markdown(saved)))
+                st.success(tr("import.saved", path=escape_markdown(saved)))
             except IngestError as error:
                 show_error(error)
         toml, file_name = mapping_to_toml(mapping), f"{mapping.table}_mapping.toml"
-        st.download_button(common.tr("import.download"), toml, file_name=file_name)
+        st.download_button(tr("import.download"), toml, file_name=file_name)
 
 
-upload = st.file_uploader(common.tr("import.upload"), type=["csv", "txt", "tsv", "xlsx"])
+upload = st.file_uploader(tr("import.upload"), type=["csv", "txt", "tsv", "xlsx"])
 if upload is not None and st.session_state.get("import_upload_id") != upload.file_id:
     ui.take_upload(st.session_state, db, upload.name, upload.getvalue(), upload.file_id)
 path = st.session_state.get("import_file")
 if not path:
     if done := st.session_state.get("import_done"):  # imported: the file is gone, the report not
-        st.success(common.tr("import.done", generation=done[0].generation))
+        st.success(tr("import.done", generation=done[0].generation))
         st.write(ui.summary_text(done[0], lang))
         save_box(done[1])
     st.stop()
 
-
 # Labels are fixed per run: AppTest and reruns format options outside the page's language.
 left, right = st.columns(2)
-table_labels = {t: common.tr(f"import.table.{t}") for t in TABLES}
-table = left.selectbox(
-    common.tr("import.table"), TABLES, format_func=table_labels.get, key="import_table"
-)
+table_labels = {t: tr(f"import.table.{t}") for t in TABLES}
+table = left.selectbox(tr("import.table"), TABLES, format_func=table_labels.get, key="import_table")
 labels = ui.choice_labels(table, db, lang)
 choice = right.selectbox(
-    common.tr("import.preset"), list(labels), format_func=labels.get, key="import_choice"
+    tr("import.preset"), list(labels), format_func=labels.get, key="import_choice"
 )
 try:
     base = ui.starting_mapping(table, choice, path, db)
@@ -67,11 +65,11 @@ except IngestError as error:
     show_error(error)
     st.stop()
 
-with st.expander(common.tr("import.file_rows")):
+with st.expander(tr("import.file_rows")):
     st.dataframe(sample, hide_index=True)
 
-st.subheader(common.tr("import.mapping"))
-st.caption(common.tr("import.mapping.help"))
+st.subheader(tr("import.mapping"))
+st.caption(tr("import.mapping.help"))
 rows = ui.mapping_rows(base, headers)
 editor_key = f"import_map:{table}:{choice}:{path}"
 st.data_editor(
@@ -80,22 +78,20 @@ st.data_editor(
     hide_index=True,
     disabled=["field"],
     column_config={
-        "field": st.column_config.TextColumn(common.tr("import.field")),
-        "column": st.column_config.SelectboxColumn(
-            common.tr("import.column"), options=["", *headers]
-        ),
-        "constant": st.column_config.TextColumn(common.tr("import.constant")),
+        "field": st.column_config.TextColumn(tr("import.field")),
+        "column": st.column_config.SelectboxColumn(tr("import.column"), options=["", *headers]),
+        "constant": st.column_config.TextColumn(tr("import.constant")),
     },
 )
 edited = ui.apply_edits(rows, st.session_state.get(editor_key))
 c1, c2 = st.columns(2)
 date_format = c1.text_input(
-    common.tr("import.date_format"), base.source.get("date_format", ""), key=f"import_df:{choice}"
+    tr("import.date_format"), base.source.get("date_format", ""), key=f"import_df:{choice}"
 )
-decimals = {"": common.tr("import.decimal.auto"), ",": ",", ".": "."}
+decimals = {"": tr("import.decimal.auto"), ",": ",", ".": "."}
 start = list(decimals).index(base.source.get("decimal", ""))
 decimal = c2.selectbox(
-    common.tr("import.decimal"), list(decimals), start, decimals.get, key=f"import_dec:{choice}"
+    tr("import.decimal"), list(decimals), start, decimals.get, key=f"import_dec:{choice}"
 )
 try:
     mapping = ui.mapping_from_rows(base, edited, date_format, decimal)
@@ -105,7 +101,7 @@ except IngestError as error:
 
 
 def run(dry_run: bool, accept_valid: bool = False):
-    bar = st.progress(0.0, text=(bar_text := common.tr("import.progress")))
+    bar = st.progress(0.0, text=(bar_text := tr("import.progress")))
     name = st.session_state.get("import_name")
     options = {"dry_run": dry_run, "accept_valid": accept_valid, "source_name": name}
     try:
@@ -120,28 +116,26 @@ def run(dry_run: bool, accept_valid: bool = False):
 
 # A report belongs to one file and one mapping: editing either asks for a new validation.
 signature = (path, mapping_to_toml(mapping))
-if st.button(common.tr("import.validate"), key="import_validate", type="secondary"):
+if st.button(tr("import.validate"), key="import_validate", type="secondary"):
     st.session_state["import_report"] = (signature, run(dry_run=True))
 validated = st.session_state.get("import_report") or (None, None)
 report = validated[1] if validated[0] == signature else None
 if report is not None:
     counts = ui.report_counts(report)
     for column, (key, value) in zip(st.columns(len(counts)), counts, strict=True):
-        column.metric(common.tr(f"import.metric.{key}"), value)
-    st.subheader(common.tr("import.preview"))
+        column.metric(tr(f"import.metric.{key}"), value)
+    st.subheader(tr("import.preview"))
     st.dataframe(report.preview, hide_index=True)
     if report.rejections:
-        st.subheader(common.tr("import.rejections"))
+        st.subheader(tr("import.rejections"))
         st.dataframe(ui.rejection_rows(report, lang), hide_index=True)
     accept = bool(report.rejected_rows) and st.checkbox(
-        common.tr("import.accept_valid"), key="import_accept"
+        tr("import.accept_valid"), key="import_accept"
     )
     for note in ui.report_notes(report, lang):
         st.info(escape_markdown(note))
     blocked = bool(report.rejected_rows) and not accept
-    if st.button(
-        common.tr("import.confirm"), key="import_confirm", type="primary", disabled=blocked
-    ):
+    if st.button(tr("import.confirm"), key="import_confirm", type="primary", disabled=blocked):
         done = run(dry_run=False, accept_valid=accept)
         if done is not None and done.written:
             ui.finish_upload(st.session_state, done, mapping)

@@ -1,10 +1,9 @@
 """KPI detail: trend against target, why it moved (breakdown by contribution), the exact rows."""
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
-from app_pages.widgets import common
+from app_pages.widgets import common, kpi_trend
 from app_pages.widgets import scorecard_cache as sc
 from kpi.engine import catalogue as cat
 from kpi.engine.compute import ROWS_LIMIT
@@ -62,57 +61,7 @@ with right:
     st.caption(f"{fmt_date(result.start, lang)} – {fmt_date(result.end, lang)}")
 
 st.subheader(tr("detail.trend"))
-scale = 100 if kpi.unit == "rate" else 1
-trend = pd.DataFrame(
-    {
-        "period": [fmt_date(p.start, lang) for p in result.trend],
-        "value": [None if p.value is None else p.value * scale for p in result.trend],
-        "status": [tr(f"kpi.status.{p.status}") for p in result.trend],
-        "n": [p.n for p in result.trend],
-    }
-)
-target = result.target * scale
-# Rates are charted in %, so their tolerance (percentage points) is already on that scale.
-tol = result.tolerance
-band_low, band_high = sorted((target, target - kpi.direction * tol))
-order = list(trend["period"])
-x = alt.X("period:N", sort=order, title=None, axis=alt.Axis(labelAngle=0))
-band = (
-    alt.Chart(pd.DataFrame({"low": [band_low], "high": [band_high]}))
-    .mark_rect(color="#f4b400", opacity=0.18)
-    .encode(y="low:Q", y2="high:Q")
-)
-rule = (
-    alt.Chart(pd.DataFrame({"target": [target]}))
-    .mark_rule(color="#111", strokeDash=[6, 4], size=2)
-    .encode(y=alt.Y("target:Q", title=None))
-)
-colors = alt.Scale(
-    domain=[tr(f"kpi.status.{s}") for s in ("green", "amber", "red", "grey")],
-    range=["#188038", "#f4b400", "#d93025", "#9aa0a6"],
-)
-line = (
-    alt.Chart(trend)
-    .mark_line(color="#1a73e8", strokeWidth=3)
-    .encode(
-        x=x,
-        y=alt.Y(
-            "value:Q",
-            title=f"{kpi.label(lang)} ({cat.unit_label(kpi, lang, money)})",
-        ),
-    )
-)
-points = (
-    alt.Chart(trend)
-    .mark_circle(size=160)
-    .encode(
-        x=x,
-        y="value:Q",
-        color=alt.Color("status:N", scale=colors, title=None),
-        tooltip=["period", "value", "n", "status"],
-    )
-)
-st.altair_chart((band + rule + line + points).properties(height=320), width="stretch")
+st.altair_chart(kpi_trend.trend_chart(kpi, result, money), width="stretch")
 
 st.subheader(tr("detail.why"))
 st.caption(tr("detail.why_caption"))

@@ -5,7 +5,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from app_pages.widgets import common
+from app_pages.widgets import common, feedback
 from kpi.engine import catalogue as cat
 from kpi.engine.targets import current_targets, set_target, target_history
 from kpi.i18n import fmt_date
@@ -16,8 +16,17 @@ tr, lang, store = common.tr, common.lang(), common.store()
 currency = get_settings(store)["currency"]
 
 st.title(f"⚙️ {tr('nav.settings')}")
-if "settings_flash" in st.session_state:
-    st.success(st.session_state.pop("settings_flash"))
+FLASH = "settings_flash"
+feedback.show_flash(FLASH)
+
+
+def save_settings(changed: dict) -> None:
+    """Write each changed setting as a new version; flash "saved", or "unchanged" when none."""
+    feedback.attempt(
+        lambda: [set_setting(store, user, key, value) for key, value in changed.items()],
+        tr("settings.saved" if changed else "settings.unchanged"),
+        FLASH,
+    )
 
 
 def targets_section() -> None:
@@ -51,13 +60,11 @@ def targets_section() -> None:
         if abs(value - target) < 1e-12 and abs(new_tolerance - tolerance) < 1e-12:
             st.info(tr("settings.unchanged"))
         else:
-            try:
-                set_target(store, user, kpi_id, value, new_tolerance)
-            except ValueError as error:
-                st.error(tr("settings.error", error=common.error_text(error)))
-            else:
-                st.session_state["settings_flash"] = tr("settings.saved")
-                st.rerun()
+            feedback.attempt(
+                lambda: set_target(store, user, kpi_id, value, new_tolerance),
+                tr("settings.saved"),
+                FLASH,
+            )
     history = target_history(store, kpi_id)
     if history:
         with st.expander(tr("settings.history")):
@@ -92,17 +99,7 @@ def definitions_section(settings: dict) -> None:
             for key in DEFINITION_KEYS
         }
         if st.form_submit_button(tr("settings.save_definitions")):
-            changed = [k for k, text in texts.items() if text.strip() != settings[k]]
-            try:
-                for key in changed:
-                    set_setting(store, user, key, texts[key])
-            except ValueError as error:
-                st.error(tr("settings.error", error=common.error_text(error)))
-            else:
-                st.session_state["settings_flash"] = tr(
-                    "settings.saved" if changed else "settings.unchanged"
-                )
-                st.rerun()
+            save_settings({k: text for k, text in texts.items() if text.strip() != settings[k]})
 
 
 def method_section(settings: dict) -> None:
@@ -137,17 +134,7 @@ def method_section(settings: dict) -> None:
             ),
         }
         if st.form_submit_button(tr("settings.save_method")):
-            changed = {k: v for k, v in values.items() if v != settings[k]}
-            try:
-                for key, value in changed.items():
-                    set_setting(store, user, key, value)
-            except ValueError as error:
-                st.error(tr("settings.error", error=common.error_text(error)))
-            else:
-                st.session_state["settings_flash"] = tr(
-                    "settings.saved" if changed else "settings.unchanged"
-                )
-                st.rerun()
+            save_settings({k: v for k, v in values.items() if v != settings[k]})
 
 
 targets_section()

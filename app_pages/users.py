@@ -1,11 +1,9 @@
 """Users (admin): list who can log in, add a user, change a role, reset a password, deactivate."""
 
-import time
-
 import pandas as pd
 import streamlit as st
 
-from app_pages.widgets import common
+from app_pages.widgets import common, feedback
 from kpi import clock
 from kpi.access import auth
 from kpi.access.roles import ROLES
@@ -21,9 +19,14 @@ path = auth.auth_path_for(common.db_path())
 st.title(f"👥 {tr('nav.users')}")
 st.caption(tr("users.intro"))
 
+
+def role_label(role: str) -> str:
+    return tr(f"role.{role}")
+
+
 users = auth.list_users(path)
 table = pd.DataFrame(users, columns=["username", "name", "role", "active"])
-table["role"] = table["role"].map(lambda r: tr(f"role.{r}"))
+table["role"] = table["role"].map(role_label)
 table["active"] = table["active"].map(lambda a: tr("users.yes" if a else "users.no"))
 st.dataframe(
     table.rename(columns={c: tr(f"users.col.{c}") for c in table.columns}),
@@ -31,28 +34,19 @@ st.dataframe(
     width="stretch",
 )
 
-# Kept (not popped) for a minute: a rerun that interrupts the run showing it, such as the
-# cookie component's right after login, must not swallow the confirmation.
-FLASH_SECONDS = 60
-flash = st.session_state.get("users_flash")
-if flash and time.monotonic() - flash[1] < FLASH_SECONDS:
-    st.success(flash[0])
+FLASH = "users_flash"
+feedback.show_flash(FLASH)
 
 
-def role_label(role: str) -> str:
-    return tr(f"role.{role}")
-
-
-def attempt(username, name, role, password, done_key, active=None) -> None:
+def attempt(username, name, role, password, done_key, active=None, new=False) -> None:
     # A fresh Actor: rights are read from the credentials at the moment of the write.
-    st.session_state.pop("users_flash", None)
-    done, saved = common.run_write(
-        lambda: auth.save_user(store, common.actor(), path, username, name, role, password, active)
+    feedback.attempt(
+        lambda: auth.save_user(
+            store, common.actor(), path, username, name, role, password, active, new
+        ),
+        lambda saved: tr(done_key, username=escape_markdown(saved)),
+        FLASH,
     )
-    if done:
-        text = tr(done_key, username=escape_markdown(saved))
-        st.session_state["users_flash"] = (text, time.monotonic())
-        st.rerun()
 
 
 with st.form("users_add", clear_on_submit=False):
@@ -66,11 +60,7 @@ with st.form("users_add", clear_on_submit=False):
     )
     new_password = st.text_input(tr("users.password"), type="password", key="users_new_password")
     if st.form_submit_button(tr("users.create"), type="primary"):
-        known = {u["username"] for u in users}
-        if new_username.strip().lower() in known:
-            st.error(tr("users.exists", username=escape_markdown(new_username.strip().lower())))
-        else:
-            attempt(new_username, new_name, new_role, new_password, "users.created")
+        attempt(new_username, new_name, new_role, new_password, "users.created", new=True)
 
 st.subheader(tr("users.edit"))
 by_name = {u["username"]: u for u in users}

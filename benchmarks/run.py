@@ -121,7 +121,9 @@ def data_path(cache: Path, leads: int, seed: int) -> Path:
 def _fingerprint() -> str:
     """Cached data is regenerated when the generator, the facts schema or the fixed today
     changes (an out-of-date file would be migrated inside the first timed process)."""
-    digest = hashlib.sha256((ROOT / "kpi" / "ingest" / "demo.py").read_bytes())
+    digest = hashlib.sha256()
+    for part in sorted((ROOT / "kpi" / "ingest").glob("demo*.py")):
+        digest.update(part.read_bytes())
     digest.update((ROOT / "kpi" / "store" / "schema.py").read_bytes())
     digest.update(TODAY.isoformat().encode())
     return digest.hexdigest()[:16]
@@ -442,6 +444,22 @@ def operator_summary(profile: dict, top: int = 8) -> list[str]:
     return [head] + [text for _t, text in sorted(found, key=lambda f: -f[0])[:top]]
 
 
+class _Computes:
+    """Counts the engine's computations in this process: wraps its one compute function."""
+
+    def __init__(self) -> None:
+        from kpi.engine import grid
+
+        self.count = 0
+        real = grid.compute_grid
+
+        def counted(*args):
+            self.count += 1
+            return real(*args)
+
+        grid.compute_grid = counted
+
+
 def warm_path(period: str, as_of: date):
     """The app's cached scorecard path: what app_pages/scorecard.py calls on every rerun.
 
@@ -462,7 +480,7 @@ def warm_path(period: str, as_of: date):
 
 def child_scorecard(db: Path, options: dict) -> dict:
     _quiet_streamlit()
-    from kpi.engine import compute
+    from kpi.engine import compute, runner
     from kpi.store.database import open_store
     from kpi.store.settings import get_settings
 
@@ -472,8 +490,8 @@ def child_scorecard(db: Path, options: dict) -> dict:
     opened = time.perf_counter() - started
     settings = get_settings(store)
     profile_dir = Path(options["profile_dir"]) if options.get("profile_dir") else None
-    queries = _timed_queries(compute, profile_dir)
-    calls_before = compute.COMPUTE_CALLS
+    queries = _timed_queries(runner, profile_dir)
+    computes = _Computes()
     started, cpu = time.perf_counter(), time.process_time()
     scorecard = compute.compute_scorecard(store, period=period, as_of=as_of)
     cold = time.perf_counter() - started
@@ -489,7 +507,7 @@ def child_scorecard(db: Path, options: dict) -> dict:
     started = time.perf_counter()
     lookup(store)
     fill = time.perf_counter() - started
-    calls_after_fill = compute.COMPUTE_CALLS
+    calls_after_fill = computes.count
     warm = []
     for _ in range(WARM_LOOKUPS):
         started = time.perf_counter()
@@ -503,8 +521,8 @@ def child_scorecard(db: Path, options: dict) -> dict:
         "warm_median": statistics.median(warm),
         "warm_max": max(warm),
         "warm_how": how,
-        "computes_cold_and_fill": calls_after_fill - calls_before,
-        "computes_during_warm": compute.COMPUTE_CALLS - calls_after_fill,
+        "computes_cold_and_fill": calls_after_fill,
+        "computes_during_warm": computes.count - calls_after_fill,
         "queries": cold_queries,
         "profile": profile,
         "settings": {
@@ -559,18 +577,17 @@ def _exceptions(at) -> list[str]:
 
 def child_page(db: Path, options: dict) -> dict:
     _quiet_streamlit()
-    from kpi.engine import compute
-
+    computes = _Computes()
     at = _logged_in_app()
     started = time.perf_counter()
     at.run()
     home = time.perf_counter() - started
-    calls = compute.COMPUTE_CALLS
+    calls = computes.count
     started = time.perf_counter()
     at.switch_page("app_pages/scorecard.py").run()
     cold = time.perf_counter() - started
     errors = _exceptions(at)
-    computes_cold = compute.COMPUTE_CALLS - calls
+    computes_cold = computes.count - calls
     warm = []
     for _ in range(3):
         started = time.perf_counter()
@@ -581,7 +598,7 @@ def child_page(db: Path, options: dict) -> dict:
         "cold": cold,
         "warm": min(warm),
         "computes_cold": computes_cold,
-        "computes_warm": compute.COMPUTE_CALLS - calls - computes_cold,
+        "computes_warm": computes.count - calls - computes_cold,
         "metrics": len(at.metric),
         "exceptions": errors + _exceptions(at),
     }
@@ -623,10 +640,9 @@ def child_projector(db: Path, options: dict) -> dict:
     from streamlit.testing.v1 import AppTest
 
     from app_pages.widgets import common
-    from kpi.engine import compute
 
     meeting_id = _running_meeting(common.store())
-    calls = compute.COMPUTE_CALLS
+    computes = _Computes()
     ticker = AppTest.from_function(_tick_script, args=(meeting_id, TICKS), default_timeout=120)
     ticker.run()
     ticks = ticker.session_state["tick_timings"]
@@ -643,7 +659,7 @@ def child_projector(db: Path, options: dict) -> dict:
         "tick_max": max(ticks),
         "tick_how": "timer_panel.render() = the fragment body, in an AppTest script run",
         "page_run": min(runs),
-        "computes_during_projector": compute.COMPUTE_CALLS - calls,
+        "computes_during_projector": computes.count,
         "exceptions": _exceptions(ticker) + _exceptions(at),
     }
 

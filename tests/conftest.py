@@ -1,11 +1,12 @@
 """Shared fixtures: a real DuckDB store on a temp path, clean caches, logged-in AppTest runs."""
 
 import os
-import shutil
 
 import pytest
 import streamlit as st
+from support import copy_facts, demo_file
 
+from kpi.access import auth
 from kpi.store.database import close_all, open_store
 
 os.environ["BRUJULA_LOGIN_SLEEP"] = "0"
@@ -26,6 +27,14 @@ def store(tmp_path):
 
 
 @pytest.fixture
+def users_file(tmp_path, store):
+    """A credentials file beside the `store` fixture's database, as a first run creates it."""
+    path = tmp_path / "auth.yaml"
+    auth.ensure_auth_config(path)
+    return path
+
+
+@pytest.fixture
 def app_env(tmp_path, monkeypatch):
     """Point the app at a temp database and credentials file; returns the database path."""
     db = tmp_path / "app.duckdb"
@@ -37,15 +46,10 @@ def app_env(tmp_path, monkeypatch):
 @pytest.fixture(scope="session")
 def demo_facts(tmp_path_factory):
     """A small demo facts file generated once per test session (copy it before use)."""
-    from kpi.ingest.demo import generate
-
-    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-    generate(path, seed=3, leads=2_000)
-    return path
+    return demo_file(tmp_path_factory, leads=2_000)
 
 
 @pytest.fixture
 def demo_app_env(app_env, demo_facts):
     """Like `app_env`, with the app's database pre-filled with the small demo data."""
-    shutil.copyfile(demo_facts, app_env)
-    return app_env
+    return copy_facts(demo_facts, app_env)

@@ -1,6 +1,7 @@
 """Helpers shared by AppTest-based tests (importable by name, unlike conftest)."""
 
 import os
+import shutil
 from pathlib import Path
 
 import bcrypt
@@ -39,3 +40,70 @@ def logged_in(role: str = "admin", username: str | None = None) -> AppTest:
     at.session_state["username"] = username
     at.session_state["name"] = username.title()
     return at
+
+
+def open_page(page: str, role: str = "admin", username: str | None = None, **state) -> AppTest:
+    """A logged-in session switched to `page` (with `state` set first), run without error."""
+    at = logged_in(role, username)
+    for key, value in state.items():
+        at.session_state[key] = value
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def password_of(username: str) -> str:
+    """The password every user of a written credentials file has."""
+    return f"{username}-pass-123"
+
+
+def write_credentials(
+    path: Path, users: dict[str, tuple[str, list[str]]], cookie: dict, rounds: int = 4
+) -> Path:
+    """A credentials file (mode 0600) with `users` (username -> display name, roles), each with
+    the password `password_of(username)` hashed in `rounds` bcrypt rounds, and `cookie`."""
+    config = {
+        "credentials": {
+            "usernames": {
+                name: {
+                    "name": display,
+                    "email": f"{name}@example.test",
+                    "password": bcrypt.hashpw(
+                        password_of(name).encode(), bcrypt.gensalt(rounds)
+                    ).decode(),
+                    "roles": roles,
+                }
+                for name, (display, roles) in users.items()
+            }
+        },
+        "cookie": cookie,
+    }
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        yaml.safe_dump(config, handle, allow_unicode=True)
+    return path
+
+
+def demo_file(tmp_path_factory, leads: int, seed: int = 3) -> Path:
+    """Demo facts generated into a fresh temp folder (copy them before use)."""
+    from kpi.ingest.demo import generate
+
+    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    generate(path, seed=seed, leads=leads)
+    return path
+
+
+def copy_facts(facts: Path, db: Path) -> Path:
+    """The app's database `db` made a copy of the facts file `facts`."""
+    shutil.copyfile(facts, db)
+    return db
+
+
+def add_user_on_page(at: AppTest, username: str, name: str, role: str, password: str) -> AppTest:
+    """Fill the Users page's "add user" form and press its button once."""
+    at.text_input(key="users_new_username").input(username)
+    at.text_input(key="users_new_name").input(name)
+    at.selectbox(key="users_new_role").select(role)
+    at.text_input(key="users_new_password").input(password)
+    return at.button[0].click().run()

@@ -13,6 +13,7 @@ from kpi.cockpit.backlog import (
     add_sprint_action,
     apply_editor_changes,
     create_item,
+    editor_ids,
     list_items,
     order_items,
     quadrant,
@@ -162,12 +163,32 @@ def test_apply_editor_changes_keeps_only_real_validated_changes():
         "added_rows": [],
         "deleted_rows": [],
     }
-    assert apply_editor_changes(items, state) == [(11, {"owner": "Marta"}), (12, {"effort": 4})]
+    shown = [10, 11, 12]
+    assert apply_editor_changes(items, shown, state) == [
+        (11, {"owner": "Marta"}),
+        (12, {"effort": 4}),
+    ]
     with pytest.raises(BacklogError):
-        apply_editor_changes(items, {"edited_rows": {0: {"impact": 7}}})
+        apply_editor_changes(items, shown, {"edited_rows": {0: {"impact": 7}}})
     with pytest.raises(BacklogError):
-        apply_editor_changes(items, {"edited_rows": {1: {"title": " "}}})
-    assert apply_editor_changes(items, {}) == []
+        apply_editor_changes(items, shown, {"edited_rows": {1: {"title": " "}}})
+    assert apply_editor_changes(items, shown, {}) == []
+
+
+def test_editor_edits_name_the_items_shown_not_the_current_order():
+    added = {"id": 13, "title": "Nuevo", "owner": None, "effort": 1, "impact": 5}
+    items = [
+        {"id": 10, "title": "A", "owner": "Ana", "effort": 1, "impact": 5},
+        added,
+        {"id": 11, "title": "B", "owner": None, "effort": 3, "impact": 3},
+    ]
+    edits = {"edited_rows": {1: {"owner": "Marta"}}}
+    # Shown before item 13 existed: row 1 was item 11, and stays so while the edit is unsaved.
+    assert editor_ids(items, [10, 11], edits) == [10, 11]
+    assert apply_editor_changes(items, [10, 11], edits) == [(11, {"owner": "Marta"})]
+    # With nothing unsaved (or never shown) the editor shows every item in the given order.
+    assert editor_ids(items, [10, 11], {"edited_rows": {}}) == [10, 13, 11]
+    assert editor_ids(items, None, None) == [10, 13, 11]
 
 
 def test_sprint_without_meeting_is_the_current_quincena_and_refuses_a_fourth(fixed_store):

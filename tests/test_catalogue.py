@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from kpi.engine import catalogue as cat
+from kpi.engine import formula
 
 ROOT = Path(__file__).resolve().parent.parent
 DESIGN_IDS = [
@@ -41,7 +42,7 @@ def test_each_entry_is_complete():
     for kpi in cat.CATALOGUE:
         assert kpi.area in cat.AREAS
         assert kpi.unit in cat.UNITS and kpi.kind in cat.KINDS
-        assert kpi.anchor in cat.ANCHORS
+        assert kpi.anchor in formula.ANCHORS
         assert set(kpi.breakdowns) <= set(cat.DIMENSIONS)
         assert kpi.min_sample > 0 and kpi.tolerance >= 0
         assert (kpi.direction < 0) == (kpi.id in LOWER_IS_BETTER)

@@ -17,6 +17,9 @@ from kpi.store.database import rewrite_facts
 
 START, END = datetime(2025, 1, 1), datetime(2025, 3, 31)
 
+# The window every JSON test asks for: the first quarter of 2025, seen from the year's end.
+FIRST_QUARTER = ("--from", "2025-01-01", "--to", "2025-03-31", "--as-of", "2025-12-31")
+
 
 def make_rows():
     """120 leads and 60 deals with varied but deterministic dates."""
@@ -85,17 +88,7 @@ def run_json(capsys, *args):
 
 def test_json_lists_every_kpi_and_matches_plain_python(rows_db, capsys):
     path, leads, deals = rows_db
-    out = run_json(
-        capsys,
-        "--db",
-        str(path),
-        "--from",
-        "2025-01-01",
-        "--to",
-        "2025-03-31",
-        "--as-of",
-        "2025-12-31",
-    )
+    out = run_json(capsys, "--db", str(path), *FIRST_QUARTER)
     assert (out["from"], out["to"], out["as_of"]) == ("2025-01-01", "2025-03-31", "2025-12-31")
     kpis = {k["id"]: k for k in out["kpis"]}
     assert list(kpis) == [k.id for k in CATALOGUE]
@@ -149,16 +142,7 @@ def test_json_lists_every_kpi_and_matches_plain_python(rows_db, capsys):
 
 def test_channel_filter_and_breakdown(rows_db, capsys):
     path, leads, _deals = rows_db
-    common = [
-        "--db",
-        str(path),
-        "--from",
-        "2025-01-01",
-        "--to",
-        "2025-03-31",
-        "--as-of",
-        "2025-12-31",
-    ]
+    common = ["--db", str(path), *FIRST_QUARTER]
     whole = {k["id"]: k for k in run_json(capsys, *common)["kpis"]}
     web = {k["id"]: k for k in run_json(capsys, *common, "--channel", "web")["kpis"]}
     web_cohort = [lead for lead in leads if lead["channel"] == "web" and in_window(lead["mql_at"])]

@@ -5,6 +5,7 @@ import json
 import threading
 import time
 from collections import Counter
+from datetime import timedelta
 
 import pytest
 
@@ -158,7 +159,10 @@ def test_timer_driven_from_two_screens_ends_consistent(store):
     ]
     assert revisions == list(range(1, final.revision + 1)), "each revision stored exactly once"
     assert final.status in ("running", "paused")
-    assert (final.status == "paused") == (final.paused_at is not None)
+    # A paused clock stands still; a running one counts every second.
+    later = (final.segment_started_at or store.now()) + timedelta(minutes=5)
+    moved = final.block_elapsed(later + timedelta(minutes=1)) - final.block_elapsed(later)
+    assert moved == (0 if final.status == "paused" else 60)
     assert (final.status == "running") == (final.segment_started_at is not None)
     assert 0 <= final.current < len(final.blocks)
     assert all(b.spent_seconds >= 0 for b in final.blocks)

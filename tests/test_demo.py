@@ -44,6 +44,12 @@ def scalar(con, sql: str):
     return con.execute(sql).fetchone()[0]
 
 
+def assert_no_row(con, table: str, checks: dict[str, str]) -> None:
+    """No row of `table` meets any of the named conditions (the name says which one did)."""
+    for name, condition in checks.items():
+        assert scalar(con, f"SELECT count(*) FROM {table} WHERE {condition}") == 0, name
+
+
 @pytest.fixture(scope="module")
 def small(tmp_path_factory):
     path = tmp_path_factory.mktemp("demo") / "small.duckdb"
@@ -101,8 +107,7 @@ def test_lead_invariants(small, con):
         "SQL without acceptance": "sql_at IS NOT NULL AND accepted_at IS NULL",
         "missing created_at": "created_at IS NULL",
     }
-    for name, condition in checks.items():
-        assert scalar(con, f"SELECT count(*) FROM leads WHERE {condition}") == 0, name
+    assert_no_row(con, "leads", checks)
     reasons = {r[0] for r in con.execute("SELECT DISTINCT rejection_reason FROM leads").fetchall()}
     assert reasons == REASONS | {None}
 
@@ -122,8 +127,7 @@ def test_deal_invariants(con):
         "cost above amount": "delivery_cost >= amount",
         "unknown lead": "lead_id IS NOT NULL AND lead_id NOT IN (SELECT lead_id FROM leads)",
     }
-    for name, condition in checks.items():
-        assert scalar(con, f"SELECT count(*) FROM deals WHERE {condition}") == 0, name
+    assert_no_row(con, "deals", checks)
     created_before_sql = """
         SELECT count(*) FROM deals d JOIN leads l USING (lead_id) WHERE d.created_at < l.sql_at
     """

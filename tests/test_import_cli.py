@@ -7,25 +7,12 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from kpi.cli.main import main
+from tests.ingest_support import rows, write
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def rows(db, sql):
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
-
-
-def write(path: Path, text: str) -> Path:
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 def run(capsys, *args):

@@ -4,11 +4,10 @@ from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
-import duckdb
-
 from kpi.access.roles import SYSTEM
 from kpi.ingest.importer import run_import
 from kpi.ingest.mapping import load_mapping
+from tests.ingest_support import rows
 
 ROOT = Path(__file__).resolve().parent.parent
 MAPPINGS = ROOT / "examples" / "mappings"
@@ -36,14 +35,6 @@ PE84CX4O,Zane Levy,GTX Basic,,Prospecting,,,
 ZNBS69V1,Anna Snelling,MG Special,Ron-tech,Won,25-10-16,13-03-17,01-May
 LSEOQ4XB,Anna Snelling,GTX Plus Basic,Cancity,Negotiating,26-10-16,,
 """
-
-
-def rows(db, sql):
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 def test_marketing_funnel_mqls_and_closed_deals(tmp_path):

@@ -3,25 +3,13 @@
 from datetime import datetime
 from decimal import Decimal
 
-import duckdb
 import pytest
 
 from kpi.access.roles import SYSTEM
+from kpi.ingest.headers import detect_columns
 from kpi.ingest.importer import run_import
-from kpi.ingest.mapping import IngestError, Mapping, detect_columns, mapping_from_dict
-
-
-def rows(db, sql):
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
-
-
-def write(path, text, encoding="utf-8"):
-    path.write_bytes(text.encode(encoding))
-    return path
+from kpi.ingest.mapping import IngestError, Mapping, mapping_from_dict
+from tests.ingest_support import rows, write
 
 
 def leads_mapping(**columns):

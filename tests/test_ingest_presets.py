@@ -3,21 +3,12 @@
 from datetime import datetime
 from decimal import Decimal
 
-import duckdb
 import pytest
 
 from kpi.access.roles import SYSTEM
 from kpi.ingest.importer import run_import
 from kpi.ingest.mapping import load_preset, preset_names
-
-
-def rows(db, sql):
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
-
+from tests.ingest_support import rows
 
 CASES = {
     "hubspot_contacts": (

@@ -8,13 +8,13 @@ from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from kpi.access.roles import SYSTEM, Actor, PermissionDenied
 from kpi.ingest.importer import run_import
 from kpi.ingest.mapping import Mapping
 from kpi.store.database import open_store
+from tests.ingest_support import rows, write
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -26,21 +26,8 @@ LEADS = (
 )
 
 
-def rows(db, sql):
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
-
-
 def generation(db) -> int:
     return int(rows(db, "SELECT value FROM facts_meta WHERE key = 'generation'")[0][0])
-
-
-def write(path: Path, text: str) -> Path:
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 def test_reimporting_the_same_file_changes_nothing(tmp_path):

@@ -5,18 +5,16 @@ Expected texts are built here by hand from the stored numbers (es: `1.234 US$`),
 formatter under test.
 """
 
-import shutil
 from datetime import date
 
 import pytest
-from support import logged_in
+from support import copy_facts, demo_file, logged_in
 
 from kpi.access.roles import Actor
 from kpi.cockpit import backlog, brief, meeting, minutes, outcomes
 from kpi.engine import catalogue
 from kpi.engine.compute import compute_scorecard
 from kpi.engine.targets import set_target
-from kpi.ingest.demo import generate
 from kpi.store.database import open_store
 from kpi.store.settings import set_setting
 
@@ -32,16 +30,13 @@ def money(value: float, symbol: str) -> str:
 @pytest.fixture(scope="module")
 def big_demo(tmp_path_factory):
     """Demo data large enough for CAC to have its minimum sample in the current fortnight."""
-    path = tmp_path_factory.mktemp("big") / "demo.duckdb"
-    generate(path, seed=3, leads=8_000)
-    return path
+    return demo_file(tmp_path_factory, leads=8_000)
 
 
 @pytest.fixture
 def usd_store(app_env, big_demo):
     """The app's database with the demo data, the currency set to USD and CAC made red."""
-    shutil.copyfile(big_demo, app_env)
-    store = open_store(app_env)
+    store = open_store(copy_facts(big_demo, app_env))
     set_setting(store, ADMIN, "currency", "USD")
     # A CAC target far below the data's value: CAC is red, so it is in every "off target" list.
     set_target(store, ADMIN, "cac", 100, 0)

@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 import pytest
 from streamlit.testing.v1 import AppTest
-from support import APP, seed_user
+from support import logged_in, open_page
 
 from kpi.access.roles import Actor
 from kpi.store.audit import AuditFilter, changes, filter_options, query_audit
@@ -81,22 +81,13 @@ def test_changes_lists_changed_fields_first():
     ]
 
 
-def admin_page(db) -> AppTest:
-    seed_user("ana", "admin")
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["authentication_status"] = True
-    at.session_state["username"] = "ana"
-    at.session_state["name"] = "Ana"
-    at.session_state["roles"] = ["admin"]
-    at.run()
-    at.switch_page("app_pages/audit.py").run()
-    assert not at.exception
-    return at
+def admin_page() -> AppTest:
+    return open_page("app_pages/audit.py", "admin", "ana")
 
 
 def test_page_lists_filters_and_shows_before_after(app_env):
     seed(open_store(app_env))
-    at = admin_page(app_env)
+    at = admin_page()
     table = at.dataframe[0].value
     assert table["Usuario"].tolist() == ["bea", "ana", "ana"]
     assert "3 filas" in at.caption[1].value
@@ -121,7 +112,7 @@ def test_page_lists_filters_and_shows_before_after(app_env):
 
 def test_hostile_text_is_never_rendered_as_markup(app_env):
     seed(open_store(app_env))
-    at = admin_page(app_env)
+    at = admin_page()
     rendered = [m.value for m in at.markdown] + [c.value for c in at.caption]
     assert not any("<img" in text for text in rendered)
     assert XSS in at.dataframe[0].value["Después"].iloc[0]
@@ -130,11 +121,6 @@ def test_hostile_text_is_never_rendered_as_markup(app_env):
 @pytest.mark.parametrize("role", ["editor", "viewer"])
 def test_only_admins_reach_the_page(app_env, role):
     open_store(app_env)
-    seed_user(role, role)
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["authentication_status"] = True
-    at.session_state["username"] = role
-    at.session_state["roles"] = [role]
-    at.run()
+    at = logged_in(role).run()
     with pytest.raises(ValueError):
         at.switch_page("app_pages/audit.py")

@@ -1,37 +1,16 @@
 """Importar page under AppTest: validate, confirm, partial accept, mapping edits, saved mappings."""
 
-from pathlib import Path
-
-import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from kpi.ingest import uploads as ui
-from kpi.ingest.mapping import Mapping, detect_columns
+from kpi.ingest.headers import detect_columns
+from kpi.ingest.mapping import Mapping
 from kpi.store.database import ensure_facts_file
-from tests.support import seed_user
+from tests.ingest_support import rows
+from tests.support import logged_in
 
-ROOT = Path(__file__).resolve().parent.parent
-APP = str(ROOT / "app.py")
 PAGE = "app_pages/import_data.py"
-
-
-def logged_in(role: str = "admin") -> AppTest:
-    seed_user(role, role)
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["authentication_status"] = True
-    at.session_state["username"] = role
-    at.session_state["name"] = role.title()
-    at.session_state["roles"] = [role]
-    return at
-
-
-def rows(db, sql):
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import pytest
 from support import logged_in
 
 from kpi.access.roles import Actor
-from kpi.cockpit import meeting, timer
+from kpi.cockpit import backlog, checklist, meeting, timer
 from kpi.engine import catalogue
 from kpi.engine.compute import compute_scorecard
 from kpi.store.database import open_store
@@ -217,3 +217,28 @@ def test_agenda_edits_are_saved_before_the_start(demo_app_env):
         ("Ronda de cierre", 2, ""),
     ]
     assert [b.minutes for b in blocks] == [8, 10, 15, 10, 2]
+
+
+def test_block_five_checklist_and_last_sprint_review_are_saved(demo_app_env):
+    store = open_store(demo_app_env)
+    last = meeting.create_meeting(store, EVA, meeting_date=date(2026, 2, 16))
+    typed = {"title": "Guion ICP-A", "owner": "Ana", "definition_of_done": "Guion publicado"}
+    action = backlog.add_sprint_action(
+        store, EVA, meeting_id=last, due_date=date(2026, 3, 2), **typed
+    )
+    meeting.close_meeting(store, EVA, last, snapshot={"taken_at": "2026-02-16T10:45", "kpis": []})
+    meeting_id = meeting.create_meeting(store, EVA, meeting_date=date(2026, 3, 2))
+    checklist.answer_checklist(store, EVA, meeting_id, {1: True})
+    at = _page()
+    assert at.checkbox(key=f"check_{meeting_id}_1").value is True
+    at.checkbox(key=f"check_{meeting_id}_4").check()
+    at.button(key="check_save").click().run()
+    assert not at.exception
+    assert checklist.meeting_answers(store, meeting_id) == {n: n in (1, 4) for n in range(1, 7)}
+    assert [s.value for s in at.success] == ["Checklist guardado."]
+    at.button(key=f"review_{action['id']}_done").click().run()
+    assert not at.exception
+    [reviewed] = backlog.sprint_actions(store, last)
+    assert reviewed["status"] == "done"
+    # A write whose result the page shows by itself flashes nothing.
+    assert not at.success

@@ -12,8 +12,8 @@ from kpi.access.roles import Actor
 from kpi.cockpit.checklist import alignment_scores, answer_checklist
 from kpi.cockpit.outcomes import create_outcome, list_outcomes
 from kpi.store.database import open_store, rewrite_facts
-from tests.support import APP, seed_user
-from tests.test_outcomes import EXAMPLE, LEADS, stamp
+from tests.support import logged_in
+from tests.test_outcomes import EXAMPLE, LEADS, example, stamp
 
 EDITOR = Actor("editor", "editor")
 PAGE = "app_pages/outcomes.py"
@@ -33,26 +33,10 @@ def seeded_store(path):
     return store
 
 
-def add_example(store):
-    return create_outcome(
-        store,
-        EDITOR,
-        quarter="2026-Q2",
-        title=EXAMPLE,
-        kpi_id="mql_to_sql_rate",
-        icp_tier="A",
-        target=0.30,
-        owner="Marta",
-    )
-
-
-def open_page(role: str) -> AppTest:
-    seed_user(role, role)
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["authentication_status"] = True
-    at.session_state["username"] = role
-    at.session_state["name"] = role.title()
-    at.session_state["roles"] = [role]
+def open_page(role: str, lang: str | None = None) -> AppTest:
+    at = logged_in(role)
+    if lang:
+        at.session_state["lang"] = lang
     at.run()
     at.switch_page(PAGE).run()
     assert not at.exception, at.exception
@@ -65,7 +49,7 @@ def metrics(at) -> dict[str, str]:
 
 def test_example_outcome_shows_baseline_progress_and_trajectory(app_env):
     store = seeded_store(app_env)
-    add_example(store)
+    example(store)
     at = open_page("viewer")
     assert at.title[0].value == "Outcomes del trimestre 2026-Q2"
     assert at.subheader[0].value.replace("\\", "") == EXAMPLE
@@ -114,7 +98,7 @@ def test_editor_creates_the_example_and_is_refused_a_fourth(app_env):
 
 def test_baseline_override_on_the_page(app_env):
     store = seeded_store(app_env)
-    outcome = add_example(store)
+    outcome = example(store)
     at = open_page("editor")
     at.number_input(key=f"oc_base_{outcome['id']}").set_value(22)
     [b for b in at.button if b.label == "Guardar"][0].click().run()
@@ -146,19 +130,7 @@ def test_checklist_trend_and_answers(app_env):
 
 def test_page_in_english(app_env):
     store = seeded_store(app_env)
-    add_example(store)
-    seed_user("editor", "editor")
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in {
-        "authentication_status": True,
-        "username": "editor",
-        "name": "Editor",
-        "roles": ["editor"],
-        "lang": "en",
-    }.items():
-        at.session_state[key] = value
-    at.run()
-    at.switch_page(PAGE).run()
-    assert not at.exception, at.exception
+    example(store)
+    at = open_page("editor", lang="en")
     assert metrics(at) == {"Baseline": "20.0%", "Current": "25.0%", "Target": "30.0%"}
     assert [s.value for s in at.success] == ["On track"]

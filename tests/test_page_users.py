@@ -3,8 +3,7 @@
 import bcrypt
 import pytest
 import yaml
-from streamlit.testing.v1 import AppTest
-from support import APP, seed_user
+from support import add_user_on_page, logged_in, open_page
 
 from kpi.access import auth
 from kpi.access.roles import SYSTEM, Actor, PermissionDenied
@@ -13,13 +12,7 @@ from kpi.store.database import open_store
 from kpi.text import escape_markdown
 
 ADA = Actor("ada", "admin")
-
-
-@pytest.fixture
-def users_file(tmp_path, store):
-    path = tmp_path / "auth.yaml"
-    auth.ensure_auth_config(path)
-    return path
+PAGE = "app_pages/users.py"
 
 
 def stored(path, username):
@@ -99,36 +92,22 @@ def test_credentials_file_stays_private_after_changes(store, users_file):
     assert users_file.stat().st_mode & 0o777 == 0o600
 
 
-def users_page(app_env) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["authentication_status"] = True
-    at.session_state["username"] = "admin"
-    at.session_state["name"] = "Admin"
-    at.session_state["roles"] = ["admin"]
-    at.run()
-    at.switch_page("app_pages/users.py").run()
-    assert not at.exception
-    return at
-
-
 def test_page_adds_a_user_and_changes_a_role(app_env):
     open_store(app_env)
     path = auth.auth_path_for(app_env)
     auth.ensure_auth_config(path)
     auth.save_user(open_store(app_env), SYSTEM, path, "lola", "<i>Lola</i>", "viewer", "password-1")
-    at = users_page(app_env)
+    at = open_page(PAGE)
     assert at.dataframe[0].value["Usuario"].tolist() == ["admin", "lola"]
     assert at.dataframe[0].value["Nombre"].tolist() == ["Admin", "<i>Lola</i>"]
     assert not any("<i>" in m.value for m in at.markdown)
 
-    at.text_input(key="users_new_username").input("marta")
-    at.text_input(key="users_new_name").input("Marta")
-    at.selectbox(key="users_new_role").select("editor")
-    at.text_input(key="users_new_password").input("clave-de-marta")
-    at.button[0].click().run()
+    add_user_on_page(at, "marta", "Marta", "editor", "clave-de-marta")
     assert not at.exception
     assert [s.value for s in at.success] == ["Usuario «marta» creado."]
     assert stored(path, "marta")["roles"] == ["editor"]
+    at.run()  # a rerun without a write (the cookie component's after login) keeps it
+    assert [s.value for s in at.success] == ["Usuario «marta» creado."]
 
     at.selectbox(key="users_edit_pick").select("lola").run()
     at.selectbox(key="users_edit_role_lola").select("editor")
@@ -141,31 +120,46 @@ def test_page_adds_a_user_and_changes_a_role(app_env):
 def test_page_shows_a_clear_error_for_a_short_password(app_env):
     open_store(app_env)
     auth.ensure_auth_config(auth.auth_path_for(app_env))
-    at = users_page(app_env)
-    at.text_input(key="users_new_username").input("marta")
-    at.text_input(key="users_new_password").input("corta")
-    at.button[0].click().run()
+    at = open_page(PAGE)
+    add_user_on_page(at, "marta", "", "viewer", "corta")
     assert [e.value for e in at.error] == ["La contraseña debe tener al menos 8 caracteres."]
     assert stored(auth.auth_path_for(app_env), "marta") is None
+
+
+# The add form and the core give the same refusal: the page checks nothing on its own.
+REFUSED_ON_BOTH = [
+    ("", "Nadie", "password-1"),
+    ("josé", "José", "password-1"),
+    ("marta", "Marta", ""),
+    ("marta", "Marta", "corta"),
+    (" Admin ", "Otra Admin", "password-1"),
+]
+
+
+@pytest.mark.parametrize(("username", "name", "password"), REFUSED_ON_BOTH)
+def test_page_and_core_refuse_a_new_user_with_the_same_words(app_env, username, name, password):
+    path = auth.auth_path_for(app_env)
+    auth.ensure_auth_config(path)
+    with pytest.raises(UserError) as refused:
+        auth.save_user(open_store(app_env), ADA, path, username, name, "viewer", password, new=True)
+    before = path.read_bytes()
+    at = add_user_on_page(open_page(PAGE), username, name, "viewer", password)
+    assert [e.value for e in at.error] == [escape_markdown(refused.value.message("es"))]
+    assert not at.success and path.read_bytes() == before
 
 
 @pytest.mark.parametrize("role", ["editor", "viewer"])
 def test_only_admins_reach_the_page(app_env, role):
     open_store(app_env)
-    seed_user(role, role)
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["authentication_status"] = True
-    at.session_state["username"] = role
-    at.session_state["roles"] = [role]
-    at.run()
+    at = logged_in(role).run()
     with pytest.raises(ValueError):
-        at.switch_page("app_pages/users.py")
+        at.switch_page(PAGE)
 
 
 def test_page_backs_up_the_database_the_app_holds(app_env, tmp_path):
     open_store(app_env)
     auth.ensure_auth_config(auth.auth_path_for(app_env))
-    at = users_page(app_env)
+    at = open_page(PAGE)
     at.text_input(key="backup_target").input(str(tmp_path / "copia"))
     at.button(key="backup_run").click().run()
     assert not at.exception

@@ -126,36 +126,29 @@ def closed_file(variant: str) -> str:
     return _csv(header, rows)
 
 
+# The columns of the public CRM sales pipeline export; one variant adds two quarter columns.
+PIPELINE_HEADER = [
+    "opportunity_id",
+    "sales_agent",
+    "product",
+    "account",
+    "deal_stage",
+    "engage_date",
+    "close_date",
+    "close_value",
+]
+
+
 def pipeline_file(variant: str) -> str:
     if variant == "dd-mm-yy":
-        header = [
-            "opportunity_id",
-            "sales_agent",
-            "product",
-            "account",
-            "deal_stage",
-            "engage_date",
-            "close_date",
-            "close_value",
-            "engage_quarter",
-            "close_quarter",
-        ]
+        header = [*PIPELINE_HEADER, "engage_quarter", "close_quarter"]
         day = lambda d: d.strftime("%d-%m-%y") if d else ""  # noqa: E731
         rows = [
             (i, a, "GTX Basic", acc, st, day(e), day(c), v, _quarter(e), _quarter(c))
             for i, a, acc, st, e, c, v in PIPELINE
         ]
     else:
-        header = [
-            "opportunity_id",
-            "sales_agent",
-            "product",
-            "account",
-            "deal_stage",
-            "engage_date",
-            "close_date",
-            "close_value",
-        ]
+        header = PIPELINE_HEADER
         day = _us if variant == "m/d/yyyy" else (lambda d: d.isoformat() if d else "")
         rows = [
             (i, a, "GTX Basic", acc, st, day(e), day(c), v) for i, a, acc, st, e, c, v in PIPELINE
@@ -277,6 +270,13 @@ def breakdown(kpi, dimension):
     }
 
 
+def assert_sales_cycle(card, deals, start, end, context) -> None:
+    """The scorecard's median sales cycle and its count agree with plain Python's."""
+    median, count = py_sales_cycle(deals, start, end)
+    assert close(card["sales_cycle_days"]["value"], median, 0.01), context
+    assert card["sales_cycle_days"]["n"] == count
+
+
 def close(ours, theirs, tolerance):
     if ours is None or theirs is None:
         return ours is None and theirs is None
@@ -323,9 +323,7 @@ def test_marketing_funnel_matches_plain_python(tmp_path, variant):
             deals_py, start, end, "channel"
         )
         assert breakdown(card["win_rate"], "owner") == py_win_rate(deals_py, start, end, "owner")
-        median, count = py_sales_cycle(deals_py, start, end)
-        assert close(card["sales_cycle_days"]["value"], median, 0.01), (start, end)
-        assert card["sales_cycle_days"]["n"] == count
+        assert_sales_cycle(card, deals_py, start, end, (start, end))
 
 
 def test_marketing_funnel_hand_values(tmp_path):
@@ -362,9 +360,7 @@ def test_pipeline_matches_plain_python(tmp_path, variant):
         assert (got["numerator"], got["denominator"]) == (won, n), (variant, start)
         assert close(got["value"], won / n if n else None, 1e-4)
         assert breakdown(got, "owner") == py_win_rate(deals_py, start, end, "owner")
-        median, count = py_sales_cycle(deals_py, start, end)
-        assert close(card["sales_cycle_days"]["value"], median, 0.01), (variant, start)
-        assert card["sales_cycle_days"]["n"] == count
+        assert_sales_cycle(card, deals_py, start, end, (variant, start))
 
 
 def test_pipeline_hand_values(tmp_path):

@@ -28,7 +28,8 @@ def page_files() -> list[str]:
     tree = ast.parse((ROOT / "app.py").read_text(encoding="utf-8"))
     for node in tree.body:
         if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "PAGES":
-            return [entry.elts[0].value for entry in node.value.elts]
+            sections = node.value.values
+            return [entry.elts[0].value for section in sections for entry in section.elts]
     raise AssertionError("PAGES not found in app.py")
 
 

@@ -11,7 +11,6 @@ import json
 import subprocess
 import sys
 
-import duckdb
 import pytest
 from support import ROOT
 
@@ -21,14 +20,11 @@ from kpi.ingest.csv_safety import FORMULA_PREFIXES
 from kpi.ingest.importer import error_message, run_import
 from kpi.ingest.mapping import IngestError, Mapping, MappingError, load_mapping, save_mapping
 from kpi.ingest.source import MAX_CELL_CHARS, MAX_COLUMNS, MAX_RECORD_BYTES
+from tests.ingest_support import rows
 
 
 def stored(db, sql="SELECT lead_id, owner FROM leads ORDER BY lead_id"):
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
+    return rows(db, sql)
 
 
 @contextlib.contextmanager

@@ -92,47 +92,57 @@ def _setting(store, key):
     return json.loads(scalar(store, sql, [key]))
 
 
-def _item_writes() -> list[Write]:
-    lines = {"title": False, "description": True, "owner": False, "expected_effect": True}
-    writes = []
-    for name, spans in lines.items():
-        limit = (lambda n: lambda: backlog.ITEM_TEXT[n].limit)(name)
-        writes += [
-            Write(
-                f"item-create-{name}",
-                limit,
-                spans,
-                lambda s, c, v, n=name: backlog.create_item(s, ADA, **{"title": "t", n: v})["id"],
-                _column("backlog_items", name),
-            ),
-            Write(
-                f"item-update-{name}",
-                limit,
-                spans,
-                lambda s, c, v, n=name: backlog.update_item(s, ADA, c["item"], **{n: v})["id"],
-                _column("backlog_items", name),
-                _item,
-            ),
-        ]
-    return writes
-
-
-def _action_writes() -> list[Write]:
-    lines = {"title": False, "owner": False, "definition_of_done": True}
-    base = {"title": "t", "owner": "ana", "definition_of_done": "hecho"}
+def _field_writes(prefix, fields: dict, lines: dict[str, bool], write, read, setup=None):
+    """One Write per field: its declared limit (`fields[name].limit`), whether it spans lines,
+    `write(store, context, value, field name)` and `read(field name)`."""
     return [
         Write(
-            f"action-{name}",
-            (lambda n: lambda: backlog.ACTION_TEXT[n].limit)(name),
+            f"{prefix}-{name}",
+            (lambda n: lambda: fields[n].limit)(name),
             spans,
-            lambda s, c, v, n=name: backlog.add_sprint_action(
-                s, ADA, meeting_id=c["meeting"], **{**base, n: v}
-            )["id"],
-            _column("sprint_actions", name),
-            _meeting,
+            (lambda n: lambda s, c, v: write(s, c, v, n))(name),
+            read(name),
+            setup or (lambda store: {}),
         )
         for name, spans in lines.items()
     ]
+
+
+def _create_and_change(fields, lines, read, created, changed, setup) -> list[Write]:
+    """Each field checked on the write that creates its row, then on the one that changes it;
+    `created` and `changed` are (id prefix, write)."""
+    (create_prefix, create), (change_prefix, change) = created, changed
+    first = _field_writes(create_prefix, fields, lines, create, read)
+    then = _field_writes(change_prefix, fields, lines, change, read, setup)
+    return [write for pair in zip(first, then, strict=True) for write in pair]
+
+
+def _item_writes() -> list[Write]:
+    return _create_and_change(
+        backlog.ITEM_TEXT,
+        {"title": False, "description": True, "owner": False, "expected_effect": True},
+        lambda name: _column("backlog_items", name),
+        (
+            "item-create",
+            lambda s, c, v, n: backlog.create_item(s, ADA, **{"title": "t", n: v})["id"],
+        ),
+        ("item-update", lambda s, c, v, n: backlog.update_item(s, ADA, c["item"], **{n: v})["id"]),
+        _item,
+    )
+
+
+def _action_writes() -> list[Write]:
+    base = {"title": "t", "owner": "ana", "definition_of_done": "hecho"}
+    return _field_writes(
+        "action",
+        backlog.ACTION_TEXT,
+        {"title": False, "owner": False, "definition_of_done": True},
+        lambda s, c, v, n: backlog.add_sprint_action(
+            s, ADA, meeting_id=c["meeting"], **{**base, n: v}
+        )["id"],
+        lambda name: _column("sprint_actions", name),
+        _meeting,
+    )
 
 
 def _agenda(column: str, value: str) -> list[dict]:
@@ -180,59 +190,43 @@ def _meeting_writes() -> list[Write]:
             _meeting,
         ),
     ]
-    for name, spans in {"name": False, "leader": False, "content": True}.items():
-        limit = (lambda n: lambda: meeting.BLOCK_TEXT[n].limit)(name)
-        writes += [
-            Write(
-                f"meeting-create-block-{name}",
-                limit,
-                spans,
-                lambda s, c, v, n=name: meeting.create_meeting(
-                    s, ADA, title="m", meeting_date=DAY, agenda=_agenda(n, v)
-                ),
-                _block(name),
+    return writes + _create_and_change(
+        meeting.BLOCK_TEXT,
+        {"name": False, "leader": False, "content": True},
+        _block,
+        (
+            "meeting-create-block",
+            lambda s, c, v, n: meeting.create_meeting(
+                s, ADA, title="m", meeting_date=DAY, agenda=_agenda(n, v)
             ),
-            Write(
-                f"agenda-replace-{name}",
-                limit,
-                spans,
-                lambda s, c, v, n=name: _replace_agenda(s, c, _agenda(n, v)),
-                _block(name),
-                _meeting,
-            ),
-        ]
-    return writes
+        ),
+        ("agenda-replace", lambda s, c, v, n: _replace_agenda(s, c, _agenda(n, v))),
+        _meeting,
+    )
 
 
 def _note_writes() -> list[Write]:
-    lines = {"text": True, "why": True, "root_cause": True, "owner": False}
-    return [
-        Write(
-            f"note-{name}",
-            (lambda n: lambda: meeting.NOTE_TEXT[n].limit)(name),
-            spans,
-            lambda s, c, v, n=name: meeting.add_note(
-                s, ADA, c["meeting"], **{"kind": "risk", "text": "t", n: v}
-            )["id"],
-            _column("notes", name),
-            _meeting,
-        )
-        for name, spans in lines.items()
-    ]
+    return _field_writes(
+        "note",
+        meeting.NOTE_TEXT,
+        {"text": True, "why": True, "root_cause": True, "owner": False},
+        lambda s, c, v, n: meeting.add_note(
+            s, ADA, c["meeting"], **{"kind": "risk", "text": "t", n: v}
+        )["id"],
+        lambda name: _column("notes", name),
+        _meeting,
+    )
 
 
 def _outcome_writes() -> list[Write]:
     base = {"quarter": "2025-Q2", "title": "t", "kpi_id": "win_rate", "target": 0.3}
-    return [
-        Write(
-            f"outcome-{name}",
-            (lambda n: lambda: outcomes.OUTCOME_TEXT[n].limit)(name),
-            False,
-            lambda s, c, v, n=name: outcomes.create_outcome(s, ADA, **{**base, n: v})["id"],
-            _column("outcomes", name),
-        )
-        for name in ("title", "owner", "channel")
-    ]
+    return _field_writes(
+        "outcome",
+        outcomes.OUTCOME_TEXT,
+        dict.fromkeys(("title", "owner", "channel"), False),
+        lambda s, c, v, n: outcomes.create_outcome(s, ADA, **{**base, n: v})["id"],
+        lambda name: _column("outcomes", name),
+    )
 
 
 def _setting_writes() -> list[Write]:
@@ -395,13 +389,6 @@ def test_a_long_multi_line_note_becomes_an_item_within_the_item_limits(store):
 
 
 # ---- display names live in the credentials file, not the database --------------------------
-
-
-@pytest.fixture
-def users_file(tmp_path, store):
-    path = tmp_path / "auth.yaml"
-    auth.ensure_auth_config(path)
-    return path
 
 
 def test_a_display_name_of_exactly_the_limit_is_stored_one_more_is_refused(store, users_file):

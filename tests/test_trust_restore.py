@@ -248,8 +248,8 @@ def test_migration_from_a_newer_build_is_refused(live, tmp_path):
     )
     error = refused_restore(live, folder)
     assert error.key == "restore.error.newer"
-    # This build's state migrations, counted from kpi/store/schema.py by hand: 1 and 2.
-    assert (error.values["found"], error.values["known"]) == (99, 2)
+    # This build's state migrations, counted from kpi/store/schema.py by hand: 1, 2 and 3.
+    assert (error.values["found"], error.values["known"]) == (99, 3)
 
 
 def test_a_macro_shadowing_a_builtin_is_refused(live, tmp_path):
@@ -343,17 +343,27 @@ def test_a_collation_only_the_table_definition_shows_is_refused(live, tmp_path):
 
 
 def test_a_backup_from_an_older_build_restores_and_is_migrated(live, tmp_path):
-    # The state as migration 1 left it: no banked agenda seconds yet.
+    # The state as migration 1 left it: no banked agenda seconds yet, the timer's pause time.
     folder = craft(
         tmp_path,
         "state",
         "ALTER TABLE agenda_blocks DROP COLUMN actual_seconds",
-        "DELETE FROM schema_migrations WHERE version = 2",
+        "DROP TABLE timer_state",
+        "CREATE TABLE timer_state (meeting_id BIGINT PRIMARY KEY, status TEXT NOT NULL CHECK "
+        "(status IN ('idle', 'running', 'paused', 'ended')), current_block INTEGER NOT NULL, "
+        "block_started_at TIMESTAMP, block_elapsed_before DOUBLE NOT NULL DEFAULT 0, "
+        "started_at TIMESTAMP, ended_at TIMESTAMP, paused_at TIMESTAMP, "
+        "revision BIGINT NOT NULL DEFAULT 0)",
+        "DELETE FROM schema_migrations WHERE version > 1",
     )
     bk.restore(folder, live)
     store = open_store(live)
-    columns = store.state().execute("SELECT * FROM agenda_blocks LIMIT 0").description
-    assert "actual_seconds" in [c[0] for c in columns]
+
+    def columns(table: str) -> list[str]:
+        return [c[0] for c in store.state().execute(f"SELECT * FROM {table} LIMIT 0").description]
+
+    assert "actual_seconds" in columns("agenda_blocks")
+    assert "paused_at" not in columns("timer_state")
     assert store.state().execute("SELECT count(*) FROM notes").fetchone()[0] == 1
 
 

@@ -12,7 +12,7 @@ import jwt
 import pytest
 import yaml
 from streamlit.testing.v1 import AppTest
-from support import APP, ROOT
+from support import APP, ROOT, add_user_on_page, password_of, write_credentials
 
 from kpi.access import auth, sessions
 from kpi.access.roles import SYSTEM, Actor, PermissionDenied
@@ -23,31 +23,10 @@ COOKIE = {"name": "brujula_test", "key": "k" * 48, "expiry_days": 1}
 NOW = datetime(2025, 3, 3, 9, 0, 0)
 
 
-def password_of(username: str) -> str:
-    return f"{username}-pass-123"
-
-
 def write_users(path: Path, users: dict[str, list[str]]) -> Path:
     """A credentials file with `users` (name -> roles), cheap bcrypt hashes, a fixed cookie."""
-    config = {
-        "credentials": {
-            "usernames": {
-                name: {
-                    "name": name.title(),
-                    "email": f"{name}@example.test",
-                    "password": bcrypt.hashpw(
-                        password_of(name).encode(), bcrypt.gensalt(4)
-                    ).decode(),
-                    "roles": roles,
-                }
-                for name, roles in users.items()
-            }
-        },
-        "cookie": dict(COOKIE),
-    }
-    path.write_text(yaml.safe_dump(config), encoding="utf-8")
-    path.chmod(0o600)
-    return path
+    named = {name: (name.title(), roles) for name, roles in users.items()}
+    return write_credentials(path, named, dict(COOKIE))
 
 
 def edit_by_hand(path: Path, change) -> None:
@@ -114,11 +93,7 @@ def test_role_is_read_from_the_credentials_on_every_run(team):
     assert at.text_input(key="users_new_username")
     edit_by_hand(team, lambda users: users["ada"].update(roles=["viewer"]))
     # The Users page stays open on ada's screen; she submits it after the demotion.
-    at.text_input(key="users_new_username").input("intruso")
-    at.text_input(key="users_new_name").input("Intruso")
-    at.selectbox(key="users_new_role").select("admin")
-    at.text_input(key="users_new_password").input("clave-del-intruso")
-    at.button[0].click().run()
+    add_user_on_page(at, "intruso", "Intruso", "admin", "clave-del-intruso")
     assert not at.exception
     assert stored(team, "intruso") is None, "a demoted admin created an admin"
     assert not reaches(at, "app_pages/users.py")

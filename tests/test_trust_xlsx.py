@@ -9,7 +9,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import duckdb
 import openpyxl
 import pytest
 from openpyxl.utils import get_column_letter
@@ -20,6 +19,7 @@ from kpi.ingest.importer import run_import
 from kpi.ingest.mapping import IngestError
 from kpi.ingest.source import open_source
 from kpi.store.database import ensure_facts_file
+from tests.ingest_support import rows
 from tests.support import logged_in
 from tests.xlsx_support import cell, row, write_book
 
@@ -29,14 +29,6 @@ HEADER = ("Lead ID", "Create Date", "Canal")
 # Past Excel's 32,767 characters per cell, and in Excel's last column (XFD): past any cap.
 HUGE = "x" * 40_000
 LAST_COLUMN = "XFD"
-
-
-def rows(db, sql):
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 def leads_book(path: Path, count: int, dimension: str | None = None) -> Path:

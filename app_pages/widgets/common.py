@@ -130,14 +130,3 @@ def run_write(write):
     except PermissionDenied:
         st.error(tr("error.permission", role=tr(f"role.{actor().role}")))
     return False, None
-
-
-def error_text(error: Exception) -> str:
-    """A refusal in the viewer's language when the core gave a translatable one (as Markdown
-    that shows it literally: refusals quote what the user typed)."""
-    message = getattr(error, "message", None)
-    return escape_markdown(message(lang()) if callable(message) else str(error))
-
-
-def coming_soon(issue: int, what: str) -> None:
-    st.info(tr("common.coming", issue=issue, what=what))

@@ -1,39 +1,26 @@
-"""The facilitator's working areas: preparation and blocks 1–4 (block 5 is in meeting_close)."""
+"""The facilitator's blocks 1, 2 and 4: outcomes and definitions, the KPI panel with the last
+sprint's review, and the effort-impact matrix (preparation, notes and close have their own)."""
 
 from functools import partial
 
 import pandas as pd
 import streamlit as st
 
-from app_pages.widgets import common
-from kpi.access.auth import auth_path_for, list_users
+from app_pages.widgets import common, feedback
+from app_pages.widgets.scorecard_cache import STATUS_BADGE
 from kpi.access.roles import Actor
-from kpi.cockpit import backlog, brief, meeting, outcomes
+from kpi.cockpit import backlog, meeting, outcomes
 from kpi.cockpit.matrix_chart import effort_impact_chart
-from kpi.cockpit.meeting import NOTE_TEXT, Meeting
+from kpi.cockpit.meeting import Meeting
 from kpi.engine import catalogue
-from kpi.errors import LONG_TEXT_MAX
 from kpi.i18n import fmt_date
 from kpi.store.database import Store
 from kpi.store.settings import get_settings, set_setting
 from kpi.text import escape_markdown
 
-# The status chip under each panel KPI, in the scorecard's traffic-light colours.
-STATUS_COLOURS = {"green": "green", "amber": "orange", "red": "red", "grey": "gray"}
-
-
-def attempt(write, done_key: str | None = None) -> None:
-    """Run a core write; on success flash `done_key` and rerun."""
-    done, _ = common.run_write(write)
-    if not done:
-        return
-    if done_key:
-        st.session_state["meeting_flash"] = common.tr(done_key)
-    st.rerun()
-
-
-def user_names() -> list[str]:
-    return [u["name"] for u in list_users(auth_path_for(common.db_path()))]
+# The meeting's confirmations show on the meeting page only.
+FLASH = "meeting_flash"
+attempt = partial(feedback.attempt, key=FLASH)
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -58,82 +45,6 @@ def auto_advance_control(store: Store, user: Actor) -> None:
     if wanted != enabled:
         set_setting(store, user, "auto_advance", wanted)
         st.rerun()
-
-
-def prepare(store: Store, user: Actor, current: Meeting) -> None:
-    tr, lang = common.tr, common.lang()
-    st.subheader(tr("meeting.attendees"))
-    known = user_names()
-    options = known + [a for a in current.attendees if a not in known]
-    picked = st.multiselect(
-        tr("meeting.attendees.pick"),
-        options,
-        default=current.attendees,
-        key=f"attendees_picked_{current.id}",
-    )
-    typed = st.text_input(
-        tr("meeting.attendees.typed"), max_chars=LONG_TEXT_MAX, key="attendees_typed"
-    )
-    if st.button(tr("meeting.attendees.save"), key="save_attendees"):
-        attempt(
-            lambda: meeting.update_meeting(
-                store, user, current.id, attendees=picked + typed.split(",")
-            ),
-            "meeting.saved",
-        )
-    st.subheader(tr("meeting.agenda"))
-    started = meeting.timer_of(store, current.id).status != "idle"
-    rows = pd.DataFrame(
-        [
-            {"name": b.name, "minutes": b.minutes, "leader": b.leader, "content": b.content}
-            for b in current.blocks
-        ]
-    )
-    edited = st.data_editor(
-        rows,
-        num_rows="dynamic",
-        disabled=started,
-        key=f"agenda_editor_{current.id}",
-        width="stretch",
-        column_config={
-            "name": st.column_config.TextColumn(
-                tr("meeting.col.block"), max_chars=meeting.BLOCK_TEXT["name"].limit, required=True
-            ),
-            "minutes": st.column_config.NumberColumn(
-                tr("meeting.col.minutes"), min_value=1, max_value=180, step=1, required=True
-            ),
-            "leader": st.column_config.TextColumn(
-                tr("meeting.col.leader"), max_chars=meeting.BLOCK_TEXT["leader"].limit
-            ),
-            "content": st.column_config.TextColumn(
-                tr("meeting.col.content"), max_chars=meeting.BLOCK_TEXT["content"].limit
-            ),
-        },
-    )
-    st.caption(
-        tr("meeting.agenda.total", minutes=f"{edited['minutes'].fillna(0).sum():g}")
-        + (" " + tr("meeting.agenda.locked") if started else "")
-    )
-    if not started and st.button(tr("meeting.agenda.save"), key="save_agenda"):
-        attempt(
-            # Empty cells arrive as NaN/NA; the core expects None.
-            lambda: meeting.replace_agenda(
-                store,
-                user,
-                current.id,
-                edited.astype(object).where(edited.notna(), None).to_dict("records"),
-            ),
-            "meeting.saved",
-        )
-    st.subheader(tr("brief.title"))
-    st.caption(tr("brief.help"))
-    st.download_button(
-        tr("brief.download"),
-        data=lambda: brief.brief_markdown(store, lang, meeting_id=current.id),
-        file_name=f"brief-{current.meeting_date.isoformat()}.md",
-        mime="text/markdown",
-        key="brief_download",
-    )
 
 
 def outcomes_area(store: Store, current: Meeting) -> None:
@@ -170,7 +81,7 @@ def panel_area(store: Store, user: Actor, current: Meeting) -> None:
             catalogue.label_of(result.kpi_id, lang),
             catalogue.format_value(result.unit, result.value, lang, currency),
             tr(f"meeting.status.{result.status}"),
-            delta_color=STATUS_COLOURS.get(result.status, "gray"),
+            delta_color=STATUS_BADGE[result.status],
             delta_arrow="off",
             border=True,
         )
@@ -227,73 +138,6 @@ def review_area(store: Store, user: Actor, current: Meeting) -> None:
                     attempt(
                         lambda a=action, s=status: backlog.review_action(store, user, a["id"], s)
                     )
-
-
-def notes_area(store: Store, user: Actor, current: Meeting) -> None:
-    tr = common.tr
-    with st.form("note_form", clear_on_submit=True):
-        kind = st.selectbox(
-            tr("meeting.note.kind"),
-            meeting.NOTE_KINDS,
-            format_func=lambda k: tr(f"meeting.kind.{k}"),
-            key="note_kind",
-        )
-        text = st.text_area(
-            tr("meeting.note.text"), height=80, max_chars=NOTE_TEXT["text"].limit, key="note_text"
-        )
-        why = st.text_input(
-            tr("meeting.note.why"), max_chars=NOTE_TEXT["why"].limit, key="note_why"
-        )
-        left, middle, right = st.columns(3)
-        area = left.selectbox(
-            tr("meeting.note.area"),
-            [None, *backlog.AREAS],
-            format_func=lambda a: tr(f"backlog.area.{a}") if a else "—",
-            key="note_area",
-        )
-        owner = middle.text_input(
-            tr("meeting.note.owner"), max_chars=NOTE_TEXT["owner"].limit, key="note_owner"
-        )
-        kpi_id = right.selectbox(
-            tr("meeting.note.kpi"),
-            [None, *catalogue.BY_ID],
-            format_func=partial(catalogue.label_of, lang=common.lang()),
-            key="note_kpi",
-        )
-        root_cause = st.text_input(
-            tr("meeting.note.root_cause"),
-            max_chars=NOTE_TEXT["root_cause"].limit,
-            key="note_root_cause",
-        )
-        if st.form_submit_button(tr("meeting.note.add"), type="primary", key="note_add"):
-            attempt(
-                lambda: meeting.add_note(
-                    store,
-                    user,
-                    current.id,
-                    kind=kind,
-                    text=text,
-                    why=why,
-                    area=area,
-                    root_cause=root_cause,
-                    owner=owner,
-                    kpi_id=kpi_id,
-                ),
-                "meeting.note.added",
-            )
-    notes = meeting.list_notes(store, current.id)
-    st.subheader(tr("meeting.notes", count=len(notes)))
-    for note in notes:
-        left, right = st.columns([4, 1])
-        owner = escape_markdown(note["owner"] or "—")
-        left.markdown(f"**{tr('meeting.kind.' + note['kind'])}** · {owner}")
-        left.text(meeting.note_text(note, tr("meeting.note.why"), tr("meeting.note.root_cause")))
-        if note["backlog_item_id"]:
-            right.caption(tr("meeting.note.in_backlog", item=note["backlog_item_id"]))
-        elif right.button(tr("meeting.note.to_backlog"), key=f"to_backlog_{note['id']}"):
-            attempt(
-                lambda n=note: meeting.note_to_backlog(store, user, n["id"]), "meeting.note.moved"
-            )
 
 
 def matrix_area(store: Store) -> None:

@@ -5,12 +5,13 @@ from functools import partial
 import streamlit as st
 
 from app_pages.widgets import common
-from app_pages.widgets.meeting_blocks import attempt
+from app_pages.widgets.checklist_form import checklist_form
+from app_pages.widgets.fields import kpi_select
+from app_pages.widgets.meeting_blocks import FLASH, attempt
 from kpi.access.roles import Actor
-from kpi.cockpit import backlog, checklist, meeting, minutes
+from kpi.cockpit import backlog, meeting, minutes
 from kpi.cockpit.backlog import ACTION_TEXT
 from kpi.cockpit.meeting import Meeting
-from kpi.engine import catalogue
 from kpi.i18n import fmt_date, fmt_number
 from kpi.store.database import Store
 from kpi.text import escape_markdown
@@ -45,12 +46,7 @@ def actions_area(store: Store, user: Actor, current: Meeting) -> None:
             max_chars=ACTION_TEXT["definition_of_done"].limit,
             key="action_done",
         )
-        kpi_id = st.selectbox(
-            tr("sprint.add.kpi"),
-            [None, *catalogue.BY_ID],
-            format_func=partial(catalogue.label_of, lang=lang),
-            key="action_kpi",
-        )
+        kpi_id = kpi_select(st, tr("sprint.add.kpi"), key="action_kpi")
         if st.form_submit_button(tr("sprint.add.submit"), type="primary", key="action_add"):
             attempt(
                 lambda: backlog.add_sprint_action(
@@ -63,7 +59,7 @@ def actions_area(store: Store, user: Actor, current: Meeting) -> None:
                     due_date=due,
                     kpi_id=kpi_id,
                 ),
-                "meeting.action.added",
+                tr("meeting.action.added"),
             )
 
 
@@ -87,26 +83,13 @@ def review_date_area(store: Store, user: Actor, current: Meeting) -> None:
             lambda: meeting.update_meeting(
                 store, user, current.id, next_review=day, decisions=decisions
             ),
-            "meeting.saved",
+            tr("meeting.saved"),
         )
 
 
 def checklist_area(store: Store, user: Actor, current: Meeting) -> None:
-    tr, lang = common.tr, common.lang()
-    st.subheader(tr("meeting.checklist"))
-    stored = checklist.meeting_answers(store, current.id)
-    answers = {
-        item: st.checkbox(
-            checklist.item_text(item, lang),
-            value=stored.get(item, False),
-            key=f"check_{current.id}_{item}",
-        )
-        for item in checklist.CHECKLIST_ITEMS
-    }
-    if st.button(tr("meeting.checklist.save"), key="save_checklist"):
-        attempt(
-            lambda: checklist.answer_checklist(store, user, current.id, answers), "meeting.saved"
-        )
+    st.subheader(common.tr("meeting.checklist"))
+    checklist_form(store, user, current.id, key="check", flash=FLASH)
 
 
 def ratings_area(store: Store, user: Actor, current: Meeting) -> None:
@@ -135,7 +118,7 @@ def ratings_area(store: Store, user: Actor, current: Meeting) -> None:
                 for name, value in values.items()
                 if value is not None
             ],
-            "meeting.saved",
+            tr("meeting.saved"),
         )
     average = meeting.average_rating(store, current.id)
     if average is not None:
@@ -149,24 +132,19 @@ def close_area(store: Store, user: Actor, current: Meeting) -> None:
     checklist_area(store, user, current)
     ratings_area(store, user, current)
     st.subheader(tr("meeting.minutes"))
-    left, right = st.columns(2)
     stem = f"acta-{current.meeting_date.isoformat()}-{current.id}"
-    left.download_button(
-        tr("meeting.minutes.md"),
-        data=lambda: minutes.minutes_markdown(store, current.id, lang),
-        file_name=f"{stem}.md",
-        mime="text/markdown",
-        key="minutes_md",
-    )
-    right.download_button(
-        tr("meeting.minutes.pdf"),
-        data=lambda: minutes.minutes_pdf(store, current.id, lang),
-        file_name=f"{stem}.pdf",
-        mime="application/pdf",
-        key="minutes_pdf",
-    )
+    formats = (("md", "text/markdown", minutes.minutes_markdown),)
+    formats += (("pdf", "application/pdf", minutes.minutes_pdf),)
+    for column, (suffix, mime, render) in zip(st.columns(2), formats, strict=True):
+        column.download_button(
+            tr(f"meeting.minutes.{suffix}"),
+            data=partial(render, store, current.id, lang),
+            file_name=f"{stem}.{suffix}",
+            mime=mime,
+            key=f"minutes_{suffix}",
+        )
     st.divider()
     st.caption(tr("meeting.close.help"))
     if st.button(tr("meeting.close"), type="primary", key="close_meeting"):
         with st.spinner(tr("meeting.close.working")):
-            attempt(lambda: meeting.close_meeting(store, user, current.id), "meeting.closed")
+            attempt(lambda: meeting.close_meeting(store, user, current.id), tr("meeting.closed"))

@@ -1,10 +1,8 @@
-"""Sprint and backlog widgets shared by the Backlog page and the meeting's blocks 2, 4 and 5.
+"""Sprint and backlog widgets of the Backlog page: the sprint, its review, the matrix, the trends.
 
 Every function takes a `key` prefix so two panels can live on one page without widget clashes.
 Writes go through the core (which checks the role); refusals are shown in the user's language.
 """
-
-from functools import partial
 
 import altair as alt
 import pandas as pd
@@ -12,6 +10,7 @@ import streamlit as st
 
 from app_pages.widgets import common
 from app_pages.widgets.feedback import attempt
+from app_pages.widgets.fields import kpi_select
 from kpi.access.roles import Actor
 from kpi.cockpit import backlog
 from kpi.cockpit.backlog import ACTION_TEXT, MAX_ACTIONS, REVIEW_STATUSES, Sprint
@@ -68,6 +67,12 @@ def sprint_panel(store: Store, user: Actor, meeting_id: int | None = None, key: 
         return
     if count >= MAX_ACTIONS:
         st.warning(tr("sprint.full_note"))
+    add_action_form(store, user, sprint, key)
+
+
+def add_action_form(store: Store, user: Actor, sprint: Sprint, key: str) -> None:
+    """Commit one action, from a backlog item (a matrix pick comes preselected) or typed anew."""
+    tr = common.tr
     by_id = {i["id"]: i for i in backlog.list_items(store) if i["status"] in ("open", "in_sprint")}
     known = len(st.session_state.get(CANDIDATES, []))
     picked = [i for i in sprint_candidates() if i in by_id]
@@ -96,12 +101,7 @@ def sprint_panel(store: Store, user: Actor, meeting_id: int | None = None, key: 
             height=80,
         )
         due = st.date_input(tr("sprint.add.due"), value=sprint.review_date, key=f"{key}_due")
-        kpi_id = st.selectbox(
-            tr("sprint.add.kpi"),
-            ["", *catalogue.BY_ID],
-            format_func=partial(catalogue.label_of, lang=common.lang()),
-            key=f"{key}_kpi",
-        )
+        kpi_id = kpi_select(st, tr("sprint.add.kpi"), key=f"{key}_kpi", none="")
         if not st.form_submit_button(tr("sprint.add.submit"), type="primary"):
             return
     item = by_id.get(item_id) or {}

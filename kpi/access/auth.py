@@ -15,12 +15,16 @@ import yaml
 
 from kpi.access.roles import NO_ROLE, Actor, require, role_of
 from kpi.access.users import (
+    MAX_PASSWORD_BYTES,
     check_name,
     check_password,
     check_role,
     check_username,
     is_active,
+    password_fits,
     refuse_leaving_no_admin,
+    refuse_taken,
+    username_key,
 )
 from kpi.store.database import Store
 
@@ -36,8 +40,8 @@ def auth_path_for(db_path: Path | str) -> Path:
 
 
 def hash_password(password: str) -> str:
-    if len(password.encode()) > 72:
-        raise ValueError("password longer than 72 bytes")
+    if not password_fits(password):
+        raise ValueError(f"password empty or longer than {MAX_PASSWORD_BYTES} bytes")
     return bcrypt.hashpw(password.encode(), bcrypt.gensalt()).decode()
 
 
@@ -244,14 +248,18 @@ def save_user(
     role: str,
     password: str | None = None,
     active: bool | None = None,
+    new: bool = False,
 ) -> str:
     """Create a user or change name, role, password or `active` (admin only); a new user needs a
-    password; no change may leave the team without an active admin. Returns the clean username."""
+    password; `new` refuses a taken username; no change may leave the team without an active
+    admin. Returns the clean username."""
     require(actor, "users")
     clean = check_username(username)
     name, role = check_name(name), check_role(role)
 
     def change(users: dict) -> dict:
+        if new:
+            refuse_taken(users, clean)
         before = users.get(clean)
         checked = check_password(password, required=before is None)
         entry = dict(before or {})
@@ -270,21 +278,16 @@ def save_user(
 _DUMMY_HASH: list[bytes] = []
 
 
-def password_fits(password: str) -> bool:
-    """bcrypt only reads 72 bytes (and bcrypt 5 refuses more): longer ones never match."""
-    return 0 < len(password.encode()) <= 72
-
-
 def spend_password_check(password: str) -> None:
     """Spend one bcrypt check on a throw-away hash, as a real check of a known user would."""
     if not _DUMMY_HASH:
         _DUMMY_HASH.append(bcrypt.hashpw(secrets.token_bytes(16), bcrypt.gensalt()))
-    bcrypt.checkpw(password.encode()[:72], _DUMMY_HASH[0])
+    bcrypt.checkpw(password.encode()[:MAX_PASSWORD_BYTES], _DUMMY_HASH[0])
 
 
 def _attempt_name(username: str) -> str:
     """How a login name is counted: trimmed, lower case, at most 200 characters."""
-    return username.strip().lower()[:200]
+    return username_key(username)[:200]
 
 
 def lockout_remaining(store: Store, username: str, now: datetime) -> timedelta | None:
@@ -363,7 +366,7 @@ def check_login(
 ) -> LoginResult:
     """One login attempt: reserve it, check the password against the credentials as they are
     now (an active account only), and turn the reservation into a success when it matches."""
-    username = username.strip().lower()
+    username = username_key(username)
     locked_for = reserve_login_attempt(store, username, now)
     if locked_for is not None:
         return LoginResult(locked_for=locked_for)

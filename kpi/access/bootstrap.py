@@ -1,7 +1,5 @@
 """First run: create the database with demo data and the credentials file when they are missing."""
 
-import argparse
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -46,34 +44,3 @@ def first_run_message(first: FirstRun) -> str:
         f"  Usuario / user: admin   Contraseña / password: {first.admin_password}\n"
         f"  (guardada con hash en / stored hashed in {first.path}; no se volverá a mostrar)\n"
     )
-
-
-def add_parser(subparsers) -> None:
-    parser = subparsers.add_parser(
-        "init",
-        help="first run: demo database and admin credentials if missing / primer arranque",
-        description=(
-            "Create the database with demo data and the credentials file with an `admin` user "
-            "if they are missing; the admin password is printed once. Existing files are kept."
-        ),
-    )
-    parser.add_argument("--db", type=Path, default=Path("data/brujula.duckdb"))
-    parser.set_defaults(run=run)
-
-
-def run(args: argparse.Namespace) -> int:
-    from tqdm import tqdm
-
-    with tqdm(total=100, desc="demo", unit="%", file=sys.stderr, leave=False) as bar:
-
-        def advance(fraction: float) -> None:
-            bar.update(round(fraction * 100) - bar.n)
-
-        created = ensure_database(args.db, progress=advance)
-    print(f"{'created' if created else 'kept'}: {args.db}")
-    first = ensure_credentials(args.db)
-    if first.admin_password:
-        print(first_run_message(first))
-    else:
-        print(f"kept: {first.path}")
-    return 0

@@ -13,15 +13,25 @@ class UserError(InvalidInput):
     """A refused user change, with its explanation in both languages."""
 
 
+def username_key(typed: str) -> str:
+    """How a typed username names an account, at login and when saving: trimmed, lower case."""
+    return typed.strip().lower()
+
+
 def check_username(username: str) -> str:
-    clean = username.strip().lower()
+    clean = username_key(username)
     if not clean:
         raise UserError("users.error.username_empty")
-    if len(clean) > MAX_USERNAME or not clean.replace("_", "").replace(".", "").isascii():
-        raise UserError("users.error.username", limit=MAX_USERNAME)
-    if not clean.replace("_", "").replace(".", "").isalnum():
+    bare = clean.replace("_", "").replace(".", "")
+    if len(clean) > MAX_USERNAME or not (bare.isascii() and bare.isalnum()):
         raise UserError("users.error.username", limit=MAX_USERNAME)
     return clean
+
+
+def refuse_taken(users: dict[str, dict], username: str) -> None:
+    """Adding a user never changes an existing one: a taken username is refused."""
+    if username in users:
+        raise UserError("users.exists", username=username)
 
 
 def check_name(name: str | None) -> str:
@@ -51,6 +61,11 @@ def check_password(password: str | None, required: bool) -> str | None:
     if len(password.encode()) > MAX_PASSWORD_BYTES:
         raise UserError("users.error.password_long", maximum=MAX_PASSWORD_BYTES)
     return password
+
+
+def password_fits(password: str) -> bool:
+    """bcrypt only reads MAX_PASSWORD_BYTES (bcrypt 5 refuses more): longer ones never match."""
+    return 0 < len(password.encode()) <= MAX_PASSWORD_BYTES
 
 
 def is_active(entry: dict) -> bool:

@@ -1,14 +1,18 @@
 """`python -m kpi import`: load a CRM export into leads, deals or spend, with a report and exit code."""
 
+import contextlib
 import json
 import os
 import sys
 from pathlib import Path
 
 from kpi.access.roles import SYSTEM, Actor
+from kpi.cli.progress import progress_bar
 from kpi.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
-from kpi.ingest.importer import ImportReport, error_message, run_import
-from kpi.ingest.mapping import TABLES, IngestError, load_mapping, load_preset, preset_names
+from kpi.ingest.fields import TABLES
+from kpi.ingest.importer import error_message, run_import
+from kpi.ingest.mapping import IngestError, load_mapping, load_preset, preset_names
+from kpi.ingest.report import ImportReport
 from kpi.ingest.uploads import report_notes, summary_text
 from kpi.store.database import DEFAULT_DB_PATH
 
@@ -58,21 +62,13 @@ def _actor(name: str | None, db: Path) -> Actor | None:
     return None
 
 
-def _progress_bar(path: Path):
+def _progress(path: Path):
+    """A bar for a file large enough to take a while; no bar (None) for a small one."""
     try:
         large = path.stat().st_size >= PROGRESS_MIN_BYTES
     except OSError:
         large = False
-    if not large:
-        return None, None
-    from tqdm import tqdm
-
-    bar = tqdm(total=100, file=sys.stderr, unit="%", desc=path.name, leave=False)
-
-    def update(fraction: float) -> None:
-        bar.update(max(0, round(fraction * 100) - bar.n))
-
-    return bar, update
+    return progress_bar(path.name, leave=False) if large else contextlib.nullcontext()
 
 
 def print_report(report: ImportReport, lang: str, show: int) -> None:
@@ -130,30 +126,27 @@ def run(args) -> int:
     if actor is None:
         print("error: " + t("ingest.error.actor", lang, name=args.actor), file=sys.stderr)
         return 1
-    bar, progress = _progress_bar(args.file)
-    try:
-        mapping = None
-        if args.mapping:
-            mapping = load_mapping(args.mapping, table=args.table)
-        elif args.preset:
-            mapping = load_preset(args.preset, table=args.table)
-        report = run_import(
-            args.db,
-            args.table,
-            args.file,
-            actor,
-            mapping=mapping,
-            dry_run=args.dry_run,
-            accept_valid=args.accept_valid,
-            progress=progress,
-            rejects_csv=args.rejects,
-        )
-    except IngestError as error:
-        print("error: " + error_message(error, lang), file=sys.stderr)
-        return 1
-    finally:
-        if bar is not None:
-            bar.close()
+    with _progress(args.file) as progress:
+        try:
+            mapping = None
+            if args.mapping:
+                mapping = load_mapping(args.mapping, table=args.table)
+            elif args.preset:
+                mapping = load_preset(args.preset, table=args.table)
+            report = run_import(
+                args.db,
+                args.table,
+                args.file,
+                actor,
+                mapping=mapping,
+                dry_run=args.dry_run,
+                accept_valid=args.accept_valid,
+                progress=progress,
+                rejects_csv=args.rejects,
+            )
+        except IngestError as error:
+            print("error: " + error_message(error, lang), file=sys.stderr)
+            return 1
     if args.format == "json":
         print(json.dumps(report.as_dict(lang), ensure_ascii=False, default=str, indent=2))
     else:

@@ -8,8 +8,8 @@ from kpi.store.database import StoreError
 
 # Each command module declares `add_parser(subparsers)` and `run(args) -> int`.
 COMMANDS = (
-    "kpi.access.bootstrap",
-    "kpi.ingest.demo",
+    "kpi.cli.init",
+    "kpi.cli.demo",
     "kpi.cli.scorecard",
     "kpi.store.backup",
     "kpi.cli.import_file",

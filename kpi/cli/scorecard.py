@@ -6,15 +6,18 @@ import io
 import json
 import os
 import sys
-from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from kpi.cli.arguments import iso_day, whole_number
 from kpi.engine import catalogue as cat
-from kpi.engine.compute import Filters, Scorecard, compute_scorecard
 from kpi.engine.periods import PERIOD_KINDS
 from kpi.i18n import fmt_date, t
 from kpi.store.database import Store, StoreError, open_store
 from kpi.store.settings import get_settings
+
+if TYPE_CHECKING:
+    from kpi.engine.compute import Scorecard
 
 CSV_COLUMNS = (
     "id",
@@ -33,23 +36,6 @@ CSV_COLUMNS = (
 )
 
 
-def _day(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
-
-
-def _window(text: str) -> int:
-    try:
-        days = int(text)
-    except ValueError:
-        days = -1
-    if not 0 <= days <= 3650:
-        raise argparse.ArgumentTypeError(f"window must be 0..3650 days: {text!r}")
-    return days
-
-
 def add_parser(subparsers) -> None:
     parser = subparsers.add_parser(
         "scorecard",
@@ -61,11 +47,13 @@ def add_parser(subparsers) -> None:
     )
     parser.add_argument("--db", required=True, type=Path, help="DuckDB facts file")
     parser.add_argument("--period", choices=PERIOD_KINDS, default="quincena")
-    parser.add_argument("--as-of", dest="as_of", type=_day, help="YYYY-MM-DD")
-    parser.add_argument("--from", dest="start", type=_day, help="YYYY-MM-DD (with --to)")
-    parser.add_argument("--to", dest="end", type=_day, help="YYYY-MM-DD (with --from)")
+    parser.add_argument("--as-of", dest="as_of", type=iso_day, help="YYYY-MM-DD")
+    parser.add_argument("--from", dest="start", type=iso_day, help="YYYY-MM-DD (with --to)")
+    parser.add_argument("--to", dest="end", type=iso_day, help="YYYY-MM-DD (with --from)")
     parser.add_argument(
-        "--window", type=_window, help="cohort window in days, 0 = unlimited (default: setting)"
+        "--window",
+        type=whole_number(0, 3650),
+        help="cohort window in days, 0 = unlimited (default: setting)",
     )
     parser.add_argument("--channel")
     parser.add_argument("--icp", choices=("A", "B", "C"))
@@ -74,7 +62,7 @@ def add_parser(subparsers) -> None:
     parser.set_defaults(run=run, parser=parser)
 
 
-def scorecard_json(scorecard: Scorecard) -> dict:
+def scorecard_json(scorecard: "Scorecard") -> dict:
     return {
         "from": scorecard.start.isoformat(),
         "to": scorecard.end.isoformat(),
@@ -92,7 +80,7 @@ def scorecard_json(scorecard: Scorecard) -> dict:
     }
 
 
-def scorecard_csv(scorecard: Scorecard, lang: str) -> str:
+def scorecard_csv(scorecard: "Scorecard", lang: str) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
@@ -117,7 +105,7 @@ def scorecard_csv(scorecard: Scorecard, lang: str) -> str:
     return out.getvalue()
 
 
-def scorecard_table(scorecard: Scorecard, lang: str, currency: str) -> str:
+def scorecard_table(scorecard: "Scorecard", lang: str, currency: str) -> str:
     header = t(
         "cli.scorecard.header",
         lang,
@@ -161,6 +149,8 @@ def scorecard_table(scorecard: Scorecard, lang: str, currency: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from kpi.engine.compute import Filters, compute_scorecard  # pandas only for this command
+
     if (args.start is None) != (args.end is None):
         args.parser.error("--from and --to go together")
     if args.start and args.end < args.start:

@@ -5,7 +5,7 @@ import math
 import altair as alt
 import pandas as pd
 
-from kpi.cockpit.backlog import HIGH_SCORE, quadrant
+from kpi.cockpit.backlog_rules import HIGH_SCORE, quadrant
 from kpi.engine.catalogue import label_of
 from kpi.i18n import DEFAULT_LANGUAGE, t
 

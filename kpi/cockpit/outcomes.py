@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from kpi.access.roles import Actor, require
-from kpi.cockpit.backlog import BacklogError, _rows
+from kpi.cockpit.backlog_rules import BacklogError
 from kpi.engine import catalogue
 from kpi.engine.compute import Filters, KpiResult, kpi_value
 from kpi.engine.periods import Period, period_containing
@@ -260,7 +260,7 @@ def set_baseline(store: Store, actor: Actor, outcome_id: int, baseline: float | 
 
 
 def list_outcomes(store: Store, quarter: str) -> list[dict]:
-    return _rows(store.state(), "SELECT * FROM outcomes WHERE quarter = ? ORDER BY id", [quarter])
+    return store.rows("SELECT * FROM outcomes WHERE quarter = ? ORDER BY id", [quarter])
 
 
 def known_channels(store: Store) -> list[str]:

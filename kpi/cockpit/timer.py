@@ -57,7 +57,6 @@ class Timer:
     segment_started_at: datetime | None = None
     started_at: datetime | None = None
     ended_at: datetime | None = None
-    paused_at: datetime | None = None
     revision: int = 0
 
     def _segment(self, now: datetime) -> float:
@@ -136,14 +135,12 @@ def pause(timer: Timer, now: datetime) -> Timer:
     blocks[timer.current] = replace(
         current, spent_seconds=current.spent_seconds + timer._segment(now)
     )
-    return _bump(
-        timer, blocks=tuple(blocks), status="paused", segment_started_at=None, paused_at=now
-    )
+    return _bump(timer, blocks=tuple(blocks), status="paused", segment_started_at=None)
 
 
 def resume(timer: Timer, now: datetime) -> Timer:
     _require(timer, "paused")
-    return _bump(timer, status="running", segment_started_at=now, paused_at=None)
+    return _bump(timer, status="running", segment_started_at=now)
 
 
 def jump(timer: Timer, target: int, now: datetime) -> Timer:
@@ -180,7 +177,6 @@ def end(timer: Timer, now: datetime) -> Timer:
         blocks=tuple(blocks),
         status="ended",
         segment_started_at=None,
-        paused_at=None,
         ended_at=now,
     )
 
@@ -362,15 +358,15 @@ def load(cur: duckdb.DuckDBPyConnection, meeting_id: int) -> Timer:
     blocks = [BlockClock(m * 60.0, spent or 0.0, start, stop) for _, m, spent, start, stop in rows]
     state = cur.execute(
         "SELECT status, current_block, block_started_at, block_elapsed_before, started_at, "
-        "ended_at, paused_at, revision FROM timer_state WHERE meeting_id = ?",
+        "ended_at, revision FROM timer_state WHERE meeting_id = ?",
         [meeting_id],
     ).fetchone()
     if state is None:
         return Timer(tuple(blocks))
-    status, current, segment, before, started, ended, paused, revision = state
+    status, current, segment, before, started, ended, revision = state
     # The current block's banked seconds live in timer_state; the other blocks' in agenda_blocks.
     blocks[current] = replace(blocks[current], spent_seconds=before)
-    return Timer(tuple(blocks), status, current, segment, started, ended, paused, revision)
+    return Timer(tuple(blocks), status, current, segment, started, ended, revision)
 
 
 def save(writer: Writer, meeting_id: int, before: Timer, after: Timer) -> None:
@@ -396,7 +392,6 @@ def save(writer: Writer, meeting_id: int, before: Timer, after: Timer) -> None:
             "block_elapsed_before": after.blocks[after.current].spent_seconds,
             "started_at": after.started_at,
             "ended_at": after.ended_at,
-            "paused_at": after.paused_at,
             "revision": after.revision,
         },
     )

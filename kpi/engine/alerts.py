@@ -70,82 +70,79 @@ def _formatted(alert: Alert, lang: str, currency: str) -> dict[str, str]:
     return {"count": str(n["count"]), "when": fmt_date(n["when"], lang), "who": n["who"]}
 
 
-def misalignment_alerts(
-    store: Store, scorecard: Scorecard, today: date | None = None
-) -> list[Alert]:
-    alerts: list[Alert] = []
-    now, before = _complete(scorecard)
-    if before < 0:
-        return alerts
-    vol = scorecard.volumes
+def _volume_without_quality(vol: dict, now: int, before: int) -> list[Alert]:
+    """More MQLs while SQLs or wins stay flat: volume bought without quality."""
     mqls_change = _growth(vol["mqls"][now], vol["mqls"][before])
     sqls_change = _growth(vol["sqls"][now], vol["sqls"][before])
     wins_change = _growth(vol["wins"][now], vol["wins"][before])
     if (
-        mqls_change is not None
-        and mqls_change >= VOLUME_GROWTH
-        and ((sqls_change or 0) < FLAT or (wins_change or 0) < FLAT)
+        mqls_change is None
+        or mqls_change < VOLUME_GROWTH
+        or ((sqls_change or 0) >= FLAT and (wins_change or 0) >= FLAT)
     ):
-        alerts.append(
-            Alert(
-                "volume_without_quality",
-                "warning",
-                {
-                    "mqls_before": vol["mqls"][before],
-                    "mqls_now": vol["mqls"][now],
-                    "mqls_change": mqls_change,
-                    "sqls_before": vol["sqls"][before],
-                    "sqls_now": vol["sqls"][now],
-                    "wins_before": vol["wins"][before],
-                    "wins_now": vol["wins"][now],
-                },
-            )
-        )
+        return []
+    numbers = {
+        "mqls_before": vol["mqls"][before],
+        "mqls_now": vol["mqls"][now],
+        "mqls_change": mqls_change,
+        "sqls_before": vol["sqls"][before],
+        "sqls_now": vol["sqls"][now],
+        "wins_before": vol["wins"][before],
+        "wins_now": vol["wins"][now],
+    }
+    return [Alert("volume_without_quality", "warning", numbers)]
 
-    settings = get_settings(store)
+
+def _icp_share(scorecard: Scorecard, committed: float) -> list[Alert]:
     share = scorecard.get("icp_opportunity_share")
-    committed = settings["committed_icp_share"]
     if share.value is not None and not share.insufficient and share.value < committed:
-        alerts.append(Alert("icp_share", "warning", {"value": share.value, "committed": committed}))
+        return [Alert("icp_share", "warning", {"value": share.value, "committed": committed})]
+    return []
 
+
+def _response_sla(scorecard: Scorecard, sla: float, now: int, before: int) -> list[Alert]:
     response = scorecard.get("lead_response_hours").trend
-    sla = settings["sla_hours"]
     if all(p.value is not None and p.value > sla for p in (response[before], response[now])):
-        alerts.append(
-            Alert(
-                "response_sla",
-                "error",
-                {"sla": sla, "before": response[before].value, "now": response[now].value},
-            )
-        )
+        numbers = {"sla": sla, "before": response[before].value, "now": response[now].value}
+        return [Alert("response_sla", "error", numbers)]
+    return []
 
-    if vol["wins"][now] > vol["wins"][before]:
-        for kpi_id in ("time_to_value_days", "rework_rate"):
-            trend = scorecard.get(kpi_id).trend
-            then, latest = trend[before].value, trend[now].value
-            if then is not None and latest is not None and latest > then:
-                alerts.append(
-                    Alert(
-                        "promises",
-                        "warning",
-                        {
-                            "kpi_id": kpi_id,
-                            "wins_before": vol["wins"][before],
-                            "wins_now": vol["wins"][now],
-                            "before": then,
-                            "now": latest,
-                        },
-                    )
-                )
 
-    changes = changes_this_quarter(store, today or store.now().date())
-    if changes:
-        last = changes[-1]
-        alerts.append(
-            Alert(
-                "changed",
-                "warning",
-                {"count": len(changes), "when": last.valid_from.date(), "who": last.changed_by},
-            )
-        )
+def _promises(scorecard: Scorecard, now: int, before: int) -> list[Alert]:
+    """More wins while delivery gets slower or sloppier: promises the team cannot keep."""
+    wins = scorecard.volumes["wins"]
+    if wins[now] <= wins[before]:
+        return []
+    alerts = []
+    for kpi_id in ("time_to_value_days", "rework_rate"):
+        trend = scorecard.get(kpi_id).trend
+        then, latest = trend[before].value, trend[now].value
+        if then is not None and latest is not None and latest > then:
+            numbers = {"kpi_id": kpi_id, "wins_before": wins[before], "wins_now": wins[now]}
+            alerts.append(Alert("promises", "warning", {**numbers, "before": then, "now": latest}))
     return alerts
+
+
+def _targets_changed(store: Store, today: date) -> list[Alert]:
+    changes = changes_this_quarter(store, today)
+    if not changes:
+        return []
+    last = changes[-1]
+    numbers = {"count": len(changes), "when": last.valid_from.date(), "who": last.changed_by}
+    return [Alert("changed", "warning", numbers)]
+
+
+def misalignment_alerts(
+    store: Store, scorecard: Scorecard, today: date | None = None
+) -> list[Alert]:
+    now, before = _complete(scorecard)
+    if before < 0:
+        return []
+    settings = get_settings(store)
+    return [
+        *_volume_without_quality(scorecard.volumes, now, before),
+        *_icp_share(scorecard, settings["committed_icp_share"]),
+        *_response_sla(scorecard, settings["sla_hours"], now, before),
+        *_promises(scorecard, now, before),
+        *_targets_changed(store, today or store.now().date()),
+    ]

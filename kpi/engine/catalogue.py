@@ -1,12 +1,25 @@
 """The 16 shared KPIs, each declared once as data: the engine, pages, CLI, README and tests read it.
 
-A KPI's formula is a handful of SQL fragments over the rows of two derived relations (the
-`lead_facts` and `deal_facts` tables of kpi/store/schema.py, as kpi/engine/compute.py reads them). Fragments may use the parameters
-`$asof` (first instant after the as-of day) and `$w` (cohort window in days, 0 = unlimited).
-They are code constants, never user text.
+Their SQL fragments and the rules they share are written in kpi/engine/formula.py's vocabulary.
 """
 
-from dataclasses import dataclass
+# Pages, the minutes, the brief and the CLI read the formatters here, beside the KPIs.
+from kpi.engine.display import format_delta as format_delta
+from kpi.engine.display import format_value as format_value
+from kpi.engine.display import unit_label as unit_label
+from kpi.engine.formula import (
+    DEALS_QUALITY,
+    DELIVERED_BEFORE_WON,
+    RESPONSE_BEFORE_MQL,
+    SKIPPED_STAGES,
+    SQL_BEFORE_MQL,
+    WON_BEFORE_CREATED,
+    Kpi,
+    days,
+    hours,
+    within_window,
+)
+from kpi.i18n import DASH
 
 AREAS = ("Marketing", "Ventas", "Operaciones", "Dirección")
 AREA_LABELS = {
@@ -18,64 +31,6 @@ AREA_LABELS = {
 UNITS = ("rate", "hours", "days", "currency", "score")
 KINDS = ("rate", "sum_ratio", "median", "nps", "spend_per")
 DIMENSIONS = ("channel", "icp_tier", "owner")
-
-# Each anchor is the event that puts a row into a period: (relation, SQL timestamp expression).
-ANCHORS: dict[str, tuple[str, str]] = {
-    "mql": ("leads", "mql_eff"),
-    "sql": ("leads", "sql_at"),
-    "sla_due": ("leads", "sla_due"),
-    "opportunity": ("deals", "created_eff"),
-    "close": ("deals", "CASE WHEN stage IN ('won', 'lost') THEN closed_at END"),
-    "delivery": ("deals", "CASE WHEN stage = 'won' THEN value_delivered_at END"),
-}
-
-# "To-date ≤ from-date + W days" compares calendar dates, as people count days.
-WITHIN_WINDOW = "($w = 0 OR CAST({to} AS DATE) <= CAST({start} AS DATE) + CAST($w AS INTEGER))"
-HOURS = "date_diff('second', {start}, {end}) / 3600.0"
-DAYS = "date_diff('second', {start}, {end}) / 86400.0"
-
-DEALS_QUALITY = {
-    "deals_without_lead": "no_lead",
-    "inferred_created_at": "created_inferred",
-    "missing_created_at": "created_eff IS NULL",
-}
-
-
-@dataclass(frozen=True)
-class Kpi:
-    """One KPI: what it means (es/en), how it is computed, and how it is judged."""
-
-    id: str
-    area: str
-    label_es: str
-    label_en: str
-    definition_es: str
-    definition_en: str
-    unit: str
-    direction: int  # +1 higher is better, -1 lower is better
-    target: float  # rates as fractions (0.25 = 25 %)
-    tolerance: float  # rates in percentage points, otherwise in the KPI's unit
-    anchor: str
-    kind: str
-    min_sample: int
-    breakdowns: tuple[str, ...]
-    eligible: str = "TRUE"  # SQL: the row belongs to the denominator
-    success: str = ""  # SQL (rate): the row counts in the numerator
-    numerator_sum: str = ""  # SQL (sum_ratio): summed into the numerator
-    denominator_sum: str = "1"  # SQL (sum_ratio): summed into the denominator
-    duration: str = ""  # SQL (median): exact difference in the KPI's unit
-    cohort: bool = False  # conversion within the window W: young cohorts are maturing
-    quality: tuple[tuple[str, str], ...] = ()  # (counter name, SQL condition) over anchored rows
-
-    @property
-    def source(self) -> str:
-        return ANCHORS[self.anchor][0]
-
-    def label(self, lang: str) -> str:
-        return self.label_es if lang == "es" else self.label_en
-
-    def definition(self, lang: str) -> str:
-        return self.definition_es if lang == "es" else self.definition_en
 
 
 def _q(**counters: str) -> tuple[tuple[str, str], ...]:
@@ -98,10 +53,9 @@ CATALOGUE: tuple[Kpi, ...] = (
         kind="rate",
         min_sample=30,
         breakdowns=DIMENSIONS,
-        success="sql_at >= mql_eff AND sql_at < $asof AND "
-        + WITHIN_WINDOW.format(to="sql_at", start="mql_eff"),
+        success="sql_at >= mql_eff AND sql_at < $asof AND " + within_window("sql_at", "mql_eff"),
         cohort=True,
-        quality=_q(skipped_stages="mql_at IS NULL", backward_stages="sql_at < mql_eff"),
+        quality=_q(skipped_stages=SKIPPED_STAGES, backward_stages=SQL_BEFORE_MQL),
     ),
     Kpi(
         id="lead_acceptance_rate",
@@ -120,7 +74,7 @@ CATALOGUE: tuple[Kpi, ...] = (
         breakdowns=DIMENSIONS,
         eligible="(accepted_at < $asof OR rejected_at < $asof)",
         success="accepted_at < $asof",
-        quality=_q(skipped_stages="mql_at IS NULL"),
+        quality=_q(skipped_stages=SKIPPED_STAGES),
     ),
     Kpi(
         id="icp_opportunity_share",
@@ -173,8 +127,8 @@ CATALOGUE: tuple[Kpi, ...] = (
         min_sample=30,
         breakdowns=DIMENSIONS,
         eligible="first_response_at < $asof",
-        duration=HOURS.format(start="mql_eff", end="first_response_at"),
-        quality=_q(negative_durations="first_response_at < mql_eff"),
+        duration=hours("mql_eff", "first_response_at"),
+        quality=_q(negative_durations=RESPONSE_BEFORE_MQL),
     ),
     Kpi(
         id="sla_response_compliance",
@@ -193,7 +147,7 @@ CATALOGUE: tuple[Kpi, ...] = (
         breakdowns=DIMENSIONS,
         eligible="(first_response_at IS NULL OR first_response_at >= mql_eff)",
         success="first_response_at <= sla_due",
-        quality=_q(negative_durations="first_response_at < mql_eff"),
+        quality=_q(negative_durations=RESPONSE_BEFORE_MQL),
     ),
     Kpi(
         id="win_rate",
@@ -248,8 +202,8 @@ CATALOGUE: tuple[Kpi, ...] = (
         min_sample=15,
         breakdowns=DIMENSIONS,
         eligible="stage = 'won' AND created_eff IS NOT NULL",
-        duration=DAYS.format(start="created_eff", end="closed_at"),
-        quality=_q(negative_durations="stage = 'won' AND closed_at < created_eff", **DEALS_QUALITY),
+        duration=days("created_eff", "closed_at"),
+        quality=_q(negative_durations=WON_BEFORE_CREATED, **DEALS_QUALITY),
     ),
     Kpi(
         id="margin_by_channel",
@@ -289,8 +243,8 @@ CATALOGUE: tuple[Kpi, ...] = (
         min_sample=10,
         breakdowns=DIMENSIONS,
         eligible="closed_at IS NOT NULL",
-        duration=DAYS.format(start="closed_at", end="value_delivered_at"),
-        quality=_q(negative_durations="value_delivered_at < closed_at"),
+        duration=days("closed_at", "value_delivered_at"),
+        quality=_q(negative_durations=DELIVERED_BEFORE_WON),
     ),
     Kpi(
         id="nps_post_delivery",
@@ -342,10 +296,9 @@ CATALOGUE: tuple[Kpi, ...] = (
         kind="rate",
         min_sample=50,
         breakdowns=DIMENSIONS,
-        success="first_won_at >= mql_eff AND "
-        + WITHIN_WINDOW.format(to="first_won_at", start="mql_eff"),
+        success="first_won_at >= mql_eff AND " + within_window("first_won_at", "mql_eff"),
         cohort=True,
-        quality=_q(skipped_stages="mql_at IS NULL", backward_stages="first_won_at < mql_eff"),
+        quality=_q(skipped_stages=SKIPPED_STAGES, backward_stages="first_won_at < mql_eff"),
     ),
     Kpi(
         id="cac",
@@ -382,18 +335,11 @@ CATALOGUE: tuple[Kpi, ...] = (
         breakdowns=DIMENSIONS,
         numerator_sum="coalesce(won_revenue, 0)",
         cohort=True,
-        quality=_q(skipped_stages="mql_at IS NULL"),
+        quality=_q(skipped_stages=SKIPPED_STAGES),
     ),
 )
 
 BY_ID: dict[str, Kpi] = {kpi.id: kpi for kpi in CATALOGUE}
-
-UNIT_LABELS = {
-    "rate": ("%", "%"),
-    "hours": ("horas", "hours"),
-    "days": ("días", "days"),
-    "score": ("puntos", "points"),
-}
 
 
 def get(kpi_id: str) -> Kpi:
@@ -432,50 +378,6 @@ def kpi_table_markdown() -> str:
 
 def label_of(kpi_id: str | None, lang: str) -> str:
     """A KPI's name by id; an id no longer in the catalogue reads as itself, none as a dash."""
-    from kpi.i18n import DASH
-
     if kpi_id in BY_ID:
         return BY_ID[kpi_id].label(lang)
     return kpi_id or DASH
-
-
-def unit_label(kpi: Kpi, lang: str, currency: str = "EUR") -> str:
-    """A KPI's unit for an axis title; money in the configured currency's symbol."""
-    if kpi.unit != "currency":
-        return UNIT_LABELS[kpi.unit][0 if lang == "es" else 1]
-    from kpi.i18n import currency_symbol
-
-    return currency_symbol(currency, lang)
-
-
-def format_value(kpi: Kpi | str, value: float | None, lang: str, currency: str = "EUR") -> str:
-    """A KPI value as people read it: 22,0 %, 18,5 h, 1.234 €, NPS 31 (the one formatter).
-
-    `kpi` may be a unit name, for values frozen with their unit (a meeting's snapshot)."""
-    from kpi.i18n import DASH, fmt_currency, fmt_number, fmt_percent
-
-    unit = kpi if isinstance(kpi, str) else kpi.unit
-    if value is None:
-        return DASH
-    if unit == "rate":
-        return fmt_percent(value, lang)
-    if unit == "currency":
-        return fmt_currency(value, lang, currency, digits=0)
-    if unit == "score":
-        return fmt_number(value, lang, 0)
-    suffix = {"hours": " h", "days": " d"}[unit]
-    return fmt_number(value, lang, 1) + suffix
-
-
-def format_delta(
-    kpi: Kpi | str, delta: float | None, lang: str, currency: str = "EUR"
-) -> str | None:
-    """A change between two values: rates in percentage points, others in the KPI's unit."""
-    from kpi.i18n import fmt_points
-
-    if delta is None:
-        return None
-    if (kpi if isinstance(kpi, str) else kpi.unit) == "rate":
-        return fmt_points(delta * 100, lang)
-    sign = "+" if delta > 0 else ("-" if delta < 0 else "")
-    return sign + format_value(kpi, abs(delta), lang, currency)

@@ -85,13 +85,11 @@ def set_target(store: Store, actor: Actor, kpi_id: str, target: float, tolerance
 
 
 def target_history(store: Store, kpi_id: str) -> list[dict]:
-    rel = store.state().execute(
+    return store.rows(
         "SELECT kpi_id, target, tolerance, valid_from, changed_by FROM kpi_targets "
         "WHERE kpi_id = ? ORDER BY valid_from DESC",
         [kpi_id],
     )
-    names = [d[0] for d in rel.description]
-    return [dict(zip(names, row, strict=True)) for row in rel.fetchall()]
 
 
 def changes_this_quarter(store: Store, today: date) -> list[TargetChange]:

@@ -8,126 +8,38 @@ transaction on a private copy that is swapped in atomically while the app keeps 
 
 import contextlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
-from kpi import clock
 from kpi.access.roles import Actor, require
 from kpi.i18n import DEFAULT_LANGUAGE, t
-from kpi.ingest.convert import (
+from kpi.ingest.convert import build_typed
+from kpi.ingest.fields import FIELDS
+from kpi.ingest.formats import (
     SAMPLE_ROWS,
-    build_typed,
     numeric_like_text,
     plan_dates,
     plan_numbers,
     spreadsheet_ids_are_damage,
 )
-from kpi.ingest.mapping import (
-    FIELDS,
-    KEYS,
-    REQUIRED_FOR_INSERT,
-    TARGET_TABLES,
-    IngestError,
-    Mapping,
-    MappingError,
-    detect_columns,
-    resolve_columns,
-)
-from kpi.ingest.source import (
-    MAX_CELL_CHARS,
-    MAX_RECORD_BYTES,
-    flag_rows,
-    load_raw,
-    megabytes,
-    open_source,
-)
+from kpi.ingest.headers import detect_columns, resolve_columns
+from kpi.ingest.loading import flag_rows, load_raw
+from kpi.ingest.mapping import IngestError, Mapping, MappingError
+from kpi.ingest.rejections import collect_rejects
+from kpi.ingest.report import ImportReport, fill_report, write_rejects_csv
+from kpi.ingest.source import open_source
+from kpi.ingest.upsert import build_final, log_import, write_final
 from kpi.store.database import MEMORY_LIMIT, ensure_facts_file, rewrite_facts
 
 # SQL here is assembled from canonical field names and generated column names (c0, v_owner...)
 # that come from code, never from the file or the user; every value is a bound parameter.
-REJECTIONS_KEPT = 1000
-PREVIEW_ROWS = 20
-# A rejected value is shown (and written to --rejects) up to this many characters.
-VALUE_SHOWN_CHARS = 500
 
 Progress = Callable[[float], None]
 
 
 class ImportAborted(Exception):
     """Raised inside the rewrite to roll back (dry run, or rejections not accepted)."""
-
-
-@dataclass
-class Rejection:
-    line: int
-    field: str
-    column: str
-    value: str | None
-    reason: str
-    detail: str = ""
-
-    def text(self, lang: str = DEFAULT_LANGUAGE) -> str:
-        return t(f"ingest.reason.{self.reason}", lang, detail=self.detail, field=self.field)
-
-
-@dataclass
-class ImportReport:
-    """What an import read, changed and refused; `written` says whether the facts changed."""
-
-    table: str
-    source: str
-    rows_read: int = 0
-    inserted: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    rejected_rows: int = 0
-    rejection_count: int = 0
-    rejections: list[Rejection] = field(default_factory=list)
-    created_at_inferred: int = 0
-    unknown_leads: int = 0
-    unknown_lead_examples: list[str] = field(default_factory=list)
-    inherited: int = 0
-    footer_lines: int = 0
-    columns: dict[str, str] = field(default_factory=dict)
-    skipped_fields: list[str] = field(default_factory=list)
-    date_order: str | None = None
-    decimal: str | None = None
-    preview: list[dict] = field(default_factory=list)
-    dry_run: bool = False
-    accept_valid: bool = False
-    written: bool = False
-    generation: int | None = None
-    rejects_file: str | None = None
-    # The encoding of the lines refused because the rest of the file is in another one.
-    mixed_encoding: str | None = None
-
-    @property
-    def exit_code(self) -> int:
-        return 2 if self.rejected_rows and not self.accept_valid else 0
-
-    def as_dict(self, lang: str = DEFAULT_LANGUAGE) -> dict:
-        data = {k: v for k, v in self.__dict__.items() if k not in ("rejections", "preview")}
-        data["rejections"] = [
-            {
-                "line": r.line,
-                "column": r.column,
-                "field": r.field,
-                "value": r.value,
-                "reason": r.reason,
-                "message": r.text(lang),
-            }
-            for r in self.rejections
-        ]
-        return data
-
-
-def error_message(error: IngestError, lang: str = DEFAULT_LANGUAGE) -> str:
-    return t(f"ingest.error.{error.code}", lang, **error.params)
-
-
-# --- The import --------------------------------------------------------------------------
 
 
 def _literal(text: str) -> str:
@@ -172,232 +84,6 @@ def _stage_values(con, mapping: Mapping, resolved: dict[str, int]) -> None:
     )
 
 
-# Rows the reader refused (`unparsed`) never reach `raw`; their line comes from DuckDB's count,
-# which a quoted multi-line cell can shift, so they must not exclude any parsed row by line.
-def _collect_unreadable(con, encoding: str) -> None:
-    """Rows the reader refused (malformed, too long, not in the file's encoding, a quote that
-    never closes) and parsed rows that must not be stored (a NUL byte, UTF-8 in Latin-1)."""
-    con.execute(
-        "INSERT INTO rejects SELECT line, '', '', csv_line, CASE error_type "
-        "WHEN 'LINE SIZE OVER MAXIMUM' THEN 'too_long' WHEN 'INVALID ENCODING' THEN 'encoding' "
-        "WHEN 'UNCLOSED QUOTE' THEN 'unclosed_quote' ELSE 'malformed' END, CASE error_type WHEN 'LINE SIZE OVER MAXIMUM' THEN $size "
-        "WHEN 'INVALID ENCODING' THEN $encoding ELSE error_type END, true FROM raw_bad",
-        {"size": megabytes(MAX_RECORD_BYTES), "encoding": encoding.upper()},
-    )
-    con.execute(
-        "INSERT INTO rejects SELECT line, '', column_name, value, reason, '', false FROM raw_flagged"
-    )
-
-
-def _collect_rejects(
-    con, mapping: Mapping, fields: list[str], headers: dict[str, str], plans, encoding: str
-):
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE rejects (line BIGINT, field VARCHAR, column_name VARCHAR, "
-        "value VARCHAR, reason VARCHAR, detail VARCHAR, unparsed BOOLEAN DEFAULT false)"
-    )
-    _collect_unreadable(con, encoding)
-    dates, numbers = plans
-    kinds = FIELDS[mapping.table]
-    for name in fields:
-        detail = {
-            "timestamp": dates.describe(),
-            "month": "yyyy-mm",
-            "money": f"decimal '{numbers.decimal}'",
-        }.get(kinds[name], "")
-        con.execute(
-            f"INSERT INTO rejects SELECT line, $field, $column, src_{name}, r_{name}, "  # noqa: S608
-            f"CASE WHEN r_{name} = 'too_long_value' THEN $limit ELSE $detail END, false "
-            f"FROM typed WHERE r_{name} IS NOT NULL",
-            {
-                "field": name,
-                "column": headers.get(name, ""),
-                "detail": detail,
-                "limit": f"{MAX_CELL_CHARS:,}",
-            },
-        )
-    keys = KEYS[mapping.table]
-    key_list = ", ".join(keys)
-    not_null = " AND ".join(f"{k} IS NOT NULL" for k in keys)
-    con.execute(
-        f"""
-        INSERT INTO rejects (line, field, column_name, value, reason, detail)
-        SELECT line, $field, $column, src_{keys[0]}, 'duplicate',
-               CAST(CASE WHEN line = first_line THEN next_line ELSE first_line END AS VARCHAR)
-        FROM (
-            SELECT line, src_{keys[0]}, count(*) OVER w AS n, min(line) OVER w AS first_line,
-                   lead(line) OVER (PARTITION BY {key_list} ORDER BY line) AS next_line
-            FROM typed WHERE {not_null}
-            WINDOW w AS (PARTITION BY {key_list})
-        ) WHERE n > 1
-        """,  # noqa: S608
-        {"field": keys[0], "column": headers.get(keys[0], "")},
-    )
-
-
-def _final(con, mapping: Mapping, mapped: list[str]) -> tuple[list[str], dict[str, str]]:
-    """TEMP table `final`: every target column plus the action; returns (columns, update SETs).
-
-    Deals take channel, ICP tier and created_at from their lead when the file leaves them
-    empty, and an existing deal that lacks them gets them once its lead is known, whatever the
-    order of the imports. An update sets only the fields the mapping names, so a file with a
-    few columns (say, NPS scores) never blanks the others.
-    """
-    table = mapping.table
-    columns = list(FIELDS[table])
-
-    def given(name: str) -> str:
-        return f"c.{name}" if name in mapped else "NULL"
-
-    exprs = {c: given(c) for c in columns}
-    sets = {c: f"f.{c}" for c in mapped if c not in KEYS[table]}
-    lead_join = ""
-    flags = {"unknown_lead": "false", "inherited": "false", "inferred": "false"}
-    fills: list[str] = []
-    if table == "deals":
-        lead = {"channel": "NULL", "icp_tier": "NULL", "created_at": "NULL"}
-        if "lead_id" in mapped:
-            lead_join = "LEFT JOIN leads l ON l.lead_id = c.lead_id"
-            lead = {
-                "channel": "l.channel",
-                "icp_tier": "l.icp_tier",
-                "created_at": "coalesce(l.mql_at, l.created_at)",
-            }
-            flags["unknown_lead"] = "(c.lead_id IS NOT NULL AND l.lead_id IS NULL)"
-        for name in lead:
-            exprs[name] = f"coalesce({given(name)}, {lead[name]})"
-        columns.append("created_at_inferred")
-        exprs["created_at_inferred"] = (
-            f"({given('created_at')} IS NULL AND {lead['created_at']} IS NOT NULL)"
-        )
-        flags["inherited"] = (
-            f"(({given('channel')} IS NULL AND {lead['channel']} IS NOT NULL) OR "
-            f"({given('icp_tier')} IS NULL AND {lead['icp_tier']} IS NOT NULL))"
-        )
-        flags["inferred"] = exprs["created_at_inferred"]
-        if "created_at" in mapped:
-            sets["created_at_inferred"] = "f.created_at_inferred"
-        # Fields the file does not carry: only fill what the existing deal lacks.
-        fills = [name for name in lead if name not in mapped]
-        for name in fills:
-            sets[name] = f"coalesce(t.{name}, f.{name})"
-        if "created_at" in fills:
-            sets["created_at_inferred"] = (
-                "CASE WHEN t.created_at IS NULL AND f.created_at IS NOT NULL THEN true "
-                "ELSE t.created_at_inferred END"
-            )
-    select = ", ".join(
-        [*(f"{exprs[c]} AS {c}" for c in columns), *(f"{v} AS {k}" for k, v in flags.items())]
-    )
-    keys = KEYS[table]
-    changed = [f"f.{c} IS DISTINCT FROM t.{c}" for c in sets if c not in fills]
-    changed = [c for c in changed if "created_at_inferred" not in c or "created_at" in mapped]
-    changed += [f"(t.{c} IS NULL AND f.{c} IS NOT NULL)" for c in fills]
-    changed_sql = " OR ".join(changed) or "false"
-    old_created = ", t.created_at AS old_created_at" if "created_at" in fills else ""
-    con.execute(
-        f"""
-        CREATE OR REPLACE TEMP TABLE final AS
-        SELECT f.*, CASE WHEN t.{keys[0]} IS NULL THEN 'insert' WHEN {changed_sql} THEN 'update'
-                         ELSE 'same' END AS action {old_created}
-        FROM (
-            SELECT c.line, {select}
-            FROM typed c {lead_join}
-            WHERE c.line NOT IN (SELECT line FROM rejects WHERE NOT unparsed)
-        ) f
-        LEFT JOIN {TARGET_TABLES[table]} t ON {" AND ".join(f"t.{k} = f.{k}" for k in keys)}
-        """  # noqa: S608
-    )
-    if old_created:
-        # An existing deal's own created_at is never replaced by its lead's date.
-        con.execute(
-            "UPDATE final SET inferred = false WHERE action <> 'insert' AND old_created_at IS NOT NULL"
-        )
-    for required in REQUIRED_FOR_INSERT[table]:
-        con.execute(
-            "INSERT INTO rejects SELECT line, $field, '', NULL, 'missing_required', $field, "  # noqa: S608
-            f"false FROM final WHERE action = 'insert' AND {required} IS NULL",
-            {"field": required},
-        )
-    return columns, sets
-
-
-def _write(con, mapping: Mapping, columns: list[str], sets: dict[str, str]) -> None:
-    target = TARGET_TABLES[mapping.table]
-    keys = KEYS[mapping.table]
-    valid = "line NOT IN (SELECT line FROM rejects WHERE NOT unparsed)"
-    cols = ", ".join(columns)
-    con.execute(
-        f"INSERT INTO {target} ({cols}) SELECT {cols} FROM final "  # noqa: S608
-        f"WHERE action = 'insert' AND {valid} ORDER BY line"
-    )
-    if sets:
-        assignments = ", ".join(f"{c} = {expr}" for c, expr in sets.items())
-        on = " AND ".join(f"t.{k} = f.{k}" for k in keys)
-        con.execute(
-            f"UPDATE {target} AS t SET {assignments} FROM final f WHERE {on} "  # noqa: S608
-            f"AND f.action = 'update' AND f.{valid}"
-        )
-
-
-def _fill_report(con, report: ImportReport, mapping: Mapping, fields: list[str]) -> None:
-    # A 30 MB cell is named by its line and its start, in the report and in --rejects alike.
-    con.execute(
-        "UPDATE rejects SET value = left(value, $n) || '…' "
-        "WHERE strlen(value) > $n AND length(value) > $n",
-        {"n": VALUE_SHOWN_CHARS},
-    )
-    report.rejection_count, report.rejected_rows = con.execute(
-        "SELECT count(*), count(DISTINCT line) FROM rejects"
-    ).fetchone()
-    rows = con.execute(
-        "SELECT line, field, column_name, value, reason, detail FROM rejects "
-        "ORDER BY line, field LIMIT ?",
-        [REJECTIONS_KEPT],
-    ).fetchall()
-    report.rejections = [Rejection(*row) for row in rows]
-    counts = con.execute(
-        "SELECT count(*) FILTER (WHERE action = 'insert'), count(*) FILTER (WHERE action = 'update'), "
-        "count(*) FILTER (WHERE action = 'same'), count(*) FILTER (WHERE inferred), "
-        "count(*) FILTER (WHERE unknown_lead), count(*) FILTER (WHERE inherited) "
-        "FROM final WHERE line NOT IN (SELECT line FROM rejects WHERE NOT unparsed)"
-    ).fetchone()
-    (
-        report.inserted,
-        report.updated,
-        report.unchanged,
-        report.created_at_inferred,
-        report.unknown_leads,
-        report.inherited,
-    ) = counts
-    if report.unknown_leads:
-        report.unknown_lead_examples = [
-            r[0]
-            for r in con.execute(
-                "SELECT lead_id FROM final WHERE unknown_lead ORDER BY line LIMIT 5"
-            ).fetchall()
-        ]
-    shown = ", ".join(["line", *fields])
-    rel = con.execute(
-        f"SELECT {shown}, (SELECT string_agg(DISTINCT r.reason, ', ') FROM rejects r "  # noqa: S608
-        f"WHERE r.line = typed.line) AS problems FROM typed ORDER BY line LIMIT ?",
-        [PREVIEW_ROWS],
-    )
-    names = [d[0] for d in rel.description]
-    report.preview = [dict(zip(names, row, strict=True)) for row in rel.fetchall()]
-
-
-def _write_rejects_csv(con, path: Path) -> None:
-    """Every rejection as CSV, each cell neutralised so a spreadsheet runs no formula from it."""
-    from kpi.ingest.csv_safety import safe_csv_text  # pandas, only when a file is asked for
-
-    frame = con.execute(
-        "SELECT line, column_name AS column, field, value, reason, detail FROM rejects "
-        "ORDER BY line, field"
-    ).df()
-    path.write_text(safe_csv_text(frame), encoding="utf-8", newline="")
-
-
 @contextlib.contextmanager
 def _read_facts(db_path: Path | str) -> Iterator[duckdb.DuckDBPyConnection]:
     """The current facts, read-only, for a dry run: no copy, no lock, nothing to roll back."""
@@ -408,6 +94,11 @@ def _read_facts(db_path: Path | str) -> Iterator[duckdb.DuckDBPyConnection]:
         yield con
     finally:
         con.close()
+
+
+def error_message(error: IngestError, lang: str = DEFAULT_LANGUAGE) -> str:
+    """The one translated line that explains why an import could not run at all."""
+    return t(f"ingest.error.{error.code}", lang, **error.params)
 
 
 def detected_mapping(table: str, path: Path | str) -> Mapping:
@@ -466,7 +157,7 @@ def run_import(
             with _read_facts(db_path) if dry_run else rewrite_facts(db_path) as con:
                 _import_into(con, report, mapping, resolved, source, headers, actor, step)
                 if rejects_csv and report.rejection_count:
-                    _write_rejects_csv(con, Path(rejects_csv))
+                    write_rejects_csv(con, Path(rejects_csv))
                     report.rejects_file = str(rejects_csv)
                 if dry_run or (report.rejected_rows and not accept_valid):
                     raise ImportAborted
@@ -485,6 +176,7 @@ def run_import(
 
 
 def _import_into(con, report, mapping, resolved, source, headers, actor, step) -> None:
+    """Load, convert, validate and (unless held back) write the file into the open facts."""
     bad, report.footer_lines = load_raw(con, source)
     flag_rows(con, source)
     report.mixed_encoding = source.mixed_encoding
@@ -492,7 +184,24 @@ def _import_into(con, report, mapping, resolved, source, headers, actor, step) -
     report.rows_read = con.execute("SELECT count(*) FROM raw").fetchone()[0] + bad
     fields = [f for f in FIELDS[mapping.table] if f in resolved or f in mapping.constants]
     _stage_values(con, mapping, resolved)
+    plans, damage = _plan_conversion(con, report, mapping, resolved, fields, source, headers)
+    step(0.45)
+    build_typed(con, mapping.table, fields, plans, damage)
+    step(0.6)
+    collect_rejects(con, mapping, fields, headers, plans, source.encoding)
+    upsert = build_final(con, mapping.table, fields)
+    step(0.7)
+    fill_report(con, report, fields)
+    if report.dry_run or (report.rejected_rows and not report.accept_valid):
+        return
+    write_final(con, mapping.table, upsert)
+    report.generation = log_import(con, actor, report)
+
+
+def _plan_conversion(con, report, mapping, resolved, fields, source, headers):
+    """The file's date order and decimal mark, and the fields a spreadsheet damaged."""
     kinds = FIELDS[mapping.table]
+    fields = [f for f in kinds if f in resolved or f in mapping.constants]
     date_fields = [f"v_{f}" for f in fields if kinds[f] in ("timestamp", "month")]
     money_fields = [f"v_{f}" for f in fields if kinds[f] == "money"]
     date_columns = ", ".join(headers[f] for f in fields if kinds[f] in ("timestamp", "month"))
@@ -509,30 +218,4 @@ def _import_into(con, report, mapping, resolved, source, headers, actor, step) -
         for f in fields
         if kinds[f] in ("id", "ref") and f in resolved and spreadsheet_ids_are_damage(con, f"v_{f}")
     }
-    step(0.45)
-    build_typed(con, mapping.table, fields, (dates, numbers), damage)
-    step(0.6)
-    _collect_rejects(con, mapping, fields, headers, (dates, numbers), source.encoding)
-    columns, sets = _final(con, mapping, fields)
-    step(0.7)
-    _fill_report(con, report, mapping, fields)
-    if report.dry_run or (report.rejected_rows and not report.accept_valid):
-        return
-    _write(con, mapping, columns, sets)
-    con.execute(
-        "INSERT INTO import_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            clock.now(),
-            actor.username,
-            mapping.table,
-            report.source,
-            report.rows_read,
-            report.inserted,
-            report.updated,
-            report.unchanged,
-            report.rejected_rows,
-        ],
-    )
-    report.generation = (
-        int(con.execute("SELECT value FROM facts_meta WHERE key = 'generation'").fetchone()[0]) + 1
-    )
+    return (dates, numbers), damage

@@ -8,21 +8,19 @@ import uuid
 from pathlib import Path
 
 from kpi.i18n import t
-from kpi.ingest.importer import ImportReport
+from kpi.ingest.fields import FIELDS
+from kpi.ingest.headers import detect_columns, normalise_header
 from kpi.ingest.mapping import (
-    FIELDS,
-    KEYS,
     IngestError,
     Mapping,
     MappingError,
-    detect_columns,
     load_mapping,
     load_preset,
-    normalise_header,
     preset_names,
     preset_table,
     saved_mappings,
 )
+from kpi.ingest.report import ImportReport
 from kpi.ingest.source import open_source, preview_rows
 
 DETECT = "detect"
@@ -208,11 +206,6 @@ def mapping_from_rows(
         values=dict(base.values),
         source=source,
     ).validate()
-
-
-def keys_missing(mapping: Mapping) -> list[str]:
-    present = set(mapping.columns) | set(mapping.constants)
-    return [k for k in KEYS[mapping.table] if k not in present]
 
 
 def rejection_rows(report: ImportReport, lang: str) -> list[dict]:

@@ -19,7 +19,7 @@ import openpyxl
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._reader import WorkSheetParser
 
-from kpi.ingest.source import MAX_CELL_CHARS, MAX_COLUMNS, Source, SourceError, _unique_headers
+from kpi.ingest.source import MAX_CELL_CHARS, MAX_COLUMNS, Source, SourceError, unique_headers
 
 # A sheet's <dimension> is never trusted (a 1.6 KB file can declare A1:XFD1048576): the caps
 # apply to the cells that exist. Columns share the CSV cap; rows stop at Excel's own limit,
@@ -105,7 +105,7 @@ def _write_sheet(rows, writer) -> tuple[list[str], int, list[int]]:
             if any(len(text) > MAX_CELL_CHARS for text in texts.values()):
                 raise SourceError("bad_header", limit=MAX_CELL_CHARS)
             if texts:
-                headers = _unique_headers([texts.get(c, "") for c in range(1, max(texts) + 1)])
+                headers = unique_headers([texts.get(c, "") for c in range(1, max(texts) + 1)])
                 header_line = written = number
                 writer.writerow(headers)
             continue

@@ -31,24 +31,22 @@ from kpi.access.roles import Actor, require
 from kpi.errors import TranslatedError
 from kpi.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from kpi.store.backup_schema import schema_problem
-from kpi.store.database import (
-    DEFAULT_DB_PATH,
+from kpi.store.database import DEFAULT_DB_PATH, Store
+from kpi.store.facts_file import facts_lock
+from kpi.store.files import (
     PRIVATE_DIR,
     PRIVATE_FILE,
-    Store,
     StoreError,
     copy_private,
-    facts_lock,
     fsync_path,
     is_disk_full,
     is_lock_error,
     keep_files_private,
     make_private,
-    migrate,
     state_path_for,
     wal_path_for,
 )
-from kpi.store.schema import STATE_MIGRATIONS
+from kpi.store.schema import STATE_MIGRATIONS, migrate
 
 FACTS_NAME = "facts.duckdb"
 STATE_NAME = "state.duckdb"
@@ -405,23 +403,24 @@ def add_parser(subparsers) -> None:
     load.set_defaults(run=run_restore)
 
 
-def run_backup(args: argparse.Namespace) -> int:
+def _run_for_cli(run, done: str, lang: str, **shown) -> int:
+    """Run a backup or a restore for the CLI: a one-line error, else its one-line summary."""
     try:
-        manifest = backup(args.db, args.to)
+        manifest = run()
     except BackupError as error:
-        print(f"error: {error.message(args.lang)}", file=sys.stderr)
+        print(f"error: {error.message(lang)}", file=sys.stderr)
         return 1
     tables, rows = _summary(manifest)
-    print(t("backup.done", args.lang, target=args.to, tables=tables, rows=rows))
+    print(t(done, lang, tables=tables, rows=rows, **shown))
     return 0
+
+
+def run_backup(args: argparse.Namespace) -> int:
+    return _run_for_cli(lambda: backup(args.db, args.to), "backup.done", args.lang, target=args.to)
 
 
 def run_restore(args: argparse.Namespace) -> int:
-    try:
-        manifest = restore(args.source, args.db)
-    except BackupError as error:
-        print(f"error: {error.message(args.lang)}", file=sys.stderr)
-        return 1
-    tables, rows = _summary(manifest)
-    print(t("backup.restored", args.lang, db=args.db, source=args.source, tables=tables, rows=rows))
-    return 0
+    restored = "backup.restored"
+    return _run_for_cli(
+        lambda: restore(args.source, args.db), restored, args.lang, db=args.db, source=args.source
+    )

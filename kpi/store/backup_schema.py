@@ -11,8 +11,7 @@ import functools
 
 import duckdb
 
-from kpi.store.database import migrate
-from kpi.store.schema import FACTS_MIGRATIONS, STATE_MIGRATIONS
+from kpi.store.schema import FACTS_MIGRATIONS, STATE_MIGRATIONS, migrate
 
 MIGRATIONS = {"facts": FACTS_MIGRATIONS, "state": STATE_MIGRATIONS}
 

@@ -1,5 +1,9 @@
 """Numbered schema migrations of the two DuckDB files: facts (imported records) and cockpit state."""
 
+import duckdb
+
+from kpi import clock
+
 # Lead <-> deal relations resolved once per facts write instead of on every query: each lead's
 # wins (first won date and every won amount) and each deal's inherited channel, tier, owner and
 # creation date; and the latest event of each table (the default as-of date). Rebuilt by every
@@ -268,6 +272,8 @@ STATE_MIGRATIONS: list[tuple[int, str, str]] = [
         # plan-vs-actual minutes; actual_start/actual_end alone cannot tell pauses apart.
         "ALTER TABLE agenda_blocks ADD COLUMN actual_seconds DOUBLE DEFAULT 0",
     ),
+    # Written on every pause and never read: the timer derives everything from the block times.
+    (3, "timer without pause time", "ALTER TABLE timer_state DROP COLUMN paused_at"),
 ]
 
 STATE_TABLES = frozenset(
@@ -286,3 +292,28 @@ STATE_TABLES = frozenset(
         "login_attempts",
     }
 )
+
+
+def migrate(con: duckdb.DuckDBPyConnection, migrations: list[tuple[int, str, str]]) -> int:
+    """Apply the migrations not yet recorded in schema_migrations; returns how many ran."""
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+        "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMP NOT NULL)"
+    )
+    done = {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()}
+    applied = 0
+    for version, name, ddl in migrations:
+        if version in done:
+            continue
+        con.execute("BEGIN")
+        try:
+            con.execute(ddl)
+            con.execute(
+                "INSERT INTO schema_migrations VALUES (?, ?, ?)", [version, name, clock.now()]
+            )
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+        applied += 1
+    return applied

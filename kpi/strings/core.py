@@ -79,13 +79,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "“{field}” contains an invisible control character ({code}); delete it and retype the "
         "text.",
     ),
-    "common.none": ("—", "—"),
     "common.save": ("Guardar", "Save"),
-    "common.cancel": ("Cancelar", "Cancel"),
-    "common.coming": (
-        "Esta página llegará con el issue #{issue}: {what}",
-        "This page arrives with issue #{issue}: {what}",
-    ),
     "home.welcome": ("Hola, {name}", "Hello, {name}"),
     "home.data": (
         "{leads} leads, {deals} oportunidades y {months} meses de inversión en la base de datos.",

@@ -12,10 +12,8 @@ import time
 import urllib.request
 from pathlib import Path
 
-import yaml
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
-from kpi.access.auth import hash_password
+from support import password_of, write_credentials
 
 ROOT = Path(__file__).resolve().parents[2]
 OUTPUT = ROOT / "test-output"
@@ -25,10 +23,7 @@ USERS = {
     "editor": ("Eva Editora", "editor"),
     "viewer": ("Víctor Lector", "viewer"),
 }
-
-
-def password_of(username: str) -> str:
-    return f"{username}-pass-123"
+COOKIE = {"name": "brujula_test", "key": "k" * 48, "expiry_days": 1}
 
 
 def free_port() -> int:
@@ -37,24 +32,25 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def write_auth(path: Path) -> None:
-    config = {
-        "credentials": {
-            "usernames": {
-                name: {
-                    "name": full,
-                    "email": f"{name}@example.test",
-                    "password": hash_password(password_of(name)),
-                    "roles": [role],
-                }
-                for name, (full, role) in USERS.items()
-            }
-        },
-        "cookie": {"name": "brujula_test", "key": "k" * 48, "expiry_days": 1},
-    }
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        yaml.safe_dump(config, handle)
+def write_auth(
+    path: Path, users: dict[str, tuple[str, str]] = USERS, cookie: dict = COOKIE
+) -> None:
+    """The server's credentials: `users` (username -> display name, role), full bcrypt cost."""
+    named = {name: (display, [role]) for name, (display, role) in users.items()}
+    write_credentials(path, named, cookie, rounds=12)
+
+
+def demo_database(workdir: Path, name: str, seed: int, leads: int) -> Path:
+    """`<workdir>/<name>.duckdb` filled by `python -m kpi demo`, as a person would make it."""
+    db = workdir / f"{name}.duckdb"
+    subprocess.run(
+        [sys.executable, "-m", "kpi", "demo", "--db", str(db), "--seed", str(seed)]
+        + ["--leads", str(leads)],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+    return db
 
 
 @contextlib.contextmanager

@@ -1,11 +1,9 @@
 """Browser fixtures: a real Streamlit server on a free port, Debian's Chromium, screenshots."""
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from browser_support import CHROMIUM, OUTPUT, ROOT, login, serve, write_auth
+from browser_support import CHROMIUM, OUTPUT, demo_database, login, serve, write_auth
 
 
 @pytest.fixture(scope="session")
@@ -35,14 +33,8 @@ def browser_context_args(browser_context_args):
 def app_server(tmp_path_factory):
     """A server with a small demo database and the admin/editor/viewer test users."""
     workdir = tmp_path_factory.mktemp("server")
-    db = workdir / "browser.duckdb"
+    db = demo_database(workdir, "browser", seed=5, leads=3000)
     auth = workdir / "auth.yaml"
-    subprocess.run(
-        [sys.executable, "-m", "kpi", "demo", "--db", str(db), "--seed", "5", "--leads", "3000"],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-    )
     write_auth(auth)
     with serve(db, auth, workdir) as url:
         yield {"url": url, "db": db, "auth": auth}

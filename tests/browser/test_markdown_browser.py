@@ -11,7 +11,7 @@ import threading
 
 import pytest
 import yaml
-from browser_support import ROOT, login, serve, wait_for_app, write_auth
+from browser_support import ROOT, demo_database, login, serve, wait_for_app, write_auth
 
 from kpi.i18n import t
 
@@ -105,13 +105,7 @@ def marked_up_server(tmp_path_factory, logger):
     text = f"![x]({base}/image) [clic]({base}/link) {base}/bare"
     formula = f'=HYPERLINK("{base}/csv","x")'
     workdir = tmp_path_factory.mktemp("markdown")
-    db, auth = workdir / "markdown.duckdb", workdir / "auth.yaml"
-    subprocess.run(
-        [sys.executable, "-m", "kpi", "demo", "--db", str(db), "--seed", "7", "--leads", "2000"],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-    )
+    db, auth = demo_database(workdir, "markdown", seed=7, leads=2000), workdir / "auth.yaml"
     write_auth(auth)
     subprocess.run(
         [sys.executable, "-c", SEED, str(db), str(auth), text, formula], cwd=ROOT, check=True

@@ -7,7 +7,7 @@ import urllib.error
 import urllib.request
 
 import pytest
-from browser_support import ROOT, login, serve, wait_for_app, write_auth
+from browser_support import ROOT, demo_database, login, serve, wait_for_app, write_auth
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 pytestmark = pytest.mark.browser
@@ -55,13 +55,7 @@ outcomes.create_outcome(store, ada, quarter=outcomes.quarter_label(date.today())
 def hostile_server(tmp_path_factory):
     """A server whose database is full of markup payloads in every user text field."""
     workdir = tmp_path_factory.mktemp("hostile")
-    db, auth = workdir / "hostile.duckdb", workdir / "auth.yaml"
-    subprocess.run(
-        [sys.executable, "-m", "kpi", "demo", "--db", str(db), "--seed", "7", "--leads", "2000"],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-    )
+    db, auth = demo_database(workdir, "hostile", seed=7, leads=2000), workdir / "auth.yaml"
     subprocess.run([sys.executable, "-c", SEED, str(db), XSS, SCRIPT, LINK], cwd=ROOT, check=True)
     write_auth(auth)
     with serve(db, auth, workdir) as url:

@@ -1,16 +1,11 @@
 """In Chromium: a demoted admin loses admin rights at the next click; a copied cookie stops
 working after logout and after a password reset. Every click happens once."""
 
-import os
-import subprocess
-import sys
 import time
 
 import pytest
 import yaml
-from browser_support import ROOT, password_of, serve, wait_for_app
-
-from kpi.access.auth import hash_password
+from browser_support import demo_database, password_of, serve, wait_for_app, write_auth
 
 pytestmark = pytest.mark.browser
 
@@ -22,30 +17,9 @@ USERS = {"admin": "admin", "dana": "admin", "leo": "editor"}
 def server(tmp_path_factory):
     """A server of its own: these tests change users' roles and passwords."""
     workdir = tmp_path_factory.mktemp("sessions")
-    db, auth = workdir / "sessions.duckdb", workdir / "auth.yaml"
-    subprocess.run(
-        [sys.executable, "-m", "kpi", "demo", "--db", str(db), "--seed", "9", "--leads", "1000"],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-    )
-    config = {
-        "credentials": {
-            "usernames": {
-                name: {
-                    "name": name.title(),
-                    "email": f"{name}@example.test",
-                    "password": hash_password(password_of(name)),
-                    "roles": [role],
-                }
-                for name, role in USERS.items()
-            }
-        },
-        "cookie": {"name": COOKIE, "key": "s" * 48, "expiry_days": 1},
-    }
-    fd = os.open(auth, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        yaml.safe_dump(config, handle)
+    db, auth = demo_database(workdir, "sessions", seed=9, leads=1000), workdir / "auth.yaml"
+    cookie = {"name": COOKIE, "key": "s" * 48, "expiry_days": 1}
+    write_auth(auth, {name: (name.title(), role) for name, role in USERS.items()}, cookie)
     with serve(db, auth, workdir) as url:
         yield {"url": url, "auth": auth}
 

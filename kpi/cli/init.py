@@ -1,0 +1,33 @@
+"""`python -m kpi init`: the first run's demo database and admin credentials, if missing."""
+
+import argparse
+from pathlib import Path
+
+from kpi.cli.progress import progress_bar
+
+
+def add_parser(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "init",
+        help="first run: demo database and admin credentials if missing / primer arranque",
+        description=(
+            "Create the database with demo data and the credentials file with an `admin` user "
+            "if they are missing; the admin password is printed once. Existing files are kept."
+        ),
+    )
+    parser.add_argument("--db", type=Path, default=Path("data/brujula.duckdb"))
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from kpi.access import bootstrap  # bcrypt and the credentials only when this command runs
+
+    with progress_bar("demo", leave=False) as advance:
+        created = bootstrap.ensure_database(args.db, progress=advance)
+    print(f"{'created' if created else 'kept'}: {args.db}")
+    first = bootstrap.ensure_credentials(args.db)
+    if first.admin_password:
+        print(bootstrap.first_run_message(first))
+    else:
+        print(f"kept: {first.path}")
+    return 0

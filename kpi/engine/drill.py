@@ -1,0 +1,93 @@
+"""Drill-down: the exact rows behind a KPI's numerator and denominator, for reading and export."""
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+
+from kpi.engine import catalogue as cat
+from kpi.engine import sql
+from kpi.engine.formula import ANCHORS
+from kpi.engine.periods import Period, end_of_day
+from kpi.engine.results import Filters
+from kpi.store.database import Store
+
+# Drill-down rows are for reading and exporting; beyond this a CSV import is the better tool.
+ROWS_LIMIT = 100_000
+
+LEAD_COLUMNS = (
+    "lead_id, created_at, channel, campaign, icp_tier, owner, mql_at, sql_at, accepted_at, "
+    "rejected_at, first_response_at"
+)
+DEAL_COLUMNS = (
+    "deal_id, lead_id, created_eff AS created_at, created_inferred, channel, icp_tier, owner, "
+    "stage, closed_at, amount, delivery_cost, value_delivered_at, nps_score, reworked"
+)
+
+SPEND_ROWS = f"""
+    SELECT month, channel, amount,
+           {sql.spend_in_period("date_trunc('month', month)::DATE", "last_day(month)", "$s", "$e")}
+               AS amount_in_period
+    FROM marketing_spend
+    WHERE ($channel IS NULL OR channel = $channel)
+      AND date_trunc('month', month) <= $e AND last_day(month) >= $s AND $s <= $e
+    ORDER BY month, channel
+"""  # noqa: S608 (code constants)
+
+
+@dataclass
+class KpiRows:
+    numerator: pd.DataFrame
+    denominator: pd.DataFrame
+
+
+def rows_behind(
+    store: Store,
+    kpi_id: str,
+    current: Period,
+    *,
+    filters: Filters,
+    as_of: date,
+    window: int,
+    sla_hours: float,
+    limit: int = ROWS_LIMIT,
+) -> KpiRows:
+    """The rows of one KPI in one window (compute.kpi_rows fills in the settings)."""
+    kpi = cat.get(kpi_id)
+    values = {
+        "asof": end_of_day(as_of),
+        "w": window,
+        "sla": sla_hours,
+        "start": current.start_ts,
+        "end": current.end_ts,
+        "limit": limit,
+        **filters.params(),
+        **sql.window_values(current.start_ts, min(current.end_ts, end_of_day(as_of)), sla_hours),
+    }
+    at = ANCHORS[kpi.anchor].expression
+    in_period = f"{at} >= $start AND {at} < $end AND {at} < $asof"
+    columns = LEAD_COLUMNS if kpi.source == "leads" else DEAL_COLUMNS
+    extra = ""
+    if kpi.kind == "sum_ratio":
+        extra = (
+            f", {kpi.numerator_sum} AS numerator_value, {kpi.denominator_sum} AS denominator_value"
+        )
+    elif kpi.kind == "median":
+        extra = f", {kpi.duration} AS duration"
+    relation = sql.view(kpi.source, kpi.anchor)
+
+    def frame(condition: str) -> pd.DataFrame:
+        query = (
+            f"SELECT {columns}{extra} FROM ({relation}) "  # noqa: S608
+            f"WHERE {in_period} AND ({condition}) ORDER BY 1 LIMIT $limit"
+        )
+        return store.facts().execute(query, sql.bind(query, values)).df()
+
+    denominator = frame(kpi.eligible)
+    if kpi.kind != "spend_per":
+        return KpiRows(frame(sql.numerator_condition(kpi)), denominator)
+    spend_values = {**values, "s": current.start, "e": min(current.end, as_of)}
+    numerator = store.facts().execute(SPEND_ROWS, sql.bind(SPEND_ROWS, spend_values)).df()
+    if filters.splits_spend:
+        numerator = numerator.iloc[0:0]
+    return KpiRows(numerator, denominator)
