@@ -1,33 +1,31 @@
 """One string catalogue (es default, en) and locale-aware formats through Babel (CLDR).
 
-The catalogue is assembled from the modules in `kpi/strings/`, one per product area, so the
-areas can grow independently; every key must exist in both languages (a test checks it).
+The catalogue is data: one TOML file per product area in `kpi/strings/`, so the areas can grow
+independently; every key must exist in both languages (a test checks it).
 """
 
 import decimal
-import importlib
-import pkgutil
+import tomllib
 from datetime import date, datetime
+from pathlib import Path
 
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency, format_decimal, format_percent, get_currency_symbol
-
-import kpi.strings
 
 LANGUAGES = ("es", "en")
 DEFAULT_LANGUAGE = "es"
 LOCALES = {"es": "es_ES", "en": "en_GB"}
 DASH = "—"
+STRINGS_FOLDER = Path(__file__).parent / "strings"
 
 
 def _load_catalogue() -> dict[str, dict[str, str]]:
     catalogue: dict[str, dict[str, str]] = {}
-    for module_info in sorted(pkgutil.iter_modules(kpi.strings.__path__), key=lambda m: m.name):
-        module = importlib.import_module(f"kpi.strings.{module_info.name}")
-        for key, (es, en) in module.STRINGS.items():
+    for path in sorted(STRINGS_FOLDER.glob("*.toml")):
+        for key, texts in tomllib.loads(path.read_text(encoding="utf-8")).items():
             if key in catalogue:
                 raise ValueError(f"string key {key!r} declared twice")
-            catalogue[key] = {"es": es, "en": en}
+            catalogue[key] = {lang: texts[lang] for lang in LANGUAGES}
     return catalogue
 
 

@@ -9,9 +9,13 @@ import yaml
 from streamlit.testing.v1 import AppTest
 
 from kpi.access import auth
+from kpi.access.roles import Actor
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
+# The editor and viewer of the core tests (their names show in audit rows and ownership).
+EDITOR = Actor("eva", "editor")
+VIEWER = Actor("victor", "viewer")
 # A cheap hash (4 rounds) of a password no seeded-session test types.
 _SEEDED_HASH = bcrypt.hashpw(b"seeded-user-password", bcrypt.gensalt(4)).decode()
 

@@ -4,6 +4,7 @@ import json
 from datetime import date, datetime
 
 import pytest
+from support import EDITOR, VIEWER
 
 from kpi.access.roles import Actor, PermissionDenied
 from kpi.cockpit import backlog
@@ -25,8 +26,6 @@ from kpi.cockpit.backlog import (
 from kpi.cockpit.matrix_chart import effort_impact_chart, jittered_positions
 from kpi.store.database import Store, rewrite_facts
 
-EDITOR = Actor("eva", "editor")
-VIEWER = Actor("victor", "viewer")
 SYSTEM = Actor("system", "admin")
 
 

@@ -3,6 +3,7 @@
 from datetime import date, datetime
 
 import pytest
+from support import EDITOR, VIEWER
 
 from kpi.access.roles import Actor, PermissionDenied
 from kpi.cockpit.checklist import (
@@ -12,9 +13,6 @@ from kpi.cockpit.checklist import (
     item_text,
     meeting_answers,
 )
-
-EDITOR = Actor("eva", "editor")
-VIEWER = Actor("victor", "viewer")
 
 
 def add_meeting(store, day: date) -> int:

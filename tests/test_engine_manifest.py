@@ -14,8 +14,8 @@ from kpi.engine.compute import Filters, kpi_rows
 from kpi.engine.display import UNIT_LABELS
 from kpi.engine.periods import CUSTOM, PERIOD_KINDS, period_containing, period_grid
 from kpi.engine.results import Query
+from kpi.i18n import CATALOGUE
 from kpi.store.database import open_store
-from kpi.strings.kpis import STRINGS
 
 AS_OF = date(2025, 3, 14)
 
@@ -76,7 +76,7 @@ def test_a_broken_fragment_fails_the_manifest(facts, field, broken):
 
 
 def _keys(prefix: str) -> set[str]:
-    return {key.removeprefix(prefix) for key in STRINGS if key.startswith(prefix)}
+    return {key.removeprefix(prefix) for key in CATALOGUE if key.startswith(prefix)}
 
 
 def test_anchors_agree_with_the_kpis_counters_and_views():

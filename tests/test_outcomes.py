@@ -15,8 +15,9 @@ Outcome 22 % → 30 % with the computed baseline 0.20: progress = 0.05 / 0.10 = 
 from datetime import date, datetime
 
 import pytest
+from support import EDITOR, VIEWER
 
-from kpi.access.roles import Actor, PermissionDenied
+from kpi.access.roles import PermissionDenied
 from kpi.cockpit.outcomes import (
     OutcomesFull,
     create_outcome,
@@ -37,8 +38,6 @@ from kpi.engine.compute import Filters, kpi_value
 from kpi.engine.periods import Period
 from kpi.store.database import Store, rewrite_facts
 
-EDITOR = Actor("eva", "editor")
-VIEWER = Actor("victor", "viewer")
 EXAMPLE = "Aumentar MQL→SQL del 22% al 30% en segmento ICP-A"
 
 LEADS = [

@@ -10,31 +10,15 @@ from streamlit.testing.v1 import AppTest
 from kpi.access.roles import Actor
 from kpi.cockpit import backlog
 from kpi.store.database import open_store
-from tests.support import APP, seed_user
+from tests import support
 
 EDITOR = Actor("editor", "editor")
 PAGE = "app_pages/backlog.py"
 READ_ONLY = Dataframe.EditingMode.READ_ONLY
 
 
-def logged_in(role: str) -> AppTest:
-    seed_user(role, role)
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["authentication_status"] = True
-    at.session_state["username"] = role
-    at.session_state["name"] = role.title()
-    at.session_state["roles"] = [role]
-    return at
-
-
 def open_page(role: str, **state) -> AppTest:
-    at = logged_in(role)
-    for key, value in state.items():
-        at.session_state[key] = value
-    at.run()
-    at.switch_page(PAGE).run()
-    assert not at.exception, at.exception
-    return at
+    return support.open_page(PAGE, role, **state)
 
 
 def texts(at) -> str:

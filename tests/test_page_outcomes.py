@@ -12,7 +12,7 @@ from kpi.access.roles import Actor
 from kpi.cockpit.checklist import alignment_scores, answer_checklist
 from kpi.cockpit.outcomes import create_outcome, list_outcomes
 from kpi.store.database import open_store, rewrite_facts
-from tests.support import logged_in
+from tests import support
 from tests.test_outcomes import EXAMPLE, LEADS, example, stamp
 
 EDITOR = Actor("editor", "editor")
@@ -34,13 +34,7 @@ def seeded_store(path):
 
 
 def open_page(role: str, lang: str | None = None) -> AppTest:
-    at = logged_in(role)
-    if lang:
-        at.session_state["lang"] = lang
-    at.run()
-    at.switch_page(PAGE).run()
-    assert not at.exception, at.exception
-    return at
+    return support.open_page(PAGE, role, **({"lang": lang} if lang else {}))
 
 
 def metrics(at) -> dict[str, str]:

@@ -4,7 +4,7 @@ from kpi.access.roles import Actor, require
 from kpi.i18n import DEFAULT_LANGUAGE, t
 from kpi.store.database import Store
 
-# Item numbers are stored in checklist_answers.item; texts live in kpi/strings/backlog.py.
+# Item numbers are stored in checklist_answers.item; texts live in kpi/strings/backlog.toml.
 CHECKLIST_ITEMS: tuple[int, ...] = (1, 2, 3, 4, 5, 6)
 
 

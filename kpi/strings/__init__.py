@@ -1,1 +1,0 @@
-"""Per-area string modules; `kpi.i18n` merges them into the one catalogue."""
