@@ -1,16 +1,19 @@
 """Brújula router: page config, the login gate (widgets/login.py), role-based navigation."""
 
+from functools import partial
+
 import streamlit as st
 
 from app_pages.widgets import common
 from app_pages.widgets.login import (
-    attempt_login,
-    build_authenticator,
+    cookie_settings,
+    cookie_written,
     forget_cookie,
     load_store,
     login_page,
     restore_from_cookie,
     user_sidebar,
+    write_cookie,
 )
 
 st.set_page_config(page_title="Brújula", page_icon="🧭", layout="wide")
@@ -42,34 +45,40 @@ PAGES = {
 }
 
 
-store = load_store()
-common.language_picker()
-authenticator, cookie = build_authenticator()
+load_store()
+common.init_session()
+# The language picker tops the sidebar but is drawn after the login gate (see language_picker).
+language_slot = st.sidebar.container()
+cookie = cookie_settings()
 was_authenticated = common.authenticated()
 if was_authenticated and common.session_account() is None:
     # Deleted, deactivated, or their sessions were ended (logout elsewhere, password reset,
     # role change): the login form shows and the browser forgets the cookie.
-    forget_cookie(authenticator)
+    forget_cookie()
     was_authenticated = False
-# Logout renders before login (the library's order), and once per run.
-if was_authenticated:
-    user_sidebar(authenticator)
 if not common.authenticated():
-    restore_from_cookie(authenticator, cookie)
-if not common.authenticated():
-    attempt_login(authenticator, cookie, store)
-if common.authenticated() and not was_authenticated:
-    user_sidebar(authenticator)
+    restore_from_cookie(cookie)
+# A login form's submit logs in by its callback, before this run (widgets/login.py).
+if common.authenticated():
+    user_sidebar()
+common.language_picker(language_slot)
+write_cookie(cookie)
 
 if not common.authenticated():
     # Every page URL renders the login form until the visitor logs in, then that same URL
     # shows the page it names (a deep link survives the login).
     url_paths = [page[3] for pages in PAGES.values() for page in pages]
     login_pages = [
-        st.Page(login_page, title=common.tr("login.title"), url_path=path, default=path == "login")
+        st.Page(
+            partial(login_page, cookie),
+            title=common.tr("login.title"),
+            url_path=path,
+            default=path == "login",
+        )
         for path in ["login", *url_paths]
     ]
     st.navigation(login_pages, position="hidden").run()
+    cookie_written()
     st.stop()
 
 role = common.actor().role
@@ -86,3 +95,4 @@ sections = {
 }
 st.sidebar.caption(common.tr("sidebar.data", path=common.db_path().name))
 st.navigation(sections).run()
+cookie_written()

@@ -3,12 +3,23 @@
 import streamlit as st
 
 from app_pages.widgets import common
+from kpi.engine.dimension_labels import custom_channel_labels
+from kpi.i18n import fmt_date
 from kpi.ingest.csv_safety import safe_csv_bytes
-from kpi.store.audit import DEFAULT_LIMIT, AuditFilter, changes, filter_options, query_audit
+from kpi.store.audit import (
+    DEFAULT_LIMIT,
+    AuditFilter,
+    change_summary,
+    changes,
+    code_label,
+    filter_options,
+    query_audit,
+)
 
 common.guard("users")
 store = common.store()
 tr = common.tr
+channel_labels = custom_channel_labels(store)
 
 st.title(f"🧾 {tr('nav.audit')}")
 st.caption(tr("audit.intro"))
@@ -17,8 +28,11 @@ options = filter_options(store)
 ALL = tr("audit.all")
 
 
-def pick(label_key: str, values: list[str], key: str) -> str | None:
-    choice = st.selectbox(tr(label_key), [ALL, *values], key=key)
+def pick(label_key: str, values: list[str], key: str, kind: str | None = None) -> str | None:
+    def shown(value: str) -> str:
+        return code_label(kind, value, common.lang()) if kind and value != ALL else value
+
+    choice = st.selectbox(tr(label_key), [ALL, *values], format_func=shown, key=key)
     return None if choice == ALL else choice
 
 
@@ -26,9 +40,9 @@ cols = st.columns(3)
 with cols[0]:
     actor = pick("audit.filter.actor", options["actor"], "audit_actor")
 with cols[1]:
-    table = pick("audit.filter.table", options["table_name"], "audit_table")
+    table = pick("audit.filter.table", options["table_name"], "audit_table", "table")
 with cols[2]:
-    action = pick("audit.filter.action", options["action"], "audit_action")
+    action = pick("audit.filter.action", options["action"], "audit_action", "action")
 cols = st.columns(3)
 with cols[0]:
     start = st.date_input(
@@ -45,8 +59,17 @@ if rows.empty:
     st.info(tr("audit.empty"))
     st.stop()
 
-labels = {c: tr(f"audit.col.{c}") for c in rows.columns}
-st.dataframe(rows.rename(columns=labels), hide_index=True, width="stretch")
+# The list reads as words (field: old → new); the CSV keeps the stored JSON for machines.
+shown = rows.drop(columns=["before", "after"]).assign(
+    action=[code_label("action", a, common.lang()) for a in rows["action"]],
+    table_name=[code_label("table", n, common.lang()) for n in rows["table_name"]],
+    changes=[
+        change_summary(b, a, common.lang(), channel_labels)
+        for b, a in zip(rows["before"], rows["after"], strict=True)
+    ],
+)
+labels = {c: tr(f"audit.col.{c}") for c in shown.columns}
+st.dataframe(shown.rename(columns=labels), hide_index=True, width="stretch")
 st.download_button(
     tr("audit.download"),
     safe_csv_bytes(rows),
@@ -57,15 +80,17 @@ st.download_button(
 
 st.subheader(tr("audit.detail"))
 entries = {
-    int(r.id): f"#{r.id} · {r.happened_at:%Y-%m-%d %H:%M:%S} · {r.actor} · {r.action} · "
-    f"{r.table_name} {r.row_id or ''}"
+    int(r.id): f"#{r.id} · {fmt_date(r.happened_at, common.lang())} · {r.actor} · "
+    f"{code_label('action', r.action, common.lang())} · "
+    f"{code_label('table', r.table_name, common.lang())} "
+    f"{r.row_id if isinstance(r.row_id, str) else ''}"
     for r in rows.itertuples()
 }
 chosen = st.selectbox(
     tr("audit.pick"), list(entries), format_func=lambda i: entries.get(i, f"#{i}"), key="audit_pick"
 )
 entry = rows[rows["id"] == chosen].iloc[0]
-diff = changes(entry["before"], entry["after"])
+diff = changes(entry["before"], entry["after"], common.lang(), channel_labels)
 st.dataframe(
     diff.rename(columns={c: tr(f"audit.col.{c}") for c in diff.columns}),
     hide_index=True,

@@ -2,22 +2,18 @@
 
 from functools import partial
 
-import pandas as pd
 import streamlit as st
 
 from app_pages.widgets import common, feedback
 from app_pages.widgets import sprint as widgets
 from kpi.cockpit import backlog
-from kpi.cockpit.backlog import AREAS, ITEM_STATUSES, ITEM_TEXT
+from kpi.cockpit.backlog import AREAS, ITEM_TEXT
 from kpi.engine import catalogue
-from kpi.ingest.csv_safety import safe_csv_bytes
 from kpi.text import escape_markdown
 
 user = common.guard()
 tr, store = common.tr, common.store()
 can_edit = user.can("backlog")
-COLUMNS = ["id", "title", "owner", "area", "effort", "impact", "kpi_id", "expected_effect"]
-COLUMNS += ["status", "quadrant"]
 
 st.title(tr("nav.backlog"))
 feedback.show_flash()
@@ -35,65 +31,15 @@ widgets.matrix_panel(store, user)
 
 st.header(tr("backlog.items"))
 items = backlog.list_items(store)
-kpi_ids = list(catalogue.BY_ID)
 if items:
-    frame = pd.DataFrame([{c: i[c] for c in COLUMNS} for i in items])
-    frame["quadrant"] = frame["quadrant"].map(lambda q: tr(f"backlog.quadrant.{q}"))
-    titles = {c: tr(f"backlog.col.{'kpi' if c == 'kpi_id' else c}") for c in COLUMNS}
-    config = {c: st.column_config.Column(titles[c]) for c in COLUMNS}
-    # The table's own CSV export is off (client.disableDataExport): this one neutralises formulas.
-    st.download_button(
-        tr("leaks.backlog.download"),
-        safe_csv_bytes(frame.rename(columns=titles)),
-        file_name="backlog.csv",
-        mime="text/csv",
-        key="backlog_csv",
-    )
-    if not can_edit:
-        st.dataframe(frame, column_config=config, hide_index=True, width="stretch")
-    else:
-        score = {"min_value": 1, "max_value": 5, "step": 1}
-        config |= {
-            **{
-                c: st.column_config.TextColumn(titles[c], max_chars=ITEM_TEXT[c].limit)
-                for c in ("title", "owner", "expected_effect")
-            },
-            "effort": st.column_config.NumberColumn(titles["effort"], **score),
-            "impact": st.column_config.NumberColumn(titles["impact"], **score),
-            "status": st.column_config.SelectboxColumn(titles["status"], options=ITEM_STATUSES),
-            "kpi_id": st.column_config.SelectboxColumn(titles["kpi_id"], options=kpi_ids),
-            "area": st.column_config.SelectboxColumn(titles["area"], options=AREAS),
-        }
-        key = f"backlog_editor_{st.session_state.setdefault('backlog_editor_round', 0)}"
-        # Rows stay as shown while edits are unsaved (see backlog.editor_ids); kept with the key.
-        shown = st.session_state.get(f"{key}_ids"), st.session_state.get(key)
-        st.session_state[f"{key}_ids"] = shown_ids = backlog.editor_ids(items, *shown)
-        st.data_editor(
-            frame.set_index("id").loc[shown_ids].reset_index(),
-            column_config=config,
-            disabled=["id", "quadrant"],
-            hide_index=True,
-            width="stretch",
-            key=key,
-        )
-        if st.button(tr("backlog.edit.save"), key="backlog_save"):
-
-            def save() -> int:
-                updates = backlog.apply_editor_changes(items, shown_ids, st.session_state[key])
-                for item_id, changes in updates:
-                    backlog.update_item(store, user, item_id, **changes)
-                # A fresh editor key drops the applied edit state and shows every item again.
-                st.session_state["backlog_editor_round"] += 1
-                return len(updates)
-
-            feedback.attempt(save, lambda count: tr("backlog.edit.saved", count=count))
+    widgets.items_table(store, user, items)
 else:
     st.caption(tr("backlog.empty"))
 
 if can_edit:
     with (
         st.expander(tr("backlog.create"), expanded=not items),
-        st.form("backlog_create", clear_on_submit=True),
+        st.form("backlog_create", clear_on_submit=True, enter_to_submit=False),
     ):
         title = st.text_input(
             tr("backlog.col.title"), max_chars=ITEM_TEXT["title"].limit, key="new_title"
@@ -113,11 +59,22 @@ if can_edit:
             format_func=lambda a: tr(f"backlog.area.{a}") if a else "—",
             key="new_area",
         )
-        effort = left.slider(tr("backlog.col.effort"), 1, 5, 3, key="new_effort")
-        impact = right.slider(tr("backlog.col.impact"), 1, 5, 3, key="new_impact")
+        # No score yet is a choice of its own: the item stays off the matrix until scored.
+        effort = left.selectbox(
+            tr("backlog.col.effort"),
+            widgets.SCORES,
+            format_func=widgets.score_label,
+            key="new_effort",
+        )
+        impact = right.selectbox(
+            tr("backlog.col.impact"),
+            widgets.SCORES,
+            format_func=widgets.score_label,
+            key="new_impact",
+        )
         kpi_id = left.selectbox(
             tr("backlog.col.kpi"),
-            ["", *kpi_ids],
+            ["", *catalogue.BY_ID],
             format_func=partial(catalogue.label_of, lang=common.lang()),
             key="new_kpi",
         )
@@ -136,8 +93,8 @@ if can_edit:
                 description=description,
                 area=area,
                 owner=owner,
-                effort=effort,
-                impact=impact,
+                effort=effort or None,
+                impact=impact or None,
                 kpi_id=kpi_id,
                 expected_effect=effect,
             ),

@@ -1,8 +1,8 @@
-"""Home: who is logged in and what data the cockpit is reading."""
+"""Home (Inicio): what a manager needs on Monday, then what data the cockpit is reading."""
 
 import streamlit as st
 
-from app_pages.widgets import common
+from app_pages.widgets import common, home_monday
 from kpi.engine.summary import data_summary
 from kpi.i18n import fmt_date, fmt_number
 from kpi.text import escape_markdown
@@ -15,6 +15,17 @@ st.caption(common.tr("app.tagline"))
 name = escape_markdown(st.session_state.get("name") or "")
 st.subheader(common.tr("home.welcome", name=name))
 
+view = home_monday.load()
+left, right = st.columns(2)
+with left:
+    home_monday.next_meeting(view)
+    home_monday.actions(view)
+    home_monday.last_import(view)
+with right:
+    home_monday.red_kpis(view)
+    home_monday.outcomes(view)
+
+st.divider()
 summary = data_summary(common.store())
 if summary.leads == 0:
     st.warning(common.tr("home.empty"))

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from app_pages.widgets import common
+from kpi.ingest import report as import_report
 from kpi.ingest import uploads as ui
 from kpi.ingest.fields import TABLES
 from kpi.ingest.importer import run_import
@@ -39,7 +40,9 @@ def save_box(mapping) -> None:
         st.download_button(tr("import.download"), toml, file_name=file_name)
 
 
-upload = st.file_uploader(tr("import.upload"), type=["csv", "txt", "tsv", "xlsx"])
+upload = st.file_uploader(
+    tr("import.upload"), type=["csv", "txt", "tsv", "xlsx"], help=tr("import.upload.help")
+)
 if upload is not None and st.session_state.get("import_upload_id") != upload.file_id:
     ui.take_upload(st.session_state, db, upload.name, upload.getvalue(), upload.file_id)
 path = st.session_state.get("import_file")
@@ -72,8 +75,9 @@ st.subheader(tr("import.mapping"))
 st.caption(tr("import.mapping.help"))
 rows = ui.mapping_rows(base, headers)
 editor_key = f"import_map:{table}:{choice}:{path}"
+# The editor shows each field's name in words; edits come back by row, so `rows` keeps the codes.
 st.data_editor(
-    rows,
+    [r | {"field": import_report.field_label(r["field"], lang)} for r in rows],
     key=editor_key,
     hide_index=True,
     disabled=["field"],
@@ -125,10 +129,12 @@ if report is not None:
     for column, (key, value) in zip(st.columns(len(counts)), counts, strict=True):
         column.metric(tr(f"import.metric.{key}"), value)
     st.subheader(tr("import.preview"))
-    st.dataframe(report.preview, hide_index=True)
+    st.dataframe(import_report.preview_table(report, lang), hide_index=True)
     if report.rejections:
         st.subheader(tr("import.rejections"))
-        st.dataframe(ui.rejection_rows(report, lang), hide_index=True)
+        st.dataframe(import_report.rejection_table(report, lang), hide_index=True)
+    for warning in import_report.near_duplicate_notes(report, lang):
+        st.warning(escape_markdown(warning))
     accept = bool(report.rejected_rows) and st.checkbox(
         tr("import.accept_valid"), key="import_accept"
     )

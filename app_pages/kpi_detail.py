@@ -7,12 +7,15 @@ from app_pages.widgets import common, kpi_trend
 from app_pages.widgets import scorecard_cache as sc
 from kpi.engine import catalogue as cat
 from kpi.engine.compute import ROWS_LIMIT
+from kpi.engine.dimension_labels import custom_channel_labels, value_label
+from kpi.engine.drill import readable_rows
 from kpi.i18n import fmt_date, fmt_number
 from kpi.ingest.csv_safety import safe_csv_bytes
 
 common.guard()
 tr, lang = common.tr, common.lang()
 money = sc.currency()
+channel_labels = custom_channel_labels(common.store())
 
 st.markdown(sc.BIG_NUMBERS_CSS, unsafe_allow_html=True)
 st.title(f"🔎 {tr('nav.kpi_detail')}")
@@ -38,12 +41,13 @@ with left:
     st.metric(
         f"{sc.STATUS_DOT[result.status]} {kpi.label(lang)}",
         show(result.value),
-        delta=cat.format_delta(kpi, result.delta, lang, money),
-        delta_color=sc.delta_color(kpi),
+        **sc.delta_args(result, card, money),
         border=True,
     )
     st.badge(sc.status_note(result, lang), color=sc.STATUS_BADGE[result.status])
     st.caption(sc.target_text(result, money))
+    if sla := sc.sla_text(kpi_id):
+        st.caption(sla, help=tr("scorecard.sla.help"))
     st.caption(tr("detail.previous", value=show(result.previous)))
     st.caption(tr("detail.baseline", value=show(sc.baseline(kpi_id, choice))))
     if kpi.kind == "median":
@@ -61,7 +65,8 @@ with right:
     st.caption(f"{fmt_date(result.start, lang)} – {fmt_date(result.end, lang)}")
 
 st.subheader(tr("detail.trend"))
-st.altair_chart(kpi_trend.trend_chart(kpi, result, money), width="stretch")
+st.altair_chart(kpi_trend.trend_chart(kpi, result, card.as_of, money), width="stretch")
+st.caption(tr("detail.trend.partial"))
 
 st.subheader(tr("detail.why"))
 st.caption(tr("detail.why_caption"))
@@ -75,9 +80,7 @@ for tab, dim in zip(tabs, kpi.breakdowns, strict=True):
     )
     table = pd.DataFrame(
         {
-            tr("detail.col.group"): [
-                r.key if r.key is not None else tr("kpi.dim.none") for r in rows
-            ],
+            tr("detail.col.group"): [value_label(dim, r.key, lang, channel_labels) for r in rows],
             tr("detail.col.value"): [show(r.value) for r in rows],
             tr("detail.col.previous"): [show(r.previous) for r in rows],
             tr("detail.col.n"): [r.n for r in rows],
@@ -100,7 +103,7 @@ for tab, frame, part in (
 ):
     if len(frame) >= ROWS_LIMIT:
         tab.caption(tr("detail.capped", n=fmt_number(ROWS_LIMIT, lang, 0)))
-    tab.dataframe(frame, hide_index=True, width="stretch")
+    tab.dataframe(readable_rows(frame, lang, channel_labels), hide_index=True, width="stretch")
     tab.download_button(
         tr("detail.download"),
         safe_csv_bytes(frame),

@@ -9,10 +9,14 @@ from app_pages.widgets import (
     meeting_close,
     meeting_notes,
     meeting_prepare,
+    projector_modes,
     timer_panel,
 )
 from kpi.cockpit import meeting
 from kpi.errors import LONG_TEXT_MAX
+
+# The meeting on screen, in the page's address, so that a reload shows it again.
+URL_MEETING = "reunion"
 
 user = common.guard("meeting")
 store = common.store()
@@ -21,8 +25,12 @@ tr, lang = common.tr, common.lang()
 st.title(tr("nav.meeting"))
 feedback.show_flash(meeting_blocks.FLASH)
 
-open_meetings = [m for m in meeting.list_meetings(store) if m["status"] != "closed"]
-with st.expander(tr("meeting.new"), expanded=not open_meetings), st.form("new_meeting"):
+meetings = meeting.list_meetings(store)
+open_meetings = [m for m in meetings if m["status"] != "closed"]
+with (
+    st.expander(tr("meeting.new"), expanded=not open_meetings),
+    st.form("new_meeting", enter_to_submit=False),
+):
     day = st.date_input(
         tr("meeting.date"),
         value=meeting.default_meeting_date(store),
@@ -36,7 +44,10 @@ with st.expander(tr("meeting.new"), expanded=not open_meetings), st.form("new_me
         key="new_title",
     )
     picked = st.multiselect(
-        tr("meeting.attendees.pick"), meeting_prepare.user_names(), key="new_picked"
+        tr("meeting.attendees.pick"),
+        meeting_prepare.user_names(),
+        placeholder=tr("meeting.attendees.placeholder"),
+        key="new_picked",
     )
     typed = st.text_input(tr("meeting.attendees.typed"), max_chars=LONG_TEXT_MAX, key="new_typed")
     if st.form_submit_button(tr("meeting.create"), type="primary", key="new_create"):
@@ -49,6 +60,8 @@ with st.expander(tr("meeting.new"), expanded=not open_meetings), st.form("new_me
 
         feedback.attempt(create, tr("meeting.created"), key=meeting_blocks.FLASH)
 
+meeting_close.reopen_area(store, user, [m for m in meetings if m["status"] == "closed"])
+
 if not open_meetings:
     st.info(tr("meeting.none"))
     st.stop()
@@ -56,9 +69,17 @@ if not open_meetings:
 ids = [m["id"] for m in open_meetings]
 titles = {m["id"]: m["title"] for m in open_meetings}
 if st.session_state.get("meeting_id") not in ids:
-    st.session_state["meeting_id"] = meeting.active_meeting_id(store) or ids[0]
+    # A reload (F5) starts a new session: the URL says which meeting was on screen.
+    linked = st.query_params.get(URL_MEETING, "")
+    chosen = int(linked) if linked.isdigit() else meeting.active_meeting_id(store)
+    st.session_state["meeting_id"] = chosen if chosen in ids else ids[0]
 meeting_id = st.selectbox(tr("meeting.pick"), ids, format_func=titles.get, key="meeting_id")
+st.query_params[URL_MEETING] = str(meeting_id)
 current = meeting.get_meeting(store, meeting_id)
+
+
+labels = [tr("meeting.tab.prepare")] + [tr(f"meeting.tab.{n}") for n in range(1, 6)]
+timer_panel.follow_running_block(store, current, labels)
 
 
 @st.fragment(run_every=1)
@@ -67,9 +88,11 @@ def live_timer() -> None:
 
 
 live_timer()
+projector_modes.mode_picker(store, user, current)
+meeting_close.confirm_pending(store, user, current)
 meeting_blocks.auto_advance_control(store, user)
 
-tabs = st.tabs([tr("meeting.tab.prepare")] + [tr(f"meeting.tab.{n}") for n in range(1, 6)])
+tabs = st.tabs(labels, key=timer_panel.TAB, on_change="rerun")
 with tabs[0]:
     meeting_prepare.prepare(store, user, current)
 with tabs[1]:

@@ -20,9 +20,13 @@ current_quarter = outcomes.quarter_label(today)
 next_quarter = outcomes.quarter_label(outcomes.quarter_period(current_quarter).end + timedelta(1))
 quarters = sorted({current_quarter, next_quarter, *outcomes.quarters_with_outcomes(store)})
 quarter = st.selectbox(
-    tr("outcomes.quarter"), quarters, index=quarters.index(current_quarter), key="outcomes_q"
+    tr("outcomes.quarter"),
+    quarters,
+    index=quarters.index(current_quarter),
+    format_func=lambda q: outcomes.quarter_name(q, lang),
+    key="outcomes_q",
 )
-st.title(tr("outcomes.title", quarter=quarter))
+st.title(tr("outcomes.title", quarter=outcomes.quarter_name(quarter, lang)))
 feedback.show_flash(FLASH)
 st.caption(tr("outcomes.rule"))
 if not user.can("outcomes"):

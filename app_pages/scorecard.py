@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app_pages.widgets import common
+from app_pages.widgets import common, kpi_trend
 from app_pages.widgets import scorecard_cache as sc
 from kpi.engine import catalogue as cat
 from kpi.engine.alerts import misalignment_alerts
@@ -71,20 +71,24 @@ for area, kpis in cat.by_area().items():
     cols = st.columns(4)
     for i, kpi in enumerate(kpis):
         result = card.get(kpi.id)
+        title = f"{sc.STATUS_DOT[result.status]} {kpi.label(lang)}"
         with cols[i % 4].container(border=True):
+            # The title above the metric wraps; a metric's own label is cut in narrow columns.
+            st.markdown(f"**{escape_markdown(title)}**", help=kpi.definition(lang))
             st.metric(
-                f"{sc.STATUS_DOT[result.status]} {kpi.label(lang)}",
+                title,
                 cat.format_value(kpi, result.value, lang, money),
-                delta=cat.format_delta(kpi, result.delta, lang, money),
-                delta_color=sc.delta_color(kpi),
-                chart_data=[p.value for p in result.trend if p.value is not None] or None,
+                **sc.delta_args(result, card, money),
+                chart_data=kpi_trend.sparkline(result, card.as_of),
                 chart_type="line",
-                help=kpi.definition(lang),
+                label_visibility="collapsed",
             )
             st.badge(sc.status_note(result, lang), color=sc.STATUS_BADGE[result.status])
             st.caption(
                 f"{sc.target_text(result, money)} · {tr('kpi.n', n=fmt_number(result.n, lang, 0))}"
             )
+            if sla := sc.sla_text(kpi.id):
+                st.caption(sla, help=tr("scorecard.sla.help"))
             with st.popover(tr("scorecard.definition"), width="stretch", key=f"def_{kpi.id}"):
                 st.write(kpi.definition(lang))
                 if st.button(tr("scorecard.open_detail"), key=f"open_{kpi.id}"):

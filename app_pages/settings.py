@@ -6,24 +6,33 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.widgets import common, feedback
+from app_pages.widgets.fields import channel_label_form, kpi_select
 from kpi.engine import catalogue as cat
 from kpi.engine.targets import current_targets, set_target, target_history
-from kpi.i18n import fmt_date
-from kpi.store.settings import DEFINITION_KEYS, TEXT_FIELDS, get_settings, set_setting
+from kpi.i18n import fmt_date, fmt_number
+from kpi.store import settings as cfg
 
 user = common.guard("settings")
 tr, lang, store = common.tr, common.lang(), common.store()
-currency = get_settings(store)["currency"]
+currency = cfg.get_settings(store)["currency"]
 
 st.title(f"⚙️ {tr('nav.settings')}")
 FLASH = "settings_flash"
+# Streamlit's own defaults show «25.00» and «2025/01/06»; one decimal and day first read as ours.
+ONE_DECIMAL, DAY_FIRST = "%.1f", "DD/MM/YYYY"
+# Method numbers in the form, as (label, scale): the ICP share is typed as a percentage.
+METHOD_NUMBERS = {
+    "sla_hours": ("settings.sla_hours", 1),
+    "cohort_window_days": ("settings.window", 1),
+    "committed_icp_share": ("settings.icp_share", 100),
+}
 feedback.show_flash(FLASH)
 
 
 def save_settings(changed: dict) -> None:
     """Write each changed setting as a new version; flash "saved", or "unchanged" when none."""
     feedback.attempt(
-        lambda: [set_setting(store, user, key, value) for key, value in changed.items()],
+        lambda: [cfg.set_setting(store, user, key, value) for key, value in changed.items()],
         tr("settings.saved" if changed else "settings.unchanged"),
         FLASH,
     )
@@ -32,10 +41,7 @@ def save_settings(changed: dict) -> None:
 def targets_section() -> None:
     st.subheader(tr("settings.targets"))
     st.caption(tr("settings.targets_caption"))
-    ids = [k.id for k in cat.CATALOGUE]
-    kpi_id = st.selectbox(
-        tr("settings.kpi"), ids, format_func=lambda k: cat.get(k).label(lang), key="target_kpi"
-    )
+    kpi_id = kpi_select(st, tr("settings.kpi"), key="target_kpi", optional=False)
     kpi = cat.get(kpi_id)
     target, tolerance = current_targets(store)[kpi_id]
     is_rate = kpi.unit == "rate"
@@ -45,6 +51,7 @@ def targets_section() -> None:
         tr("settings.target_rate" if is_rate else "settings.target"),
         value=float(round(target * 100, 4) if is_rate else target),
         step=1.0,
+        format=ONE_DECIMAL,
         key=f"target_value_{kpi_id}",
     )
     new_tolerance = right.number_input(
@@ -52,6 +59,7 @@ def targets_section() -> None:
         value=float(tolerance),
         min_value=0.0,
         step=0.5,
+        format=ONE_DECIMAL,
         key=f"target_tolerance_{kpi_id}",
     )
     st.caption(kpi.definition(lang))
@@ -65,81 +73,73 @@ def targets_section() -> None:
                 tr("settings.saved"),
                 FLASH,
             )
-    history = target_history(store, kpi_id)
-    if history:
+    history_table(kpi)
+
+
+def history_table(kpi: cat.Kpi) -> None:
+    """The KPI's target versions, newest first, in the reader's formats."""
+    rows = [
+        [
+            cat.format_value(kpi, h["target"], lang, currency),
+            fmt_number(h["tolerance"], lang),
+            fmt_date(h["valid_from"], lang),
+            h["changed_by"],
+        ]
+        for h in target_history(store, kpi.id)
+    ]
+    if rows:
         with st.expander(tr("settings.history")):
-            st.dataframe(
-                pd.DataFrame(
-                    {
-                        tr("settings.target"): [
-                            cat.format_value(kpi, h["target"], lang, currency) for h in history
-                        ],
-                        tr("settings.tolerance"): [h["tolerance"] for h in history],
-                        "valid_from": [fmt_date(h["valid_from"], lang) for h in history],
-                        "changed_by": [h["changed_by"] for h in history],
-                    }
-                ),
-                hide_index=True,
-                width="stretch",
-            )
+            headers = ("target", "tolerance", "col.valid_from", "col.changed_by")
+            table = pd.DataFrame(rows, columns=[tr(f"settings.{h}") for h in headers])
+            st.dataframe(table, hide_index=True, width="stretch")
 
 
 def definitions_section(settings: dict) -> None:
     st.subheader(tr("settings.definitions"))
-    with st.form("definitions_form"):
+    with st.form("definitions_form", enter_to_submit=False):
         # Streamlit cuts a value longer than max_chars, which would save the cut text as an
         # edit: a definition stored before the limit existed keeps its own length until edited.
         texts = {
             key: st.text_area(
                 tr(f"scorecard.{key}"),
                 value=settings[key],
-                max_chars=max(TEXT_FIELDS[key].limit, len(settings[key])),
+                max_chars=max(cfg.TEXT_FIELDS[key].limit, len(settings[key])),
                 key=f"def_{key}",
             )
-            for key in DEFINITION_KEYS
+            for key in cfg.DEFINITION_KEYS
         }
         if st.form_submit_button(tr("settings.save_definitions")):
             save_settings({k: text for k, text in texts.items() if text.strip() != settings[k]})
 
 
+def method_number(where, key: str, settings: dict) -> float | int:
+    """One method number, typed in its shown scale within the core's accepted range."""
+    label, scale = METHOD_NUMBERS[key]
+    low, high = cfg.NUMBER_RANGES[key]
+    if isinstance(cfg.DEFAULTS[key], int):
+        return where.number_input(tr(label), low, high, int(settings[key]), format="%d")
+    shown = round(float(settings[key]) * scale, 4)
+    typed = where.number_input(tr(label), low * scale, high * scale, shown, format=ONE_DECIMAL)
+    return round(typed / scale, 6)
+
+
 def method_section(settings: dict) -> None:
     st.subheader(tr("settings.method"))
-    with st.form("method_form"):
-        cols = st.columns(4)
-        values = {
-            "sla_hours": cols[0].number_input(
-                tr("settings.sla_hours"),
-                value=float(settings["sla_hours"]),
-                min_value=0.5,
-                max_value=720.0,
-            ),
-            "cohort_window_days": cols[1].number_input(
-                tr("settings.window"),
-                value=int(settings["cohort_window_days"]),
-                min_value=0,
-                max_value=3650,
-            ),
-            "sprint_anchor": cols[2]
-            .date_input(tr("settings.anchor"), value=date.fromisoformat(settings["sprint_anchor"]))
-            .isoformat(),
-            "committed_icp_share": round(
-                cols[3].number_input(
-                    tr("settings.icp_share"),
-                    value=round(float(settings["committed_icp_share"]) * 100, 4),
-                    min_value=0.0,
-                    max_value=100.0,
-                )
-                / 100,
-                6,
-            ),
-        }
+    with st.form("method_form", enter_to_submit=False):
+        cols = iter(st.columns(4))
+        values = {key: method_number(next(cols), key, settings) for key in METHOD_NUMBERS}
+        anchor = date.fromisoformat(settings["sprint_anchor"])
+        anchor = next(cols).date_input(tr("settings.anchor"), anchor, format=DAY_FIRST)
+        values["sprint_anchor"] = anchor.isoformat()
         if st.form_submit_button(tr("settings.save_method")):
             save_settings({k: v for k, v in values.items() if v != settings[k]})
 
 
 targets_section()
 st.divider()
-current = get_settings(store)
+current = cfg.get_settings(store)
 definitions_section(current)
 st.divider()
 method_section(current)
+st.divider()
+channel_label_form(store, user, FLASH)

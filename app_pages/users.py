@@ -38,18 +38,27 @@ FLASH = "users_flash"
 feedback.show_flash(FLASH)
 
 
-def attempt(username, name, role, password, done_key, active=None, new=False) -> None:
-    # A fresh Actor: rights are read from the credentials at the moment of the write.
-    feedback.attempt(
-        lambda: auth.save_user(
+NEW_USER_KEYS = ("users_new_username", "users_new_name", "users_new_role", "users_new_password")
+# Widgets a saved write made stale, emptied on the next run before they render: the add form
+# after a user is created (a refusal keeps what was typed), the "active" box after a switch.
+STALE = "users_stale_widgets"
+for widget_key in st.session_state.pop(STALE, ()):
+    st.session_state.pop(widget_key, None)
+
+
+def attempt(username, name, role, password, done_key, active=None, new=False, stale=()) -> None:
+    def write():
+        # A fresh Actor: rights are read from the credentials at the moment of the write.
+        saved = auth.save_user(
             store, common.actor(), path, username, name, role, password, active, new
-        ),
-        lambda saved: tr(done_key, username=escape_markdown(saved)),
-        FLASH,
-    )
+        )
+        st.session_state[STALE] = stale
+        return saved
+
+    feedback.attempt(write, lambda saved: tr(done_key, username=escape_markdown(saved)), FLASH)
 
 
-with st.form("users_add", clear_on_submit=False):
+with st.form("users_add", clear_on_submit=False, enter_to_submit=False):
     st.subheader(tr("users.add"))
     new_username = st.text_input(
         tr("users.username"), max_chars=MAX_USERNAME, key="users_new_username"
@@ -60,13 +69,21 @@ with st.form("users_add", clear_on_submit=False):
     )
     new_password = st.text_input(tr("users.password"), type="password", key="users_new_password")
     if st.form_submit_button(tr("users.create"), type="primary"):
-        attempt(new_username, new_name, new_role, new_password, "users.created", new=True)
+        attempt(
+            new_username,
+            new_name,
+            new_role,
+            new_password,
+            "users.created",
+            new=True,
+            stale=NEW_USER_KEYS,
+        )
 
 st.subheader(tr("users.edit"))
 by_name = {u["username"]: u for u in users}
 target = st.selectbox(tr("users.pick"), list(by_name), key="users_edit_pick")
 current = by_name[target]
-with st.form("users_edit"):
+with st.form("users_edit", enter_to_submit=False):
     edit_role = st.selectbox(
         tr("users.role"),
         ROLES,
@@ -86,6 +103,22 @@ with st.form("users_edit"):
         attempt(
             target, current["name"], edit_role, edit_password or None, "users.saved", edit_active
         )
+# One click each way, beside the form: deactivating ends the user's sessions at once.
+switch = "deactivate" if current["active"] else "reactivate"
+if st.button(
+    tr(f"users.{switch}", username=escape_markdown(target)),
+    help=tr(f"users.{switch}.help"),
+    key=f"users_{switch}_{target}",
+):
+    attempt(
+        target,
+        current["name"],
+        current["role"],
+        None,
+        f"users.{switch}d",
+        active=switch == "reactivate",
+        stale=(f"users_edit_active_{target}",),
+    )
 
 st.subheader(tr("backup.title"))
 st.caption(tr("backup.intro"))

@@ -11,6 +11,12 @@ from kpi.engine.compute import compute_scorecard
 from kpi.engine.targets import set_target
 from kpi.store.database import open_store, rewrite_facts
 
+# The leads of these fixtures: id, creation, channel, ICP tier, MQL, SQL and first response.
+LEADS_INSERT = (
+    "INSERT INTO leads (lead_id, created_at, channel, icp_tier, mql_at, sql_at, "
+    "first_response_at) VALUES (?,?,?,?,?,?,?)"
+)
+
 
 def seed(path):
     """December: 10 MQLs, 5 SQLs, 1 win delivered in 5 days. January: 20 MQLs, still 5 SQLs,
@@ -38,11 +44,7 @@ def seed(path):
             )
         )
     with rewrite_facts(path) as con:
-        con.executemany(
-            "INSERT INTO leads (lead_id, created_at, channel, icp_tier, mql_at, sql_at, "
-            "first_response_at) VALUES (?,?,?,?,?,?,?)",
-            leads,
-        )
+        con.executemany(LEADS_INSERT, leads)
         con.executemany(
             "INSERT INTO deals (deal_id, created_at, icp_tier, stage, closed_at, value_delivered_at, "
             "channel) VALUES (?,?,?,?,?,?,'web')",
@@ -74,7 +76,10 @@ def test_icp_share_below_commitment(db):
     alert = alerts_for(db)["icp_share"]
     # January: 10 of 20 opportunities are ICP-A, under the committed 70 %.
     assert alert.numbers == {"value": pytest.approx(0.5), "committed": 0.7}
-    assert alert.text("en") == "ICP-A share of opportunities 50.0% below the committed 70%."
+    assert alert.text("en") == (
+        "ICP-A share of opportunities 50.0% below the committed 70%. "
+        "Period: 1 Jan 2025 – 31 Jan 2025."
+    )
 
 
 def test_response_over_sla_two_periods_running(db):
@@ -92,9 +97,23 @@ def test_promises_without_capacity(db):
     assert (alert.numbers["before"], alert.numbers["now"]) == (pytest.approx(5), pytest.approx(10))
 
 
-def test_incomplete_period_compares_the_two_last_complete_ones(db):
-    # As of 10 February, February is still running: December and January are compared.
-    assert "volume_without_quality" in alerts_for(db, as_of=date(2025, 2, 10))
+def test_alerts_compare_the_scorecards_own_periods(db):
+    # As of 10 February the running month is February: its scorecard compares January with
+    # February (20 → 0 MQLs, no volume alert), and the sentence says February is still running.
+    card = compute_scorecard(db, period="month", as_of=date(2025, 2, 10))
+    alerts = {a.kind: a for a in misalignment_alerts(db, card, today=date(2030, 1, 1))}
+    assert "volume_without_quality" not in alerts
+    # January's scorecard, as the page shows by default on 10 February, compares December with
+    # January and names both months.
+    january = compute_scorecard(
+        db, start=date(2025, 1, 1), end=date(2025, 1, 31), as_of=date(2025, 2, 10)
+    )
+    alert = {a.kind: a for a in misalignment_alerts(db, january, today=date(2030, 1, 1))}[
+        "volume_without_quality"
+    ]
+    assert alert.text("es").endswith(
+        "Compara 1 dic 2024 – 31 dic 2024 con 1 ene 2025 – 31 ene 2025."
+    )
 
 
 def test_target_change_this_quarter(db):

@@ -364,7 +364,7 @@ def test_matrix_chart_names_the_four_quadrants_and_carries_tooltips():
         effort_impact_chart(items, "es").to_dict(),
         ensure_ascii=False,
     )
-    for name in ("Quick wins", "Grandes apuestas", "Rellenos", "Pozos sin fondo"):
+    for name in ("Victorias rápidas", "Grandes apuestas", "Rellenos", "Pozos sin fondo"):
         assert name in spec
     assert "Conversión MQL→SQL" in spec and "Ana" in spec and '"pick"' in spec
     english = json.dumps(effort_impact_chart(items, "en", selectable=False).to_dict())
@@ -404,3 +404,79 @@ def test_closed_loop_records_the_kpi_at_sprint_start_and_at_review(tmp_path):
         assert backlog.closed_loop(store, {"mql_to_sql_rate": -1})[0]["improved"] is False
     finally:
         store.close()
+
+
+def audit_rows(store, table: str) -> list[tuple]:
+    return (
+        store.state()
+        .execute(
+            "SELECT actor, action, row_id FROM audit_log WHERE table_name = ? ORDER BY happened_at",
+            [table],
+        )
+        .fetchall()
+    )
+
+
+def test_an_item_without_scores_is_unscored_last_and_off_the_matrix(store):
+    create_item(store, EDITOR, title="Sin datos")
+    create_item(store, EDITOR, title="Pozo", effort=5, impact=1)
+    create_item(store, EDITOR, title="Medio", effort=4)
+    items = list_items(store)
+    # Scored items first in quadrant order; the two missing a score come last, oldest first.
+    assert [(i["title"], i["quadrant"]) for i in items] == [
+        ("Pozo", "money_pit"),
+        ("Sin datos", "unscored"),
+        ("Medio", "unscored"),
+    ]
+    assert (items[1]["effort"], items[1]["impact"]) == (None, None), "no silent 3/3"
+    spec = json.dumps(effort_impact_chart(items, "es").to_dict(), ensure_ascii=False)
+    assert "Pozo" in spec and "Sin datos" not in spec and "Medio" not in spec
+    scored = update_item(store, EDITOR, items[1]["id"], effort="2", impact=5.0)
+    assert (scored["effort"], scored["impact"]) == (2, 5)
+    assert list_items(store)[0]["title"] == "Sin datos", "scored 2/5 it is now a quick win"
+    # A cleared editor cell unscores it again.
+    assert update_item(store, EDITOR, scored["id"], effort=None)["effort"] is None
+
+
+def test_an_action_is_corrected_and_deleted_audited_and_only_while_planned(fixed_store):
+    store = fixed_store
+    item = create_item(store, EDITOR, title="Guion", effort=1, impact=5)
+    linked = action(store, title="Del guion", backlog_item_id=item["id"])
+    assert (linked["backlog_item_id"], backlog.get_item(store, item["id"])["status"]) == (
+        item["id"],
+        "in_sprint",
+    )
+    other = action(store, title="Otra")
+
+    def correct(actor=EDITOR, **changes):
+        fields = {"title": "t", "owner": "o", "definition_of_done": "d"}
+        fields |= {"due_date": date(2026, 3, 12), **changes}
+        return backlog.update_action(store, actor, other["id"], **fields)
+
+    changed = correct(title=" Otra, corregida ", owner="Luis")
+    assert (changed["title"], changed["owner"], changed["due_date"]) == (
+        "Otra, corregida",
+        "Luis",
+        date(2026, 3, 12),
+    )
+    with pytest.raises(BacklogError, match="responsable"):
+        correct(owner=" ")
+    with pytest.raises(BacklogError, match="anterior al inicio"):
+        correct(due_date=date(2026, 3, 1))
+    with pytest.raises(PermissionDenied):
+        correct(VIEWER)
+    with pytest.raises(PermissionDenied):
+        backlog.delete_action(store, VIEWER, linked["id"])
+    assert sprint_actions(store)[1]["title"] == "Otra, corregida", "refusals changed nothing"
+    backlog.delete_action(store, EDITOR, linked["id"])
+    assert [a["title"] for a in sprint_actions(store)] == ["Otra, corregida"]
+    assert backlog.get_item(store, item["id"])["status"] == "open", "free for another sprint"
+    assert audit_rows(store, "sprint_actions")[-2:] == [
+        ("eva", "update", str(other["id"])),
+        ("eva", "delete", str(linked["id"])),
+    ]
+    review_action(store, EDITOR, other["id"], "done")
+    with pytest.raises(BacklogError, match="sin revisar"):
+        backlog.delete_action(store, EDITOR, other["id"])
+    with pytest.raises(BacklogError):
+        backlog.delete_action(store, EDITOR, 999)

@@ -25,7 +25,7 @@ def test_success_prints_the_counts(tmp_path, capsys):
     src = write(tmp_path / "l.csv", "lead_id,channel\nL1,web\nL2,ads\n")
     code, out, _ = run(capsys, "leads", src, "--db", tmp_path / "f.duckdb", "--lang", "en")
     assert code == 0
-    assert "leads: 2 rows read, 2 inserted, 0 updated, 0 unchanged, 0 rejected." in out
+    assert "Leads: 2 rows read, 2 inserted, 0 updated, 0 unchanged, 0 rejected." in out
     assert rows(tmp_path / "f.duckdb", "SELECT count(*) FROM leads") == [(2,)]
 
 

@@ -60,11 +60,12 @@ def test_brief_lists_off_target_kpis_red_streaks_and_actions_due(tmp_path):
     current = meeting.create_meeting(store, EVA, meeting_date=date(2026, 3, 2), title="Marzo")
     text = brief.brief_markdown(store, "es", meeting_id=current)
     assert text.startswith("# Brief previo: Marzo\n")
-    # data end on 2026-03-04, so the fortnight is 2–15 March
-    assert "Quincena del 2 mar 2026 al 15 mar 2026, datos hasta el 4 mar 2026." in text
-    assert "- Tasa de cierre: 10,0 % frente a 25,0 % (fuera de objetivo)" in text
-    assert "- Tasa de cierre: 3 quincenas seguidas en rojo" in text
+    # Data end on 2026-03-04: the fortnight of 2–15 March is running, so the brief reviews the
+    # last complete one, 16 Feb–1 Mar (2 won of 20), red after 2 Feb's 10 % and 19 Jan's green.
+    assert "Quincena del 16 feb 2026 al 1 mar 2026, datos hasta el 4 mar 2026." in text
+    assert "- Tasa de cierre: 10,0 % frente a ≥ 25,0 % (fuera de objetivo)" in text
+    assert "- Tasa de cierre: 2 quincenas seguidas en rojo" in text
     assert "## Acciones que vencen hasta el 2 mar 2026 (1)" in text
     assert "- Llamar a 20 leads · Ana · vence el 2 mar 2026 · hecho = 20 llamadas" in text
     assert "Más tarde" not in text
-    assert "## Outcomes de 2026-Q1 fuera de ritmo (0)\n\nNada que señalar." in text
+    assert "## Outcomes de T1 2026 fuera de ritmo (0)\n\nNada que señalar." in text

@@ -98,8 +98,9 @@ def test_markdown_minutes_list_everything_the_method_asks(store, closed_meeting)
     text = minutes.minutes_markdown(store, closed_meeting, "es")
     assert text.startswith("# Reunión de tracción 2 mar 2026\n")
     assert "- **Asistentes:** Ana Núñez, Luis Peña, Marta" in text
-    assert "| Conversión MQL→SQL | 22,4 % | 30,0 % | fuera de objetivo |" in text
-    assert "| Tiempo hasta el valor | 21,5 d | 20,0 d | cerca del objetivo |" in text
+    # Targets carry the side that meets them: MQL→SQL higher is better, time to value lower.
+    assert "| Conversión MQL→SQL | 22,4 % | ≥ 30,0 % | fuera de objetivo |" in text
+    assert "| Tiempo hasta el valor | 21,5 d | ≤ 20,0 d | cerca del objetivo |" in text
     assert "| 1 | Llamar a 20 leads ICP-A | Ana | 20 llamadas | 2 mar 2026 | en curso |" in text
     assert "- [Funcionó] Webinar → 12 MQL · Por qué: Segmentado" in text
     assert (
@@ -121,9 +122,10 @@ def test_markdown_minutes_list_everything_the_method_asks(store, closed_meeting)
     assert "| 5. Cerrar | 5,0 | 5,7 | +0,7 | 10:38 | 10:44 |" in text
     assert "| Total | 45,0 | 44,0 | -1,0 |  |  |" in text
     assert "## Checklist de alineación: 2/6" in text
-    assert "- ✗ Hay un SLA marketing–ventas" in text
+    assert "\n✗ Hay un SLA marketing–ventas" in text, "the mark is the checklist line's bullet"
     assert "## Valoración: media 8,0 (3 respuestas)" in text
-    assert text.rstrip().endswith("## Próxima revisión\n\n16 mar 2026")
+    assert text.count("Próxima revisión") == 1
+    assert "- **Próxima revisión:** 16 mar 2026" in text
 
 
 def test_english_minutes(store, closed_meeting):
@@ -148,10 +150,8 @@ def test_pipes_in_user_text_do_not_break_tables(store):
     assert "Sin foto todavía" in text
 
 
-def test_pdf_embeds_a_unicode_font_and_reads_back(store, closed_meeting, tmp_path):
-    pdf = minutes.minutes_pdf(store, closed_meeting, "es")
-    assert pdf.startswith(b"%PDF-")
-    assert b"DejaVuSans" in pdf
+def pdf_text(pdf: bytes, tmp_path) -> str:
+    """The PDF's text with whitespace folded (table cells wrap onto several lines)."""
     if shutil.which("pdftotext") is None:
         pytest.skip("pdftotext (poppler-utils) is not installed")
     path = tmp_path / "acta.pdf"
@@ -159,8 +159,14 @@ def test_pdf_embeds_a_unicode_font_and_reads_back(store, closed_meeting, tmp_pat
     raw = subprocess.run(
         ["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True, check=True
     ).stdout
-    # Table cells wrap onto several lines; compare with the whitespace folded.
-    text = " ".join(raw.split())
+    return " ".join(raw.split())
+
+
+def test_pdf_embeds_a_unicode_font_and_reads_back(store, closed_meeting, tmp_path):
+    pdf = minutes.minutes_pdf(store, closed_meeting, "es")
+    assert pdf.startswith(b"%PDF-")
+    assert b"DejaVuSans" in pdf
+    text = pdf_text(pdf, tmp_path)
     for expected in (
         "Reunión de tracción 2 mar 2026",
         "Conversión MQL→SQL",
@@ -232,3 +238,63 @@ def test_pdf_minutes_print_user_text_as_typed(store, marked_up_meeting, tmp_path
     assert "\\" not in raw and "\u2060" not in raw
     # Title, footer, attendees, decisions and the rating line are full-width: never wrapped.
     assert raw.count(IMAGE) >= 5
+
+
+def test_pdf_names_the_period_and_the_target_side_once_each(store, closed_meeting, tmp_path):
+    text = pdf_text(minutes.minutes_pdf(store, closed_meeting, "es"), tmp_path)
+    # Snapshot of 2 Mar 2026 without a stored period: the fortnight from the 2025-01-06 anchor
+    # holding that day starts 364 + 56 = 420 days (30 fortnights) later: 2–15 Mar 2026.
+    assert "Periodo del scorecard: del 2 mar 2026 al 15 mar 2026." in text
+    assert "≥ 30,0 %" in text and "≤ 20,0 d" in text
+    assert text.count("Próxima revisión") == 1
+    # Six checklist items, each one line with one mark and no bullet before it.
+    assert text.count("✓ ") + text.count("✗ ") + text.count("○ ") == 6
+    assert "• ✓" not in text and "• ✗" not in text and "• ○" not in text
+    assert text.count("• ") == 5, "2 notes and 3 ratings are the only bullets"
+
+
+def test_minutes_name_kpis_and_backlog_items_never_their_ids(store, tmp_path):
+    meeting_id = meeting.create_meeting(store, EVA, meeting_date=date(2026, 3, 2))
+    note = meeting.add_note(
+        store, EVA, meeting_id, kind="risk", text="Leads sin responder", kpi_id="win_rate"
+    )
+    note_id = note["id"] if isinstance(note, dict) else note
+    item_id = meeting.note_to_backlog(store, EVA, note_id)
+    item_title = backlog.get_item(store, item_id)["title"]
+    snapshot = {
+        "taken_at": "2026-03-10T10:00:00",
+        "start": "2026-02-16",
+        "end": "2026-03-01",
+        "kpis": [
+            {
+                "kpi_id": "lead_response_hours",
+                "value": 9.0,
+                "status": "amber",
+                "target": 8.0,
+                "unit": "hours",
+            },
+        ],
+    }
+    meeting.close_meeting(store, EVA, meeting_id, snapshot=snapshot)
+    text = minutes.minutes_markdown(store, meeting_id, "es")
+    assert "KPI: Tasa de cierre" in text
+    assert "win_rate" not in text and "lead_response_hours" not in text
+    assert f"En el backlog: {item_title}" in text
+    assert f"#{item_id}" not in text
+    assert "Periodo del scorecard: del 16 feb 2026 al 1 mar 2026." in text
+    assert "| ≤ 8,0 h |" in text
+    pdf = pdf_text(minutes.minutes_pdf(store, meeting_id, "es"), tmp_path)
+    assert "win_rate" not in pdf and f"#{item_id}" not in pdf
+    assert "Periodo del scorecard: del 16 feb 2026 al 1 mar 2026." in pdf
+
+
+@pytest.mark.skipif(not hasattr(meeting, "reopen_meeting"), reason="needs meeting reopening")
+def test_minutes_say_when_and_by_whom_a_meeting_was_reopened(store, closed_meeting):
+    assert "Reabierta" not in minutes.minutes_markdown(store, closed_meeting, "es")
+    meeting.reopen_meeting(
+        store, Actor("*bea*", "editor"), closed_meeting, now=datetime(2026, 3, 4, 9)
+    )
+    text = minutes.minutes_markdown(store, closed_meeting, "es")
+    # The reopener's name is user text: escaped in Markdown like every other.
+    assert "· Reabierta el 4 mar 2026 por \\*bea\\*" in text
+    assert "Reopened on 4 Mar 2026 by" in minutes.minutes_markdown(store, closed_meeting, "en")

@@ -13,7 +13,7 @@ from support import copy_facts, demo_file, logged_in
 from kpi.access.roles import Actor
 from kpi.cockpit import backlog, brief, meeting, minutes, outcomes
 from kpi.engine import catalogue
-from kpi.engine.compute import compute_scorecard
+from kpi.engine.compute import last_complete_scorecard
 from kpi.engine.targets import set_target
 from kpi.store.database import open_store
 from kpi.store.settings import set_setting
@@ -29,8 +29,9 @@ def money(value: float, symbol: str) -> str:
 
 @pytest.fixture(scope="module")
 def big_demo(tmp_path_factory):
-    """Demo data large enough for CAC to have its minimum sample in the current fortnight."""
-    return demo_file(tmp_path_factory, leads=8_000)
+    """Demo data large enough for CAC to have its minimum sample (5 wins) in the reviewed
+    fortnight: 8,000 leads gave 3 to 7 of them, 16,000 leads twice that."""
+    return demo_file(tmp_path_factory, leads=16_000)
 
 
 @pytest.fixture
@@ -44,14 +45,14 @@ def usd_store(app_env, big_demo):
 
 
 def cac_result(store):
-    result = compute_scorecard(store, period="quincena").get("cac")
+    result = last_complete_scorecard(store).get("cac")
     assert result.status == "red" and result.value > 1000
     return result
 
 
 def test_cockpit_panel_shows_us_dollars_and_nps_as_a_whole_score(usd_store):
     result = cac_result(usd_store)
-    nps = compute_scorecard(usd_store, period="quincena").get("nps_post_delivery")
+    nps = last_complete_scorecard(usd_store).get("nps_post_delivery")
     meeting.create_meeting(usd_store, EVA, meeting_date=date(2026, 3, 2))
     at = logged_in("editor", "eva").run().switch_page("app_pages/meeting.py").run()
     assert not at.exception, at.exception
@@ -71,9 +72,9 @@ def test_minutes_show_the_configured_currency(usd_store):
     nps = next(k for k in closed.kpi_snapshot["kpis"] if k["kpi_id"] == "nps_post_delivery")
     text = minutes.minutes_markdown(usd_store, meeting_id, "es")
     label = catalogue.get("cac").label_es
-    assert f"| {label} | {money(cac['value'], 'US$')} | {money(100, 'US$')} |" in text
+    assert f"| {label} | {money(cac['value'], 'US$')} | ≤ {money(100, 'US$')} |" in text
     nps_label = catalogue.get("nps_post_delivery").label_es
-    assert f"| {nps_label} | {round(nps['value'])} | 30 |" in text
+    assert f"| {nps_label} | {round(nps['value'])} | ≥ 30 |" in text
     assert "€" not in text
 
 
@@ -91,7 +92,7 @@ def test_brief_and_minutes_in_euros_are_unchanged(demo_app_env):
     closed = meeting.close_meeting(store, EVA, meeting_id)
     cac = next(k for k in closed.kpi_snapshot["kpis"] if k["kpi_id"] == "cac")
     text = minutes.minutes_markdown(store, meeting_id, "es")
-    assert f"| {money(cac['value'], '€')} | {money(cac['target'], '€')} |" in text
+    assert f"| {money(cac['value'], '€')} | ≤ {money(cac['target'], '€')} |" in text
     assert "US$" not in text and "US$" not in brief.brief_markdown(store, "es")
 
 

@@ -12,6 +12,7 @@ Outcome 22 % → 30 % with the computed baseline 0.20: progress = 0.05 / 0.10 = 
   → on track. With the baseline overridden to 0.22: progress = 0.03 / 0.08 = 0.375 → off track.
 """
 
+import dataclasses
 from datetime import date, datetime
 
 import pytest
@@ -23,12 +24,14 @@ from kpi.cockpit.outcomes import (
     create_outcome,
     elapsed_fraction,
     list_outcomes,
+    measured_progress,
     on_track,
     outcome_status,
     plan_value,
     previous_quarter,
     progress,
     quarter_label,
+    quarter_name,
     quarter_period,
     set_baseline,
     target_against_direction,
@@ -238,3 +241,30 @@ def test_validation_and_roles(facts_store):
     with pytest.raises(PermissionDenied):
         set_baseline(facts_store, VIEWER, outcome["id"], 0.1)
     assert list_outcomes(facts_store, "2026-Q2")[0]["baseline"] is None
+
+
+def test_a_provisional_value_behind_the_baseline_shows_no_progress(facts_store):
+    # Baseline typed as 30 %, target 40 %: the maturing 2/8 = 25 % cohort (8 < the minimum
+    # sample of 30) would read (0.25 − 0.30) ÷ (0.40 − 0.30) = −50 %: withheld, no verdict.
+    outcome = example(facts_store, baseline=0.30)
+    outcome = {**outcome, "target": 0.40}
+    status = outcome_status(facts_store, outcome)
+    assert status.current == pytest.approx(0.25)
+    assert status.current_result.maturing and status.current_result.insufficient
+    assert (status.progress, status.on_track) == (None, None)
+
+
+def test_progress_is_withheld_only_for_provisional_values_behind_the_baseline(facts_store):
+    status = outcome_status(facts_store, example(facts_store))
+    provisional = status.current_result
+    settled = dataclasses.replace(provisional, maturing=False, insufficient=False)
+    # (0.25 − 0.30) ÷ (0.40 − 0.30) = −0.5; (0.25 − 0.20) ÷ (0.30 − 0.20) = 0.5.
+    assert measured_progress(0.30, provisional, 0.40) is None
+    assert measured_progress(0.30, settled, 0.40) == pytest.approx(-0.5)
+    assert measured_progress(0.20, provisional, 0.30) == pytest.approx(0.5)
+    assert measured_progress(0.20, None, 0.30) is None
+
+
+def test_quarter_names_follow_the_language():
+    assert quarter_name("2026-Q4", "es") == "T4 2026"
+    assert quarter_name("2026-Q4", "en") == "Q4 2026"

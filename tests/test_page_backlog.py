@@ -77,8 +77,8 @@ def test_create_item_form(app_env):
     at = open_page("editor")
     at.text_input(key="new_title").input("Feedback semanal de calidad")
     at.text_input(key="new_owner").input("Ventas")
-    at.slider(key="new_effort").set_value(2)
-    at.slider(key="new_impact").set_value(4)
+    at.selectbox(key="new_effort").select(2)
+    at.selectbox(key="new_impact").select(4)
     submit = [b for b in at.button if b.label == "Crear elemento"][0]
     submit.click().run()
     assert not at.exception, at.exception
@@ -86,6 +86,19 @@ def test_create_item_form(app_env):
     assert [(i["title"], i["effort"], i["impact"], i["quadrant"]) for i in items] == [
         ("Feedback semanal de calidad", 2, 4, "quick_win")
     ]
+
+
+def test_an_item_created_without_scores_stays_unscored_and_off_the_matrix(app_env):
+    open_store(app_env)
+    at = open_page("editor")
+    assert at.selectbox(key="new_effort").value == 0, "no score is picked for the user"
+    at.text_input(key="new_title").input("Revisar el guion")
+    [b for b in at.button if b.label == "Crear elemento"][0].click().run()
+    assert not at.exception, at.exception
+    items = backlog.list_items(open_store(app_env))
+    assert [(i["effort"], i["impact"], i["quadrant"]) for i in items] == [(None, None, "unscored")]
+    assert "Sin puntuar" in list(at.dataframe[-1].value["quadrant"])[0]
+    assert any("Revisar el guion" in c.value and "Sin puntuar" in c.value for c in at.caption)
 
 
 def test_fourth_action_is_refused_on_the_page(app_env):
@@ -153,6 +166,27 @@ def test_viewer_sees_everything_and_can_change_nothing(app_env):
     assert not (main.text_input or main.text_area or main.selectbox or main.slider)
 
 
+def test_the_items_table_names_areas_statuses_and_kpis(app_env):
+    store = open_store(app_env)
+    backlog.create_item(store, EDITOR, title="Guion", area="operations", kpi_id="win_rate")
+    viewer = open_page("viewer").dataframe[-1].value
+    row = viewer.iloc[0]
+    assert (row["area"], row["status"], row["kpi_id"]) == (
+        "Operaciones",
+        "abierto",
+        "Tasa de cierre",
+    )
+    assert (row["effort"], row["impact"], row["owner"]) == ("—", "—", "—")
+    columns = json.loads(open_page("editor").dataframe[-1].proto.columns)
+    labels = {
+        name: {o["value"]: o["label"] for o in columns[name]["type_config"]["options"]}
+        for name in ("area", "status", "kpi_id")
+    }
+    assert labels["area"]["operations"] == "Operaciones"
+    assert labels["status"]["in_sprint"] == "en sprint"
+    assert labels["kpi_id"]["win_rate"] == "Tasa de cierre"
+
+
 def test_selected_ids_reads_the_chart_event():
     event = {"selection": {"pick": [{"id": 4}, {"id": 2}]}}
     assert backlog.selected_ids(event) == [4, 2]
@@ -214,3 +248,19 @@ def test_page_in_english(app_env):
         "Prioritised backlog",
     ]
     assert "Big bets" in at.dataframe[-1].value["quadrant"].tolist()
+
+
+def test_the_create_form_does_not_offer_enter_to_submit(app_env):
+    # Streamlit writes «Press Enter to submit form» in English under a form that submits on Enter.
+    open_store(app_env)
+    at = open_page("editor")
+    forms = {}
+
+    def visit(node):
+        if getattr(node, "type", "") == "form":
+            forms[node.proto.form.form_id] = node.proto.form.enter_to_submit
+        for child in getattr(node, "children", {}).values():
+            visit(child)
+
+    visit(at._tree)
+    assert forms["backlog_create"] is False

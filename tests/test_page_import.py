@@ -6,7 +6,7 @@ from streamlit.testing.v1 import AppTest
 from kpi.ingest import uploads as ui
 from kpi.ingest.headers import detect_columns
 from kpi.ingest.mapping import Mapping
-from kpi.store.database import ensure_facts_file
+from kpi.store.database import ensure_facts_file, rewrite_facts
 from tests.ingest_support import rows
 from tests.support import logged_in
 
@@ -18,12 +18,12 @@ def page(app_env, tmp_path):
     """The import page of an admin session with an uploaded CSV (seeded like the uploader does)."""
     ensure_facts_file(app_env)
 
-    def open_page(text: str, name: str = "export.csv") -> AppTest:
+    def open_page(text: str, name: str = "export.csv", lang: str = "en") -> AppTest:
         upload = ui.save_upload(app_env, name, text.encode("utf-8"))
         at = logged_in("admin")
-        at.session_state["lang"] = "en"
+        at.session_state["lang"] = lang
         at.run()
-        at.session_state["lang"] = "en"
+        at.session_state["lang"] = lang
         at.session_state["import_file"] = str(upload)
         at.session_state["import_name"] = name
         return at.switch_page(PAGE).run()
@@ -41,7 +41,7 @@ def test_validate_then_confirm_imports_and_logs(page, app_env):
     assert at.selectbox(key="import_table").value == "leads"
     shown = [df.value for df in at.dataframe]
     assert list(shown[0].columns) == ["Lead ID", "Create Date", "Canal"], "the file's first rows"
-    assert shown[1].set_index("field")["column"].to_dict()["created_at"] == "Create Date"
+    assert shown[1].set_index("field")["column"].to_dict()["Created on"] == "Create Date"
     at.button(key="import_validate").click().run()
     assert metrics(at) == {
         "Rows read": "2",
@@ -137,3 +137,38 @@ def test_changing_the_mapping_after_validating_asks_to_validate_again(page, app_
     at.button(key="import_validate").click().run()
     at.button(key="import_confirm").click().run()
     assert rows(app_env, "SELECT count(*) FROM leads") == [(2,)]
+
+
+def test_near_duplicate_values_are_warned_and_still_imported(page, app_env):
+    with rewrite_facts(app_env) as con:
+        con.execute(
+            "INSERT INTO leads (lead_id, channel) VALUES ('S1', 'events'), ('S2', 'events')"
+        )
+    at = page("lead_id,channel\nL1,Eventos\nL2,Eventos\nL3,Eventos\nL4,events\n", lang="es")
+    at.button(key="import_validate").click().run()
+    # 3 lines say «Eventos»; 2 stored rows say `events` (L4's exact `events` is no warning).
+    # Shown escaped (user text is text): the backslashes are Markdown's, not the reader's.
+    assert [w.value.replace("\\", "") for w in at.warning] == [
+        "Canal: «Eventos» (3 líneas del fichero) se parece a «events», que ya existe (2 filas "
+        "guardadas). Se importa tal cual: si son lo mismo, unifícalos en el fichero o con un "
+        "mapeo de valores."
+    ]
+    at.button(key="import_confirm").click().run()
+    assert rows(app_env, "SELECT count(*) FROM leads WHERE channel = 'Eventos'") == [(3,)]
+
+
+def test_the_report_tables_speak_spanish_and_show_empty_cells_as_a_dash(page):
+    at = page("lead_id,icp_tier,owner\nL1,A,\nL2,Z,ana\n", lang="es")
+    at.button(key="import_validate").click().run()
+    preview, rejections = (df.value for df in at.dataframe[-2:])
+    assert list(preview.columns) == [
+        "Línea",
+        "Id. de lead",
+        "Nivel ICP",
+        "Responsable",
+        "Problemas",
+    ]
+    assert preview.iloc[0].tolist() == [2, "L1", "A", "—", "—"]
+    assert preview.iloc[1].tolist() == [3, "L2", "—", "ana", "nivel ICP desconocido"]
+    assert list(rejections.columns) == ["Línea", "Columna del fichero", "Valor", "Motivo"]
+    assert rejections.iloc[0].tolist()[:3] == [3, "icp_tier", "Z"]

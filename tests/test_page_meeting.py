@@ -9,7 +9,7 @@ from support import logged_in
 from kpi.access.roles import Actor
 from kpi.cockpit import backlog, checklist, meeting, timer
 from kpi.engine import catalogue
-from kpi.engine.compute import compute_scorecard
+from kpi.engine.compute import last_complete_scorecard
 from kpi.store.database import open_store
 
 EVA = Actor("eva", "editor")
@@ -72,6 +72,8 @@ def test_timer_controls_write_the_shared_state(demo_app_env):
     assert "En pausa" in _panel(at)
     at.button(key="t_resume").click().run()
     at.button(key="t_end").click().run()
+    assert meeting.timer_of(store, meeting_id).status == "running"  # asks first (issue 15)
+    at.button(key="confirm_yes").click().run()
     assert meeting.timer_of(store, meeting_id).status == "ended"
 
 
@@ -157,13 +159,14 @@ def test_commit_an_action_and_close_with_a_snapshot(demo_app_env):
     at.button(key="save_ratings").click().run()
     assert meeting.average_rating(store, meeting_id) == 7.5
     at.button(key="close_meeting").click().run()
+    at.button(key="confirm_yes").click().run()  # the confirmation (issue 15)
     assert not at.exception
     closed = meeting.get_meeting(store, meeting_id)
     assert closed.status == "closed"
     snapshot = closed.kpi_snapshot
     assert [k["kpi_id"] for k in snapshot["kpis"]] == [k.id for k in catalogue.CATALOGUE]
-    # The frozen values are the fortnight's scorecard as it stood, KPI by KPI.
-    current = compute_scorecard(store, period="quincena").results
+    # The frozen values are the reviewed (last complete) fortnight as it stood, KPI by KPI.
+    current = last_complete_scorecard(store).results
     assert [(k["value"], k["status"], k["target"], k["unit"]) for k in snapshot["kpis"]] == [
         (r.value, r.status, r.target, r.unit) for r in current
     ]

@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 from kpi.access.roles import Actor
 from kpi.cockpit.checklist import alignment_scores, answer_checklist
 from kpi.cockpit.outcomes import create_outcome, list_outcomes
+from kpi.engine.dimension_labels import set_channel_label
 from kpi.store.database import open_store, rewrite_facts
 from tests import support
 from tests.test_outcomes import EXAMPLE, LEADS, example, stamp
@@ -45,7 +46,7 @@ def test_example_outcome_shows_baseline_progress_and_trajectory(app_env):
     store = seeded_store(app_env)
     example(store)
     at = open_page("viewer")
-    assert at.title[0].value == "Outcomes del trimestre 2026-Q2"
+    assert at.title[0].value == "Outcomes del trimestre T2 2026"
     assert at.subheader[0].value.replace("\\", "") == EXAMPLE
     assert metrics(at) == {"Línea base": "20,0 %", "Actual": "25,0 %", "Objetivo": "30,0 %"}
     assert [s.value for s in at.success] == ["En camino"]
@@ -128,3 +129,49 @@ def test_page_in_english(app_env):
     at = open_page("editor", lang="en")
     assert metrics(at) == {"Baseline": "20.0%", "Current": "25.0%", "Target": "30.0%"}
     assert [s.value for s in at.success] == ["On track"]
+
+
+def test_a_new_outcome_behind_its_typed_baseline_shows_no_progress_yet(app_env):
+    # Baseline typed 30 %, target 40 %, the maturing quarter-to-date cohort at 25 % (2/8):
+    # the page says progress is not measured yet instead of «Progreso -50 %».
+    store = seeded_store(app_env)
+    create_outcome(
+        store,
+        EDITOR,
+        quarter="2026-Q2",
+        title="Más SQL",
+        kpi_id="mql_to_sql_rate",
+        icp_tier="A",
+        target=0.40,
+        baseline=0.30,
+    )
+    at = open_page("viewer")
+    progress = at.get("progress")[0].proto
+    assert progress.value == 0
+    assert progress.text == (
+        "Progreso: aún sin medir (valor provisional) · trimestre transcurrido 49 %"
+    )
+    assert [i.value for i in at.info][-1] == "Sin datos suficientes"
+    assert not at.error
+
+
+def test_channels_show_their_labels_and_quarters_their_local_name(app_env):
+    store = seeded_store(app_env)
+    create_outcome(
+        store,
+        EDITOR,
+        quarter="2026-Q2",
+        title="SEO",
+        kpi_id="win_rate",
+        target=0.4,
+        channel="seo",
+    )
+    at = open_page("editor")
+    captions = " ".join(c.value for c in at.caption)
+    assert "canal SEO" in captions and "seo" not in captions.replace("SEO", "")
+    assert at.selectbox(key="oc_channel").options == ["todos", "SEO"]
+    set_channel_label(store, Actor("admin", "admin"), "seo", "Orgánico")
+    at = open_page("editor", lang="en")
+    assert at.title[0].value == "Outcomes of quarter Q2 2026"
+    assert at.selectbox(key="outcomes_q").options == ["Q2 2026", "Q3 2026"]
+    assert "channel Orgánico" in " ".join(c.value for c in at.caption)

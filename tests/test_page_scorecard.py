@@ -104,9 +104,9 @@ def test_detail_page_trend_breakdown_and_rows(small_app):
     charts = at.get("vega_lite_chart")
     assert charts, "trend chart missing"
     frames = at.dataframe
-    # Breakdown by channel first: ads (1 of 4) and web (4 of 6).
+    # Breakdown by channel first, by name: ads (1 of 4) and web (4 of 6), humanised.
     channel = frames[0].value
-    assert sorted(channel.iloc[:, 0]) == ["ads", "web"]
+    assert sorted(channel.iloc[:, 0]) == ["Ads", "Web"]
     numerator, denominator = frames[-2].value, frames[-1].value
     assert len(numerator) == 5 and len(denominator) == 10
     assert len(at.get("download_button")) == 2

@@ -2,7 +2,9 @@
 
 from support import open_page
 
-from kpi.store.database import open_store
+from kpi.access.roles import Actor
+from kpi.engine.targets import set_target
+from kpi.store.database import open_store, rewrite_facts
 from kpi.store.settings import get_settings
 
 PAGE = "app_pages/settings.py"
@@ -44,3 +46,54 @@ def test_a_refused_definition_shows_the_cores_words_and_writes_nothing(app_env):
     # Escaped Markdown: the underscore shows as typed.
     assert [e.value for e in at.error] == ["definition\\_sql no puede estar vacío."]
     assert stored_definition(app_env, "definition_sql") == before
+
+
+def seed_channels(db) -> None:
+    with rewrite_facts(db) as con:
+        con.execute(
+            "INSERT INTO leads (lead_id, channel) VALUES ('L1', 'paid_search'), ('L2', 'webinar_q1')"
+        )
+
+
+def test_an_admin_names_a_channel_and_clears_the_name(app_env):
+    seed_channels(app_env)
+    at = open_page(PAGE)
+    # Built-in Spanish label, and an unknown code humanised: never the raw code.
+    assert at.selectbox(key="ch_code").options == ["Búsqueda de pago", "Webinar q1"]
+    at.selectbox(key="ch_code").set_value("webinar_q1")
+    at.text_input(key="ch_label").input("Webinars de primavera")
+    [b for b in at.button if b.label == "Guardar nombre"][0].click().run()
+    assert not at.exception and not at.error
+    assert stored_definition(app_env, "channel_labels") == {"webinar_q1": "Webinars de primavera"}
+    assert at.selectbox(key="ch_code").options == ["Búsqueda de pago", "Webinars de primavera"]
+    at.selectbox(key="ch_code").set_value("webinar_q1")
+    at.text_input(key="ch_label").input("")
+    [b for b in at.button if b.label == "Guardar nombre"][0].click().run()
+    assert stored_definition(app_env, "channel_labels") == {}
+
+
+def test_numbers_have_one_decimal_dates_are_day_first_and_history_is_in_words(app_env):
+    store = open_store(app_env)
+    set_target(store, Actor("admin", "admin"), "mql_to_sql_rate", 0.25, 2.5)
+    at = open_page(PAGE)
+    formats = {n.label: n.proto.format for n in at.number_input}
+    assert formats["SLA de respuesta (horas)"] == "%.1f", formats
+    assert set(formats.values()) == {"%.1f", "%d"}
+    assert [d.proto.format for d in at.date_input] == ["DD/MM/YYYY"]
+    history = at.dataframe[0].value
+    assert list(history.columns) == ["Objetivo", "Tolerancia", "Vigente desde", "Cambiado por"]
+    # The newest version first: 25,0 % with a tolerance of 2,5 points.
+    assert history.iloc[0].tolist()[:2] == ["25,0 %", "2,5"]
+    assert all(isinstance(v, str) for v in history.iloc[0].tolist())
+    # No «Press Enter to submit form» under the fields: every form submits by its button only.
+    assert forms_entering(at._tree) == {}
+
+
+def forms_entering(node) -> dict:
+    """Form id -> enter_to_submit, for the forms under `node` that submit on Enter."""
+    found = {}
+    if getattr(node, "type", "") == "form" and node.proto.form.enter_to_submit:
+        found[node.proto.form.form_id] = True
+    for child in getattr(node, "children", {}).values():
+        found |= forms_entering(child)
+    return found

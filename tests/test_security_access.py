@@ -6,6 +6,7 @@ import importlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -73,6 +74,12 @@ def _meeting_with_note(store, tmp):
         store, SYSTEM, context["meeting"], kind="risk", text="dep"
     )
     return {**context, "note": note["id"]}
+
+
+def _closed_meeting(store, tmp):
+    context = _meeting(store, tmp)
+    _fn("kpi.cockpit.meeting.close_meeting")(store, SYSTEM, context["meeting"], snapshot={})
+    return context
 
 
 def _outcome(store, tmp):
@@ -232,6 +239,65 @@ CASES = [
         lambda s, a, c: _fn("kpi.store.backup.backup_store")(s, a, c["tmp"] / "bk"),
         ("database",),
         lambda store, tmp: {"tmp": tmp},
+    ),
+    WriteCase(
+        "kpi.cockpit.backlog.update_action",
+        "sprint",
+        lambda s, a, c: _fn("kpi.cockpit.backlog.update_action")(
+            s,
+            a,
+            c["action"],
+            title="T",
+            owner="bea",
+            definition_of_done="d",
+            due_date=date(2099, 1, 1),
+        ),
+        ("sprint_actions",),
+        _planned_action,
+    ),
+    WriteCase(
+        "kpi.cockpit.backlog.delete_action",
+        "sprint",
+        lambda s, a, c: _fn("kpi.cockpit.backlog.delete_action")(s, a, c["action"]),
+        ("sprint_actions",),
+        _planned_action,
+    ),
+    WriteCase(
+        "kpi.cockpit.notes.update_note",
+        "notes",
+        lambda s, a, c: _fn("kpi.cockpit.notes.update_note")(
+            s, a, c["note"], kind="risk", text="dep, corrected"
+        ),
+        ("notes",),
+        _meeting_with_note,
+    ),
+    WriteCase(
+        "kpi.cockpit.notes.delete_note",
+        "notes",
+        lambda s, a, c: _fn("kpi.cockpit.notes.delete_note")(s, a, c["note"]),
+        ("notes",),
+        _meeting_with_note,
+    ),
+    WriteCase(
+        "kpi.cockpit.projector.set_mode",
+        "meeting",
+        lambda s, a, c: _fn("kpi.cockpit.projector.set_mode")(s, a, c["meeting"], "board"),
+        ("projector_modes",),
+        _meeting,
+    ),
+    WriteCase(
+        "kpi.cockpit.meeting.rate_attendees",
+        "meeting",
+        lambda s, a, c: _fn("kpi.cockpit.meeting.rate_attendees")(s, a, c["meeting"], {"ana": 8}),
+        ("meeting_ratings",),
+        _meeting,
+    ),
+    WriteCase(
+        "kpi.cockpit.meeting.reopen_meeting",
+        "meeting",
+        lambda s, a, c: _fn("kpi.cockpit.meeting.reopen_meeting")(s, a, c["meeting"]),
+        ("meetings",),
+        _closed_meeting,
     ),
 ]
 IDS = [case.function for case in CASES]

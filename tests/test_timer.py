@@ -113,10 +113,25 @@ def test_commands_refused_where_they_do_not_apply():
     assert error.value.kind == "already_started"
     ended = timer.end(started(), at(10))
     with pytest.raises(timer.TimerError) as error:
-        timer.resume(ended, at(11))
+        timer.pause(ended, at(11))
     assert error.value.kind == "ended"
     with pytest.raises(timer.TimerError):
         timer.jump(started(), 5, at(1))
+
+
+def test_an_ended_timer_resumes_in_its_block_with_the_seconds_it_had_left():
+    t = timer.next_block(started(), at(300))  # block 2 (10 min) entered at 300 s
+    t = timer.end(t, at(300 + 130))  # 130 s of its 600 s used
+    assert (t.status, t.ended_at, t.blocks[1].actual_end) == ("ended", at(430), at(430))
+    resumed = timer.resume(t, at(1000))  # 570 s later: not counted
+    assert (resumed.status, resumed.current, resumed.ended_at) == ("running", 1, None)
+    assert resumed.blocks[1].actual_end is None
+    assert resumed.revision == t.revision + 1
+    # 600 - 130 = 470 s left at the resume, 460 s ten seconds later = 07:40
+    assert timer.view(resumed, at(1000)).clock == "07:50"
+    assert timer.view(resumed, at(1010)).clock == "07:40"
+    assert resumed.total_elapsed(at(1010)) == 300 + 130 + 10
+    assert timer.apply(t, "resume", at(1000)) == resumed
 
 
 def test_every_change_bumps_the_revision():

@@ -248,8 +248,8 @@ def test_migration_from_a_newer_build_is_refused(live, tmp_path):
     )
     error = refused_restore(live, folder)
     assert error.key == "restore.error.newer"
-    # This build's state migrations, counted from kpi/store/schema.py by hand: 1, 2 and 3.
-    assert (error.values["found"], error.values["known"]) == (99, 3)
+    # This build's state migrations, counted from kpi/store/schema.py by hand: 1 to 6.
+    assert (error.values["found"], error.values["known"]) == (99, 6)
 
 
 def test_a_macro_shadowing_a_builtin_is_refused(live, tmp_path):
@@ -343,11 +343,17 @@ def test_a_collation_only_the_table_definition_shows_is_refused(live, tmp_path):
 
 
 def test_a_backup_from_an_older_build_restores_and_is_migrated(live, tmp_path):
-    # The state as migration 1 left it: no banked agenda seconds yet, the timer's pause time.
+    # The state as migration 1 left it: no banked agenda seconds yet, the timer's pause time,
+    # no reopening of meetings, no projector modes, and every backlog item scored.
     folder = craft(
         tmp_path,
         "state",
         "ALTER TABLE agenda_blocks DROP COLUMN actual_seconds",
+        "ALTER TABLE meetings DROP COLUMN reopened_at",
+        "ALTER TABLE meetings DROP COLUMN reopened_by",
+        "DROP TABLE projector_modes",
+        "ALTER TABLE backlog_items ALTER COLUMN effort SET NOT NULL",
+        "ALTER TABLE backlog_items ALTER COLUMN impact SET NOT NULL",
         "DROP TABLE timer_state",
         "CREATE TABLE timer_state (meeting_id BIGINT PRIMARY KEY, status TEXT NOT NULL CHECK "
         "(status IN ('idle', 'running', 'paused', 'ended')), current_block INTEGER NOT NULL, "
@@ -364,6 +370,8 @@ def test_a_backup_from_an_older_build_restores_and_is_migrated(live, tmp_path):
 
     assert "actual_seconds" in columns("agenda_blocks")
     assert "paused_at" not in columns("timer_state")
+    assert {"reopened_at", "reopened_by"} <= set(columns("meetings"))
+    assert columns("projector_modes") == ["meeting_id", "mode", "changed_by", "changed_at"]
     assert store.state().execute("SELECT count(*) FROM notes").fetchone()[0] == 1
 
 

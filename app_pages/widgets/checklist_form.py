@@ -13,7 +13,7 @@ def checklist_form(store: Store, user: Actor, meeting_id: int, key: str, flash: 
     `flash` is the page's confirmation slot."""
     tr, lang = common.tr, common.lang()
     stored = checklist.meeting_answers(store, meeting_id)
-    with st.form(f"{key}_form"):
+    with st.form(f"{key}_form", enter_to_submit=False):
         answers = {
             item: st.checkbox(
                 checklist.item_text(item, lang),

@@ -42,17 +42,28 @@ def tr(key: str, **values) -> str:
     return t(key, lang(), **values)
 
 
-def language_picker() -> None:
-    st.sidebar.selectbox(
+def language_picker(where) -> None:
+    """Drawn (in `where`) after the login gate: a login or cookie restore sets the user's own
+    language first."""
+    where.selectbox(
         tr("sidebar.language"),
         LANGUAGES,
         format_func=lambda code: {"es": "Español", "en": "English"}[code],
         key="lang",
+        on_change=_remember_language,
     )
+
+
+def _remember_language() -> None:
+    """A logged-in user's choice is kept with their account: it survives reloads and logins."""
+    if authenticated() and st.session_state.get("username"):
+        auth.set_language(credentials_path(), st.session_state["username"], lang())
 
 
 # The session generation this browser session was issued with (see kpi/access/sessions.py).
 SESSION_GENERATION = "auth_generation"
+# Who this browser session is logged in as; None in each while logged out.
+_SESSION_KEYS = ("authentication_status", "username", "name", "email", "roles", SESSION_GENERATION)
 
 
 def credentials_path() -> Path:
@@ -69,13 +80,21 @@ def start_session(account: auth.Account) -> None:
     st.session_state["username"] = account.username
     st.session_state["name"] = account.name
     st.session_state[SESSION_GENERATION] = account.generation
+    if account.language:
+        st.session_state["lang"] = account.language
+
+
+def init_session() -> None:
+    """A new browser session starts logged out."""
+    for key in _SESSION_KEYS:
+        st.session_state.setdefault(key, None)
 
 
 def end_session() -> None:
     """Forget this browser session's login; its (now stale) cookie is not read again in it."""
-    for key in ("authentication_status", "username", "name", "email", "roles", SESSION_GENERATION):
+    for key in _SESSION_KEYS:
         st.session_state[key] = None
-    # streamlit-authenticator's own flag: this browser session has logged out.
+    # This browser session has logged out: its cookie is not read again (widgets/login.py).
     st.session_state["logout"] = True
 
 

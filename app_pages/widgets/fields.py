@@ -1,9 +1,17 @@
-"""Form fields several widgets share, so each is declared once."""
+"""Form fields several widgets share, so each is declared once, and the channel-label form
+built on the channel picker."""
 
 from functools import partial
 
-from app_pages.widgets import common
+import streamlit as st
+
+from app_pages.widgets import common, feedback
+from kpi.access.roles import Actor
 from kpi.engine import catalogue
+from kpi.engine.dimension_labels import channel_namer, set_channel_label
+from kpi.engine.pickers import dimension_values
+from kpi.errors import SHORT_TEXT_MAX
+from kpi.store.database import Store
 
 
 def kpi_select(
@@ -17,3 +25,36 @@ def kpi_select(
         format_func=partial(catalogue.label_of, lang=common.lang()),
         key=key,
     )
+
+
+def channel_select(
+    where, store: Store, channels: list[str], label: str, key: str, every: str | None = None
+) -> str:
+    """A picker of `channels` showing each one's label, never its code; `every` offers "all
+    channels" first (returned as "")."""
+    name = channel_namer(store, common.lang())
+    return where.selectbox(
+        label,
+        [""] * (every is not None) + channels,
+        format_func=lambda code: name(code) if code else every,
+        key=key,
+    )
+
+
+def channel_label_form(store: Store, user: Actor, flash: str) -> None:
+    """Ajustes: an admin gives a channel the name everyone sees (empty: back to the default)."""
+    tr = common.tr
+    st.subheader(tr("settings.channels"))
+    st.caption(tr("settings.channels.caption"))
+    with st.form("channels_form", enter_to_submit=False):
+        left, right = st.columns(2)
+        # Every channel the facts hold (leads, deals, spend), as the scorecard's filter lists them.
+        channels = dimension_values(store)["channel"]
+        code = channel_select(left, store, channels, tr("settings.channels.channel"), "ch_code")
+        label = right.text_input(
+            tr("settings.channels.label"), max_chars=SHORT_TEXT_MAX, key="ch_label"
+        )
+        if st.form_submit_button(tr("settings.channels.save")) and code is not None:
+            feedback.attempt(
+                partial(set_channel_label, store, user, code, label), tr("settings.saved"), flash
+            )

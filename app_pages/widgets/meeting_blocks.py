@@ -6,7 +6,7 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from app_pages.widgets import common, feedback
+from app_pages.widgets import common, feedback, sprint
 from app_pages.widgets.scorecard_cache import STATUS_BADGE
 from kpi.access.roles import Actor
 from kpi.cockpit import backlog, meeting, outcomes
@@ -25,9 +25,9 @@ attempt = partial(feedback.attempt, key=FLASH)
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def scorecard_for(path: str, inputs: tuple) -> object:
-    from kpi.engine.compute import compute_scorecard
+    from kpi.engine.compute import last_complete_scorecard
 
-    return compute_scorecard(common.store(), period="quincena")
+    return last_complete_scorecard(common.store())
 
 
 def current_scorecard(store: Store):
@@ -50,7 +50,7 @@ def auto_advance_control(store: Store, user: Actor) -> None:
 def outcomes_area(store: Store, current: Meeting) -> None:
     tr, lang = common.tr, common.lang()
     quarter = outcomes.quarter_label(current.meeting_date)
-    st.subheader(tr("meeting.outcomes", quarter=quarter))
+    st.subheader(tr("meeting.outcomes", quarter=outcomes.quarter_name(quarter, lang)))
     rows = meeting.outcome_rows(store, quarter, current.meeting_date, lang)
     if not rows:
         st.info(tr("meeting.outcomes.none"))
@@ -140,23 +140,49 @@ def review_area(store: Store, user: Actor, current: Meeting) -> None:
                     )
 
 
-def matrix_area(store: Store) -> None:
+def matrix_area(store: Store, user: Actor | None = None) -> None:
+    """Block 4: the effort-impact matrix of open items, which editors score in place."""
     tr, lang = common.tr, common.lang()
+    user = user or common.actor()
     items = [i for i in backlog.list_items(store) if i["status"] in ("open", "in_sprint")]
-    if items:
-        chart = effort_impact_chart(items, lang, selectable=False)
-        st.altair_chart(chart, width="stretch")
-        owners = pd.DataFrame(
-            [
-                {
-                    tr("meeting.col.item"): i["title"],
-                    tr("meeting.col.owner"): i["owner"] or "—",
-                    tr("meeting.col.quadrant"): tr(f"backlog.quadrant.{i['quadrant']}"),
-                }
-                for i in items
-            ]
-        )
-        st.dataframe(owners, hide_index=True, width="stretch")
-    else:
+    if not items:
         st.info(tr("meeting.matrix.empty"))
+        st.page_link("app_pages/backlog.py", label=tr("meeting.matrix.link"), icon="🗂️")
+        return
+    st.altair_chart(effort_impact_chart(items, lang, selectable=False), width="stretch")
+    sprint.unscored_caption(items)
+    columns = ("item", "owner", "quadrant")
+    frame = pd.DataFrame(
+        [
+            {
+                "id": i["id"],
+                "item": i["title"],
+                "owner": i["owner"] or "—",
+                "quadrant": tr(f"backlog.quadrant.{i['quadrant']}"),
+                "effort": i["effort"],
+                "impact": i["impact"],
+            }
+            for i in items
+        ]
+    )
+    titles = {c: tr(f"meeting.col.{c}") for c in columns}
+    titles |= {c: tr(f"backlog.col.{c}") for c in ("effort", "impact")}
+    if not user.can("backlog"):
+        frame = frame.drop(columns="id").rename(columns=titles)
+        st.dataframe(frame, hide_index=True, width="stretch")
+    else:
+        st.subheader(tr("meeting.scores"))
+        config = {c: st.column_config.Column(title) for c, title in titles.items()}
+        config |= {c: sprint.score_column(titles[c]) for c in ("effort", "impact")}
+        sprint.items_editor(
+            store,
+            user,
+            items,
+            frame,
+            key="meeting_scores",
+            save=("meeting_scores_save", "meeting.scores.save"),
+            flash=FLASH,
+            column_config={"id": None, **config},
+            disabled=["id", *columns],
+        )
     st.page_link("app_pages/backlog.py", label=tr("meeting.matrix.link"), icon="🗂️")

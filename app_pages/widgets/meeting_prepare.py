@@ -41,6 +41,7 @@ def attendees_area(store: Store, user: Actor, current: Meeting) -> None:
         tr("meeting.attendees.pick"),
         options,
         default=current.attendees,
+        placeholder=tr("meeting.attendees.placeholder"),
         key=f"attendees_picked_{current.id}",
     )
     typed = st.text_input(

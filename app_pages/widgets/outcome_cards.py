@@ -6,12 +6,13 @@ from functools import partial
 import streamlit as st
 
 from app_pages.widgets import common, feedback
-from app_pages.widgets.fields import kpi_select
+from app_pages.widgets.fields import channel_select, kpi_select
 from kpi.access.roles import Actor
 from kpi.cockpit import outcomes
 from kpi.cockpit.outcome_charts import trajectory_chart
 from kpi.cockpit.outcomes import OUTCOME_TEXT
 from kpi.engine import catalogue
+from kpi.engine.dimension_labels import channel_namer, tier_label
 from kpi.i18n import fmt_date, fmt_percent
 from kpi.store.database import Store
 from kpi.store.settings import get_settings
@@ -44,9 +45,8 @@ def outcome_body(store: Store, user: Actor, outcome: dict, today) -> None:
     kpi = catalogue.BY_ID[outcome["kpi_id"]]
     status, path = status_and_path(store, str(store.path), store.data_version(), outcome, today)
     st.subheader(escape_markdown(outcome["title"]), anchor=False)
-    scope = (
-        [tr("outcomes.filter.channel", channel=outcome["channel"])] if outcome["channel"] else []
-    )
+    channel = channel_namer(store, lang)(outcome["channel"])
+    scope = [tr("outcomes.filter.channel", channel=channel)] if outcome["channel"] else []
     scope += [tr("outcomes.filter.icp", tier=outcome["icp_tier"])] if outcome["icp_tier"] else []
     filter_text = ", ".join(scope) or tr("outcomes.filter.none")
     st.caption(
@@ -66,12 +66,15 @@ def outcome_body(store: Store, user: Actor, outcome: dict, today) -> None:
     track = {True: "on_track", False: "off_track", None: "unknown"}[status.on_track]
     show = {True: verdict.success, False: verdict.error, None: verdict.info}[status.on_track]
     show(tr(f"outcomes.{track}"))
-    progress = fmt_percent(status.progress, lang, 0)
     elapsed = fmt_percent(status.elapsed, lang, 0)
-    st.progress(
-        max(0.0, min(1.0, status.progress or 0.0)),
-        text=tr("outcomes.progress", progress=progress, elapsed=elapsed),
+    text = (
+        tr("outcomes.progress.none", elapsed=elapsed)
+        if status.progress is None
+        else tr(
+            "outcomes.progress", progress=fmt_percent(status.progress, lang, 0), elapsed=elapsed
+        )
     )
+    st.progress(max(0.0, min(1.0, status.progress or 0.0)), text=text)
     windows = {"b_start": status.baseline_window.start, "b_end": status.baseline_window.end}
     windows |= {"b_asof": status.baseline_window.end, "c_start": status.current_window.start}
     windows |= {"c_end": status.current_window.end}
@@ -84,7 +87,7 @@ def outcome_body(store: Store, user: Actor, outcome: dict, today) -> None:
 
 def baseline_form(store: Store, user: Actor, outcome: dict, scale: int) -> None:
     tr = common.tr
-    with st.form(f"baseline_{outcome['id']}"):
+    with st.form(f"baseline_{outcome['id']}", enter_to_submit=False):
         override = st.number_input(
             tr("outcomes.create.baseline"),
             value=None if outcome["baseline"] is None else outcome["baseline"] * scale,
@@ -101,23 +104,22 @@ def baseline_form(store: Store, user: Actor, outcome: dict, scale: int) -> None:
 
 def create_form(store: Store, user: Actor, quarter: str, expanded: bool) -> None:
     tr = common.tr
-    with st.expander(tr("outcomes.create"), expanded=expanded), st.form("outcome_create"):
+    with (
+        st.expander(tr("outcomes.create"), expanded=expanded),
+        st.form("outcome_create", enter_to_submit=False),
+    ):
         title = st.text_input(
             tr("outcomes.create.title"), max_chars=OUTCOME_TEXT["title"].limit, key="oc_title"
         )
         kpi_id = kpi_select(st, tr("outcomes.create.kpi"), key="oc_kpi", optional=False)
         left, right = st.columns(2)
         every = tr("outcomes.create.icp_all")
-        channel = left.selectbox(
-            tr("outcomes.create.channel"),
-            ["", *outcomes.known_channels(store)],
-            format_func=lambda c: c or every,
-            key="oc_channel",
-        )
+        channels, label = outcomes.known_channels(store), tr("outcomes.create.channel")
+        channel = channel_select(left, store, channels, label, "oc_channel", every)
         tier = right.selectbox(
             tr("outcomes.create.icp"),
             ["", *outcomes.ICP_TIERS],
-            format_func=lambda v: f"ICP-{v}" if v else every,
+            format_func=lambda v: tier_label(v, common.lang()) if v else every,
             key="oc_icp",
         )
         target = left.number_input(tr("outcomes.create.target"), value=None, key="oc_target")

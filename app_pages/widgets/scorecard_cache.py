@@ -1,6 +1,6 @@
 """Cached scorecard computations (keyed by the data version) and the filter bar the KPI pages share."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 import streamlit as st
@@ -17,7 +17,17 @@ from kpi.engine.compute import (
     kpi_rows,
     kpi_value,
 )
-from kpi.engine.periods import CUSTOM, PERIOD_KINDS, period_containing
+from kpi.engine.dimension_labels import channel_namer
+from kpi.engine.display import is_no_change
+from kpi.engine.periods import (
+    CUSTOM,
+    PERIOD_KINDS,
+    Period,
+    period_containing,
+    period_label,
+    reported_period,
+)
+from kpi.engine.targets import SLA_KPIS
 from kpi.store.settings import get_settings
 
 STATUS_DOT = {"green": "🟢", "amber": "🟡", "red": "🔴", "grey": "⚪"}
@@ -34,12 +44,13 @@ BIG_NUMBERS_CSS = """
 
 @dataclass(frozen=True)
 class Choice:
-    """What the visitor asked for: period, as-of, explicit dates, filters."""
+    """What the visitor asked for: the period kind, as-of, the dates shown (the last complete
+    period of the kind by default, or explicit dates) and the filters."""
 
     period: str
     as_of: date
-    start: date | None
-    end: date | None
+    start: date
+    end: date
     filters: Filters
 
 
@@ -60,14 +71,15 @@ def _dimensions(path: str, version: tuple) -> dict[str, list[str]]:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _scorecard(path: str, version: tuple, choice: Choice) -> Scorecard:
-    return compute_scorecard(
+    # Explicit dates of a whole fortnight, month or quarter trend like that kind (periods.py).
+    card = compute_scorecard(
         common.store(),
-        period=choice.period if choice.period != CUSTOM else "quincena",
         as_of=choice.as_of,
         start=choice.start,
         end=choice.end,
         filters=choice.filters,
     )
+    return replace(card, period_kind=choice.period)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -120,27 +132,59 @@ def filter_bar() -> Choice:
         tr("scorecard.as_of"), value=latest, key="sc_as_of", format="DD/MM/YYYY"
     )
     all_label = tr("kpi.all")
+    channel_name = channel_namer(common.store(), common.lang())
     channel = cols[2].selectbox(
-        tr("kpi.dim.channel"), [all_label, *dims["channel"]], key="sc_channel"
+        tr("kpi.dim.channel"),
+        [all_label, *dims["channel"]],
+        format_func=lambda code: code if code == all_label else channel_name(code),
+        key="sc_channel",
     )
     icp = cols[3].selectbox(tr("kpi.dim.icp_tier"), [all_label, "A", "B", "C"], key="sc_icp")
     owner = cols[4].selectbox(tr("kpi.dim.owner"), [all_label, *dims["owner"]], key="sc_owner")
-    start = end = None
     if period == CUSTOM:
-        left, right = st.columns(2)
-        start = left.date_input(
-            tr("scorecard.from"), value=as_of.replace(day=1), key="sc_from", format="DD/MM/YYYY"
-        )
-        end = right.date_input(tr("scorecard.to"), value=as_of, key="sc_to", format="DD/MM/YYYY")
-        if end < start:
-            st.error(tr("scorecard.bad_dates"))
-            st.stop()
+        start, end = _explicit_dates(as_of)
+    else:
+        shown = _shown_period(period, as_of)
+        start, end = shown.start, shown.end
     filters = Filters(
         channel=None if channel == all_label else channel,
         icp_tier=None if icp == all_label else icp,
         owner=None if owner == all_label else owner,
     )
     return Choice(period, as_of, start, end, filters)
+
+
+def _explicit_dates(as_of: date) -> tuple[date, date]:
+    tr = common.tr
+    left, right = st.columns(2)
+    start = left.date_input(
+        tr("scorecard.from"), value=as_of.replace(day=1), key="sc_from", format="DD/MM/YYYY"
+    )
+    end = right.date_input(tr("scorecard.to"), value=as_of, key="sc_to", format="DD/MM/YYYY")
+    if end < start:
+        st.error(tr("scorecard.bad_dates"))
+        st.stop()
+    return start, end
+
+
+def _shown_period(kind: str, as_of: date) -> Period:
+    """The last complete period of `kind`; the running one is one click away, marked partial."""
+    anchor = date.fromisoformat(get_settings(common.store())["sprint_anchor"])
+    complete = reported_period(kind, as_of, anchor)
+    current = reported_period(kind, as_of, anchor, running=True)
+    if complete == current:
+        return current
+    lang, periods = common.lang(), {"complete": complete, "running": current}
+    shown = st.segmented_control(
+        common.tr("scorecard.shown"),
+        tuple(periods),
+        default="complete",
+        required=True,
+        format_func=lambda name: period_label(periods[name], lang, as_of),
+        help=common.tr("scorecard.shown.help"),
+        key=f"sc_shown_{kind}_{as_of.isoformat()}",
+    )
+    return periods[shown]
 
 
 def status_note(result, lang: str) -> str:
@@ -161,13 +205,35 @@ def status_note(result, lang: str) -> str:
     return " · ".join(parts)
 
 
-def delta_color(kpi: cat.Kpi) -> str:
-    return "normal" if kpi.direction > 0 else "inverse"
+def delta_args(result, card: Scorecard, money: str) -> dict:
+    """A card's change against the period before: coloured by the KPI's status, like its sparkline
+    (Streamlit gives both one colour); a change that rounds to zero has no arrow."""
+    kpi, lang = cat.get(result.kpi_id), common.lang()
+    before = card.periods[-2] if len(card.periods) > 1 else None
+    return {
+        "delta": cat.format_delta(kpi, result.delta, lang, money),
+        "delta_color": STATUS_BADGE[result.status],
+        "delta_arrow": "off" if is_no_change(kpi, result.delta, lang, money) else "auto",
+        "delta_description": (
+            common.tr("scorecard.vs", period=period_label(before, lang, card.as_of))
+            if before and result.delta is not None
+            else None
+        ),
+    }
 
 
 def target_text(result, money: str) -> str:
+    """The target; beside the response SLA it is named the team's target (not the SLA)."""
     kpi = cat.get(result.kpi_id)
-    arrow = "≥" if kpi.direction > 0 else "≤"
-    return common.tr(
-        "kpi.target", target=f"{arrow} {cat.format_value(kpi, result.target, common.lang(), money)}"
-    )
+    target = cat.format_target(kpi, result.target, common.lang(), money)
+    if kpi.id in SLA_KPIS:
+        return common.tr("scorecard.team_target", target=target)
+    return common.tr("kpi.target", target=target)
+
+
+def sla_text(kpi_id: str) -> str | None:
+    """The agreed response SLA, for the KPIs read beside it; None for the others."""
+    if kpi_id not in SLA_KPIS:
+        return None
+    hours = float(get_settings(common.store())["sla_hours"])
+    return common.tr("scorecard.agreed_sla", sla=cat.format_value("hours", hours, common.lang()))

@@ -1,22 +1,34 @@
-"""Sprint and backlog widgets of the Backlog page: the sprint, its review, the matrix, the trends.
+"""Sprint and backlog widgets: the sprint, its review, the matrix, the items and their editor
+(shared with the meeting's block 4), the trends.
 
 Every function takes a `key` prefix so two panels can live on one page without widget clashes.
 Writes go through the core (which checks the role); refusals are shown in the user's language.
 """
+
+from functools import partial
 
 import altair as alt
 import pandas as pd
 import streamlit as st
 
 from app_pages.widgets import common
-from app_pages.widgets.feedback import attempt
+from app_pages.widgets.feedback import FLASH, attempt
 from app_pages.widgets.fields import kpi_select
 from kpi.access.roles import Actor
 from kpi.cockpit import backlog
-from kpi.cockpit.backlog import ACTION_TEXT, MAX_ACTIONS, REVIEW_STATUSES, Sprint
+from kpi.cockpit.backlog import (
+    ACTION_TEXT,
+    AREAS,
+    ITEM_STATUSES,
+    ITEM_TEXT,
+    MAX_ACTIONS,
+    REVIEW_STATUSES,
+    Sprint,
+)
 from kpi.cockpit.matrix_chart import effort_impact_chart
 from kpi.engine import catalogue
 from kpi.i18n import DASH, fmt_date
+from kpi.ingest.csv_safety import safe_csv_bytes
 from kpi.store.database import Store
 from kpi.store.settings import get_settings
 from kpi.text import escape_markdown
@@ -25,6 +37,9 @@ from kpi.text import escape_markdown
 NO_ITEM = 0
 CANDIDATES = "sprint_candidates"
 CHART_ROUND = "matrix_chart_round"
+SCORES = (0, 1, 2, 3, 4, 5)
+ITEM_COLUMNS = ("id", "title", "owner", "area", "effort", "impact", "kpi_id", "expected_effect")
+ITEM_COLUMNS += ("status", "quadrant")
 
 
 def sprint_caption(store: Store, sprint: Sprint) -> str:
@@ -80,7 +95,7 @@ def add_action_form(store: Store, user: Actor, sprint: Sprint, key: str) -> None
         # A point just picked on the matrix is the item the team is about to commit.
         st.session_state[f"{key}_item"] = st.session_state[CANDIDATES][-1]
     choices = [NO_ITEM, *picked, *(i for i in by_id if i not in picked)]
-    with st.form(f"{key}_add", clear_on_submit=True):
+    with st.form(f"{key}_add", clear_on_submit=True, enter_to_submit=False):
         st.subheader(tr("sprint.add"))
         item_id = st.selectbox(
             tr("sprint.add.item"),
@@ -134,7 +149,7 @@ def review_panel(store: Store, user: Actor, key: str = "review") -> None:
     labels = {
         a["id"]: f"{a['title']} · {a['owner']} · {fmt_date(a['due_date'], lang)}" for a in pending
     }
-    with st.form(f"{key}_form"):
+    with st.form(f"{key}_form", enter_to_submit=False):
         action_id = st.selectbox(
             tr("sprint.review.action"), list(labels), format_func=labels.get, key=f"{key}_action"
         )
@@ -174,6 +189,7 @@ def matrix_panel(store: Store, user: Actor, key: str = "matrix") -> None:
     if not items:
         st.caption(tr("backlog.matrix.empty"))
         return
+    unscored_caption(items)
     editable = user.can("sprint")
     chart = effort_impact_chart(items, common.lang(), selectable=editable)
     if not editable:
@@ -190,6 +206,121 @@ def matrix_panel(store: Store, user: Actor, key: str = "matrix") -> None:
             # A fresh chart key drops the chart's own selection, which would re-add them.
             st.session_state[CHART_ROUND] = st.session_state.get(CHART_ROUND, 0) + 1
             st.rerun()
+
+
+def score_label(score: int) -> str:
+    """A score in a picker of SCORES, where 0 stands for "not scored yet"."""
+    return str(score) if score else common.tr("backlog.create.unscored")
+
+
+def items_table(store: Store, user: Actor, items: list[dict]) -> None:
+    """The backlog's items: a CSV download, and an editor (editors) or a table (viewers), both
+    showing areas, statuses and KPIs by name."""
+    tr, lang = common.tr, common.lang()
+    frame = pd.DataFrame([{c: i[c] for c in ITEM_COLUMNS} for i in items])
+    frame["quadrant"] = frame["quadrant"].map(lambda q: tr(f"backlog.quadrant.{q}"))
+    titles = {c: tr(f"backlog.col.{'kpi' if c == 'kpi_id' else c}") for c in ITEM_COLUMNS}
+    config = {c: st.column_config.Column(titles[c]) for c in ITEM_COLUMNS}
+    # The table's own CSV export is off (client.disableDataExport): this one neutralises formulas.
+    st.download_button(
+        tr("leaks.backlog.download"),
+        safe_csv_bytes(frame.rename(columns=titles)),
+        file_name="backlog.csv",
+        mime="text/csv",
+        key="backlog_csv",
+    )
+    labels = {
+        "area": lambda a: tr(f"backlog.area.{a}"),
+        "status": lambda s: tr(f"backlog.status.{s}"),
+        "kpi_id": partial(catalogue.label_of, lang=lang),
+    }
+    if not user.can("backlog"):
+        shown = frame.astype(object).where(frame.notna(), DASH)
+        for column in ("effort", "impact"):
+            shown[column] = frame[column].map(lambda v: DASH if pd.isna(v) else str(int(v)))
+        for column, label in labels.items():
+            shown[column] = frame[column].map(lambda v, label=label: label(v) if v else DASH)
+        st.dataframe(shown, column_config=config, hide_index=True, width="stretch")
+        return
+    # Empty cells read «—» and are edited as "": the core stores a blank or "" as no value.
+    for column in ("owner", "expected_effect", "area", "kpi_id"):
+        frame[column] = frame[column].fillna("")
+    choices = {"area": ["", *AREAS], "status": ITEM_STATUSES, "kpi_id": ["", *catalogue.BY_ID]}
+    config |= {
+        c: st.column_config.TextColumn(titles[c], max_chars=ITEM_TEXT[c].limit)
+        for c in ("title", "owner", "expected_effect")
+    }
+    config |= {c: score_column(titles[c]) for c in ("effort", "impact")}
+    config |= {
+        c: st.column_config.SelectboxColumn(
+            titles[c],
+            options=options,
+            format_func=lambda v, label=labels[c]: label(v) if v else DASH,
+        )
+        for c, options in choices.items()
+    }
+    items_editor(
+        store,
+        user,
+        items,
+        frame,
+        key="backlog_editor",
+        save=("backlog_save", "backlog.edit.save"),
+        column_config=config,
+        disabled=["id", "quadrant"],
+    )
+
+
+def score_column(title: str) -> dict:
+    """An editor column for a 1–5 score (empty: not scored yet)."""
+    return st.column_config.NumberColumn(title, min_value=1, max_value=5, step=1, format="%d")
+
+
+def unscored_caption(items: list[dict]) -> None:
+    """Name the items the matrix leaves out because they are not scored yet."""
+    unscored = [escape_markdown(i["title"]) for i in items if not backlog.is_scored(i)]
+    if unscored:
+        st.caption(common.tr("backlog.unscored", titles=", ".join(unscored)))
+
+
+def items_editor(
+    store: Store,
+    user: Actor,
+    items: list[dict],
+    frame: pd.DataFrame,
+    *,
+    key: str,
+    save: tuple[str, str],
+    flash: str = FLASH,
+    **editor,
+) -> None:
+    """A data editor of backlog items (`frame`: one row per item with an id column; `editor`:
+    st.data_editor options) whose edits the `save` (button key, label key) button applies by
+    item id through the core."""
+    tr = common.tr
+    editor_key = f"{key}_{st.session_state.setdefault(f'{key}_round', 0)}"
+    # Rows stay as shown while edits are unsaved (see backlog.editor_ids); kept with the key.
+    shown = st.session_state.get(f"{editor_key}_ids"), st.session_state.get(editor_key)
+    st.session_state[f"{editor_key}_ids"] = shown_ids = backlog.editor_ids(items, *shown)
+    st.data_editor(
+        frame.set_index("id").loc[shown_ids].reset_index(),
+        hide_index=True,
+        width="stretch",
+        key=editor_key,
+        **editor,
+    )
+    if not st.button(tr(save[1]), key=save[0]):
+        return
+
+    def apply() -> int:
+        updates = backlog.apply_editor_changes(items, shown_ids, st.session_state[editor_key])
+        for item_id, changes in updates:
+            backlog.update_item(store, user, item_id, **changes)
+        # A fresh editor key drops the applied edit state and shows every item again.
+        st.session_state[f"{key}_round"] += 1
+        return len(updates)
+
+    attempt(apply, lambda count: tr("backlog.edit.saved", count=count), key=flash)
 
 
 def completion_trend(store: Store) -> None:

@@ -1,5 +1,5 @@
 """The timer panel shared by the facilitator and projector pages (stored state in, HTML out),
-and the facilitator's timer buttons."""
+the facilitator's timer buttons, and the facilitator page's tabs that follow the running block."""
 
 from functools import partial
 
@@ -13,6 +13,17 @@ from kpi.cockpit.meeting import Meeting
 from kpi.errors import InvalidInput
 from kpi.store.database import Store
 from kpi.text import escape_markdown
+
+FIRST_COMMAND = {"idle": "start", "running": "pause", "paused": "resume", "ended": "resume"}
+# The one-click-irreversible action («Terminar», «Cerrar la reunión») awaiting confirmation.
+CONFIRM = "meeting_confirm"
+# The facilitator page's tabs: 0 is «Preparar», n is block n (the blocks after the fifth of a
+# longer agenda open the last tab). The open tab is kept as a position: labels are translated.
+TAB = "meeting_tab"
+LAST_TAB = 5
+_POSITION = "meeting_tab_position"
+_OPENED = "meeting_tab_opened"  # the label this page opened last run
+_FOLLOWED = "meeting_tab_followed"  # (meeting, the running block's tab) the page last followed
 
 
 def render(store: Store, meeting_id: int, clock_px: int) -> tuple[timer.Timer, timer.TimerView]:
@@ -46,37 +57,74 @@ def render(store: Store, meeting_id: int, clock_px: int) -> tuple[timer.Timer, t
     return stored, shown
 
 
+def ask_to_confirm(action: str) -> None:
+    """Open the confirmation dialog of `action` (a whole-page run draws it, outside the timer's
+    fragment, so the second-by-second refresh never redraws it)."""
+    st.session_state[CONFIRM] = action
+    st.rerun()
+
+
+def _block_tab(shown: timer.TimerView) -> int | None:
+    return min(shown.current + 1, LAST_TAB) if shown.status in ("running", "paused") else None
+
+
+def follow_running_block(store: Store, current: Meeting, labels: list[str]) -> None:
+    """Choose the tab the page opens: the one the facilitator last picked, unless the running
+    block (or the meeting) changed since, then the running block's. Call before the timer."""
+    position = st.session_state.get(_POSITION, 0)
+    picked = st.session_state.get(TAB)
+    if picked != st.session_state.get(_OPENED) and picked in labels:
+        position = labels.index(picked)
+    stored = meeting.timer_of(store, current.id)
+    following = (
+        current.id,
+        _block_tab(timer.view(stored, clock.now(), meeting.auto_advance(store))),
+    )
+    followed = st.session_state.get(_FOLLOWED)
+    if following != followed:
+        st.session_state[_FOLLOWED] = following
+        if following[1] is not None:
+            position = following[1]
+        elif followed is None or followed[0] != current.id:
+            position = 0  # another meeting, not running: its preparation
+    st.session_state[_POSITION] = position
+    st.session_state[TAB] = st.session_state[_OPENED] = labels[position]
+
+
 def controls(store: Store, user: Actor, current: Meeting) -> None:
     """The facilitator's panel and buttons, redrawn every second (a fragment of the page)."""
     tr = common.tr
     stored, shown = render(store, current.id, clock_px=120)
+    if (current.id, _block_tab(shown)) != st.session_state.get(_FOLLOWED):
+        st.rerun()  # the running block changed (here or on another screen): the tabs follow it
     st.session_state["timer_revision"] = stored.revision
     if message := st.session_state.pop("timer_message", None):
         st.warning(message)
-    press = partial(_press, store, user, current.id)
+    act = partial(press, store, user, current.id)
     buttons = st.columns([1, 1, 1, 1, 2, 1])
     running = stored.status in ("running", "paused")
-    # The first button starts, pauses or resumes, whichever the stored state allows.
-    first = {"idle": "start", "running": "pause", "paused": "resume"}.get(stored.status)
-    if first:
-        buttons[0].button(
-            tr(f"timer.{first}"),
-            key=f"t_{first}",
-            type="secondary" if first == "pause" else "primary",
-            on_click=press,
-            args=(first,),
-        )
+    # The first button starts, pauses or resumes (after a pause or an end), as the state allows.
+    first = FIRST_COMMAND[stored.status]
+    buttons[0].button(
+        tr(f"timer.{first}"),
+        key=f"t_{first}",
+        type="secondary" if first == "pause" else "primary",
+        on_click=act,
+        args=(first,),
+    )
     last = len(current.blocks) - 1
     steps = (("previous", "timer.previous", shown.current == 0),)
-    steps += (("next", "timer.next_button", shown.current >= last), ("end", "timer.end", False))
-    for column, (command, label, at_edge) in zip(buttons[1:4], steps, strict=True):
+    steps += (("next", "timer.next_button", shown.current >= last),)
+    for column, (command, label, at_edge) in zip(buttons[1:3], steps, strict=True):
         column.button(
             tr(label),
             key=f"t_{command}",
             disabled=not running or at_edge,
-            on_click=press,
+            on_click=act,
             args=(command,),
         )
+    if buttons[3].button(tr("timer.end"), key="t_end", disabled=not running):
+        ask_to_confirm("end")
     target = buttons[4].selectbox(
         tr("timer.jump"),
         range(len(current.blocks)),
@@ -85,12 +133,12 @@ def controls(store: Store, user: Actor, current: Meeting) -> None:
         format_func=lambda i: f"{i + 1}. {current.blocks[i].name}",
     )
     buttons[5].button(
-        tr("timer.jump"), key="t_jump", disabled=not running, on_click=press, args=("jump", target)
+        tr("timer.jump"), key="t_jump", disabled=not running, on_click=act, args=("jump", target)
     )
 
 
-def _press(store: Store, user: Actor, meeting_id: int, command: str, target=None) -> None:
-    """A button's callback: apply it against the revision this screen last showed."""
+def press(store: Store, user: Actor, meeting_id: int, command: str, target=None) -> None:
+    """Apply a timer command against the revision this screen last showed."""
     try:
         meeting.timer_command(
             store,

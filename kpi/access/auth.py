@@ -21,6 +21,7 @@ from kpi.access.users import (
     check_role,
     check_username,
     is_active,
+    language_of,
     password_fits,
     refuse_leaving_no_admin,
     refuse_taken,
@@ -113,6 +114,8 @@ class Account:
     # Raised whenever the user's sessions must end; a session lives only while it matches.
     generation: int
     password_hash: str = field(repr=False)
+    # The language the user last chose (None: never chose one); restored at every login.
+    language: str | None = None
 
 
 def _account(username: str, data: dict) -> Account:
@@ -124,6 +127,7 @@ def _account(username: str, data: dict) -> Account:
         active=is_active(data),
         generation=generation if type(generation) is int else 0,
         password_hash=str(data.get("password") or ""),
+        language=language_of(data),
     )
 
 
@@ -186,6 +190,20 @@ def end_sessions(path: Path | str, username: str) -> None:
             return
         entry["session_generation"] = _account(username, entry).generation + 1
         _write_private(path, config)
+
+
+def set_language(path: Path | str, username: str, language: str) -> None:
+    """Remember `username`'s choice of language (their own preference: no role needed, and
+    their sessions go on)."""
+    if language_of({"language": language}) is None:
+        raise ValueError(f"unknown language {language!r}")
+    path = Path(path)
+    with credentials_lock(path):
+        config = _read_config(path)
+        entry = config["credentials"]["usernames"].get(username)
+        if entry is not None and entry.get("language") != language:
+            entry["language"] = language
+            _write_private(path, config)
 
 
 def _ends_sessions(before: dict, after: dict) -> bool:

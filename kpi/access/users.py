@@ -2,6 +2,7 @@
 
 from kpi.access.roles import ROLES, role_of
 from kpi.errors import SHORT_TEXT_MAX, InvalidInput, user_text
+from kpi.i18n import LANGUAGES
 
 MAX_USERNAME = 64
 MAX_NAME = SHORT_TEXT_MAX  # a person's name, like owners and attendees
@@ -79,3 +80,9 @@ def refuse_leaving_no_admin(users: dict[str, dict]) -> None:
         is_active(entry) and role_of(entry.get("roles")) == "admin" for entry in users.values()
     ):
         raise UserError("users.error.last_admin")
+
+
+def language_of(entry: dict) -> str | None:
+    """The language the user last chose, when the credentials name one the app speaks."""
+    chosen = entry.get("language")
+    return chosen if chosen in LANGUAGES else None

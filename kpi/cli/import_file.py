@@ -12,7 +12,7 @@ from kpi.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from kpi.ingest.fields import TABLES
 from kpi.ingest.importer import error_message, run_import
 from kpi.ingest.mapping import IngestError, load_mapping, load_preset, preset_names
-from kpi.ingest.report import ImportReport
+from kpi.ingest.report import ImportReport, near_duplicate_notes
 from kpi.ingest.uploads import report_notes, summary_text
 from kpi.store.database import DEFAULT_DB_PATH
 
@@ -82,7 +82,7 @@ def print_report(report: ImportReport, lang: str, show: int) -> None:
                 decimal=report.decimal or "—",
             )
         )
-    for note in report_notes(report, lang):
+    for note in [*report_notes(report, lang), *near_duplicate_notes(report, lang)]:
         print(note)
     if report.mixed_encoding:
         encodings = {"utf-8": "UTF-8", "latin-1": "Latin-1"}

@@ -13,10 +13,12 @@ from kpi.cockpit.backlog_rules import (
     HIGH_SCORE,
     ITEM_STATUSES,
     ITEM_TEXT,
+    UNSCORED,
     BacklogError,
     apply_editor_changes,
     clean_item_changes,
     editor_ids,
+    is_scored,
     order_items,
     quadrant,
     selected_ids,
@@ -56,14 +58,17 @@ __all__ = [
     "REVIEW_STATUSES",
     "BacklogError",
     "Sprint",
+    "UNSCORED",
     "SprintFull",
     "add_sprint_action",
     "apply_editor_changes",
     "closed_loop",
     "create_item",
     "current_sprint",
+    "delete_action",
     "editor_ids",
     "get_item",
+    "is_scored",
     "list_items",
     "meeting_title",
     "order_items",
@@ -75,6 +80,7 @@ __all__ = [
     "sprint_actions",
     "sprint_completion_trend",
     "sprint_of",
+    "update_action",
     "update_item",
 ]
 
@@ -87,8 +93,8 @@ def create_item(
     description: str | None = None,
     area: str | None = None,
     owner: str | None = None,
-    effort: int = 3,
-    impact: int = 3,
+    effort: int | None = None,
+    impact: int | None = None,
     kpi_id: str | None = None,
     expected_effect: str | None = None,
     source_note_id: int | None = None,
@@ -127,11 +133,64 @@ def get_item(store: Store, item_id: int) -> dict | None:
 
 
 def list_items(store: Store) -> list[dict]:
-    """Every backlog item with its quadrant, in priority order."""
+    """Every backlog item with its quadrant ("unscored" while a score is missing), in priority
+    order."""
     items = store.rows("SELECT * FROM backlog_items")
     for item in items:
         item["quadrant"] = quadrant(item["effort"], item["impact"])
     return order_items(items)
+
+
+def _action_text(typed: dict) -> dict:
+    """An action's typed fields cleaned; none of them may be blank."""
+    clean = {field: ACTION_TEXT[field].clean(value) for field, value in typed.items()}
+    for field, value in clean.items():
+        if not value:
+            raise BacklogError(f"sprint.error.{field}")
+    return clean
+
+
+def _planned_action(w: Writer, action_id: int) -> dict:
+    """The action to edit or delete: only a planned one (a reviewed action is the sprint's
+    record, and a carried-over one has a copy pointing at it)."""
+    rows = w.rows("SELECT * FROM sprint_actions WHERE id = ?", [action_id])
+    if not rows:
+        raise BacklogError("sprint.error.unknown_action", action_id=action_id)
+    if rows[0]["status"] != "planned":
+        raise BacklogError("sprint.error.reviewed")
+    return rows[0]
+
+
+def update_action(
+    store: Store,
+    actor: Actor,
+    action_id: int,
+    *,
+    title: str,
+    owner: str,
+    definition_of_done: str,
+    due_date: date,
+) -> dict:
+    """Correct a planned action's text and due date (its KPI and item links stay)."""
+    require(actor, "sprint")
+    typed = _action_text({"title": title, "owner": owner, "definition_of_done": definition_of_done})
+    due = business_date(due_date, "due_date")
+    with store.write(actor, "sprint") as w:
+        start = _planned_action(w, action_id)["sprint_start"]
+        if due < start:
+            raise BacklogError("sprint.error.due", start=start.isoformat())
+        return w.update("sprint_actions", {"id": action_id}, {**typed, "due_date": due})
+
+
+def delete_action(store: Store, actor: Actor, action_id: int) -> None:
+    """Remove a planned action; the backlog item it took into the sprint is open again."""
+    require(actor, "sprint")
+    with store.write(actor, "sprint") as w:
+        item_id = _planned_action(w, action_id)["backlog_item_id"]
+        w.delete("sprint_actions", {"id": action_id})
+        items = w.rows("SELECT status FROM backlog_items WHERE id = ?", [item_id])
+        if items and items[0]["status"] == "in_sprint":
+            w.update("backlog_items", {"id": item_id}, {"status": "open", "updated_at": w.now})
 
 
 def _insert_action(w: Writer, sprint: Sprint, values: dict) -> dict:
@@ -161,13 +220,10 @@ def add_sprint_action(
     backlog_item_id: int | None = None,
     kpi_id: str | None = None,
 ) -> dict:
-    """Commit one action to a sprint; refuses a fourth with SprintFull."""
+    """Commit one action to a sprint (linked to `backlog_item_id`, which goes in_sprint);
+    refuses a fourth with SprintFull."""
     require(actor, "sprint")
-    typed = {"title": title, "owner": owner, "definition_of_done": definition_of_done}
-    for field, value in typed.items():
-        typed[field] = ACTION_TEXT[field].clean(value)
-        if not typed[field]:
-            raise BacklogError(f"sprint.error.{field}")
+    typed = _action_text({"title": title, "owner": owner, "definition_of_done": definition_of_done})
     kpi_id = one_of(kpi_id, "sprint.col.kpi", catalogue.BY_ID)
     sprint = sprint_of(store, meeting_id)
     # Checked again inside the transaction; this early check spares the KPI query.

@@ -3,8 +3,11 @@
 Quadrant rule (scores 1–5): impact is *high* at 3 or more, effort is *high* at 3 or more, so the
 matrix splits between 2 and 3 on both axes. Quick wins = high impact and low effort, big bets =
 high impact and high effort, fill-ins = low impact and low effort, money pits = low impact and
-high effort. Ordering: quadrant (quick wins, big bets, fill-ins, money pits), then impact
-(highest first), then effort (lowest first), then id (oldest first) so the order is stable.
+high effort. An item missing either score is *unscored*: it has no quadrant and stays off the
+matrix until scored (a note sent to the backlog is scored later, in the meeting's block 4; a
+silent 3/3 would put it among the big bets). Ordering: quadrant (quick wins, big bets, fill-ins,
+money pits, unscored), then impact (highest first), then effort (lowest first), then id (oldest
+first) so the order is stable.
 """
 
 from typing import Any
@@ -14,6 +17,7 @@ from kpi.errors import LONG_TEXT_MAX, SHORT_TEXT_MAX, TITLE_MAX, InvalidInput, T
 
 HIGH_SCORE = 3
 QUADRANTS = ("quick_win", "big_bet", "fill_in", "money_pit")
+UNSCORED = "unscored"
 ITEM_STATUSES = ("open", "in_sprint", "done", "dropped")
 ITEM_FIELDS = (
     "title",
@@ -41,7 +45,13 @@ class BacklogError(InvalidInput):
     """A refused backlog or sprint change, with its explanation in both languages."""
 
 
-def quadrant(effort: int, impact: int) -> str:
+def is_scored(item: dict) -> bool:
+    return item["effort"] is not None and item["impact"] is not None
+
+
+def quadrant(effort: int | None, impact: int | None) -> str:
+    if effort is None or impact is None:
+        return UNSCORED
     high_impact = impact >= HIGH_SCORE
     high_effort = effort >= HIGH_SCORE
     if high_impact:
@@ -51,9 +61,9 @@ def quadrant(effort: int, impact: int) -> str:
 
 def order_key(item: dict) -> tuple:
     return (
-        QUADRANTS.index(quadrant(item["effort"], item["impact"])),
-        -item["impact"],
-        item["effort"],
+        (*QUADRANTS, UNSCORED).index(quadrant(item["effort"], item["impact"])),
+        -(item["impact"] or 0),
+        item["effort"] or 0,
         item.get("id") or 0,
     )
 
@@ -62,8 +72,11 @@ def order_items(items: list[dict]) -> list[dict]:
     return sorted(items, key=order_key)
 
 
-def _score(value: Any, name: str) -> int:
-    """A 1–5 score from an int, an integral float (editor cells) or a digit string."""
+def _score(value: Any, name: str) -> int | None:
+    """A 1–5 score from an int, an integral float (editor cells) or a digit string; None or a
+    blank (a cleared cell) leaves the item unscored."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
     try:
         number = float(str(value).strip())
     except ValueError:
@@ -74,7 +87,7 @@ def _score(value: Any, name: str) -> int:
 
 
 def clean_item_changes(changes: dict) -> dict:
-    """Validate and normalise a partial item (pure): scores 1–5, non-blank title within its
+    """Validate and normalise a partial item (pure): scores 1–5 or None, non-blank title within its
     limit, text within limits (blank → None), known status, area and KPI."""
     unknown = set(changes) - set(ITEM_FIELDS)
     if unknown:

@@ -3,8 +3,9 @@
 from datetime import date
 
 from kpi.cockpit import backlog, meeting, outcomes
+from kpi.cockpit.minutes import target_text
 from kpi.engine import catalogue
-from kpi.engine.compute import compute_scorecard
+from kpi.engine.compute import last_complete_scorecard
 from kpi.i18n import DEFAULT_LANGUAGE, fmt_date, t
 from kpi.store.database import Store
 from kpi.store.settings import get_settings
@@ -40,7 +41,7 @@ def brief_markdown(
     else:
         day = today or store.now().date()
         title = t("brief.untitled", lang)
-    scorecard = scorecard or compute_scorecard(store, period="quincena")
+    scorecard = scorecard or last_complete_scorecard(store)
     lines = [
         f"# {t('brief.heading', lang, title=title)}",
         "",
@@ -68,7 +69,7 @@ def brief_markdown(
                 lang,
                 kpi=catalogue.label_of(r.kpi_id, lang),
                 value=catalogue.format_value(r.unit, r.value, lang, currency),
-                target=catalogue.format_value(r.unit, r.target, lang, currency),
+                target=target_text(r.kpi_id, r.unit, r.target, lang, currency),
                 status=t(f"meeting.status.{r.status}", lang),
             )
             for r in off
@@ -107,6 +108,6 @@ def brief_markdown(
     section(
         "brief.outcomes",
         [f"{escape_markdown(row['title'])} ({row['kpi']}): {row['summary']}" for row in off_track],
-        quarter=quarter,
+        quarter=outcomes.quarter_name(quarter, lang),
     )
     return "\n".join(lines) + "\n"

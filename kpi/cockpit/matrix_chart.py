@@ -5,7 +5,7 @@ import math
 import altair as alt
 import pandas as pd
 
-from kpi.cockpit.backlog_rules import HIGH_SCORE, quadrant
+from kpi.cockpit.backlog_rules import HIGH_SCORE, is_scored, quadrant
 from kpi.engine.catalogue import label_of
 from kpi.i18n import DEFAULT_LANGUAGE, t
 
@@ -55,7 +55,8 @@ def effort_impact_chart(
     selectable: bool = True,
     height: int = 460,
 ) -> alt.LayerChart:
-    """Items (id, title, owner, kpi_id, effort, impact) on the four shaded, named quadrants.
+    """Items (id, title, owner, kpi_id, effort, impact) on the four shaded, named quadrants;
+    unscored items have no place on it and are left out.
 
     With `selectable`, clicking points selects their ids under the selection name `pick`
     (shift+click adds), for `st.altair_chart(..., on_select="rerun")`.
@@ -104,6 +105,7 @@ def effort_impact_chart(
             color=alt.Color("colour:N", scale=None),
         )
     )
+    items = [item for item in items if is_scored(item)]
     positions = jittered_positions(items)
     points_frame = pd.DataFrame(
         [

@@ -1,5 +1,5 @@
 """Tracción meetings: every change to one (role-checked and audited): creating it, its agenda,
-timer commands, notes, ratings and closing.
+timer commands, notes, ratings, closing and reopening.
 
 What a meeting is and how it is read live in meeting_record; the facilitator's panel in
 meeting_panel.
@@ -87,8 +87,10 @@ __all__ = [
     "outcome_rows",
     "previous_meeting_id",
     "rate",
+    "rate_attendees",
     "ratings",
     "red_results",
+    "reopen_meeting",
     "replace_agenda",
     "scorecard_inputs",
     "scorecard_snapshot",
@@ -291,8 +293,6 @@ def note_to_backlog(store: Store, actor: Actor, note_id: int) -> int:
         description=_abridged(description, backlog.ITEM_TEXT["description"].limit),
         area=area,
         owner=note["owner"],
-        effort=3,
-        impact=3,
         kpi_id=note["kpi_id"] if note["kpi_id"] in catalogue.BY_ID else None,
         source_note_id=note_id,
     )
@@ -303,16 +303,26 @@ def note_to_backlog(store: Store, actor: Actor, note_id: int) -> int:
 
 def rate(store: Store, actor: Actor, meeting_id: int, attendee: str, rating: int) -> None:
     """One attendee's 1–10 rating of the meeting (a second rating replaces the first)."""
-    if not isinstance(rating, int) or not 1 <= rating <= 10:
-        raise MeetingError("meeting.error.rating")
-    attendee = ATTENDEE.clean(attendee)
-    meeting = get_meeting(store, meeting_id)
-    if attendee not in meeting.attendees:
-        raise MeetingError("meeting.error.not_attendee", name=attendee)
+    rate_attendees(store, actor, meeting_id, {attendee: rating})
+
+
+def rate_attendees(store: Store, actor: Actor, meeting_id: int, given: dict[str, int]) -> int:
+    """Several attendees' ratings in one write: all are stored or, if one is refused, none.
+    Returns how many were stored."""
+    cleaned = {}
+    for attendee, rating in given.items():
+        if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 10:
+            raise MeetingError("meeting.error.rating")
+        cleaned[ATTENDEE.clean(attendee)] = rating
+    attendees = get_meeting(store, meeting_id).attendees
+    for attendee in cleaned:
+        if attendee not in attendees:
+            raise MeetingError("meeting.error.not_attendee", name=attendee)
     with store.write(actor, "meeting") as w:
-        w.upsert(
-            "meeting_ratings", {"meeting_id": meeting_id, "attendee": attendee}, {"rating": rating}
-        )
+        for attendee, rating in cleaned.items():
+            key = {"meeting_id": meeting_id, "attendee": attendee}
+            w.upsert("meeting_ratings", key, {"rating": rating})
+    return len(cleaned)
 
 
 def close_meeting(
@@ -323,9 +333,12 @@ def close_meeting(
     snapshot: dict | None = None,
     now: datetime | None = None,
 ) -> Meeting:
-    """Freeze the scorecard into the meeting, stop its timer and mark it closed."""
+    """Freeze the scorecard into the meeting, stop its timer and mark it closed. A reopened
+    meeting closed again keeps the scorecard the room saw at its first close."""
     require(actor, "meeting")
-    frozen = snapshot if snapshot is not None else scorecard_snapshot(store)
+    if snapshot is None:
+        kept = meeting_row(store, meeting_id)["kpi_snapshot"]
+        snapshot = json.loads(kept) if kept else scorecard_snapshot(store)
     advance = auto_advance(store)
     with store.write(actor, "meeting") as w:
         _require_open(w, meeting_id)
@@ -338,7 +351,22 @@ def close_meeting(
             {
                 "status": "closed",
                 "closed_at": moment,
-                "kpi_snapshot": json.dumps(frozen, ensure_ascii=False, default=str),
+                "kpi_snapshot": json.dumps(snapshot, ensure_ascii=False, default=str),
             },
         )
+    return get_meeting(store, meeting_id)
+
+
+def reopen_meeting(
+    store: Store, actor: Actor, meeting_id: int, *, now: datetime | None = None
+) -> Meeting:
+    """Open a closed meeting again for corrections; the row records when and by whom (the
+    minutes say so) and it can be closed again. Its timer stays ended until resumed."""
+    with store.write(actor, "meeting") as w:
+        if meeting_row(w, meeting_id)["status"] != "closed":
+            raise MeetingError("meeting.error.not_closed")
+        started = timer.load(w.cur, meeting_id).status != "idle"
+        reopened = {"reopened_at": now or w.now, "reopened_by": actor.username}
+        status = "running" if started else "planned"
+        w.update("meetings", {"id": meeting_id}, {"status": status, **reopened})
     return get_meeting(store, meeting_id)

@@ -5,7 +5,7 @@ from datetime import date
 from kpi.cockpit import outcomes
 from kpi.engine import catalogue
 from kpi.engine.alerts import misalignment_alerts
-from kpi.engine.compute import compute_scorecard
+from kpi.engine.compute import last_complete_scorecard
 from kpi.i18n import DASH, DEFAULT_LANGUAGE, t
 from kpi.store.database import Store
 from kpi.store.settings import get_settings
@@ -26,10 +26,12 @@ def scorecard_inputs(store: Store) -> tuple:
 
 
 def scorecard_snapshot(store: Store) -> dict:
-    """The scorecard as it stands: value, status, target and unit of every KPI."""
-    scorecard = compute_scorecard(store, period="quincena")
+    """The scorecard as it stands: its period, and value, status, target and unit of every KPI."""
+    scorecard = last_complete_scorecard(store)
     return {
         "taken_at": store.now().isoformat(),
+        "start": scorecard.start.isoformat(),
+        "end": scorecard.end.isoformat(),
         "kpis": [
             {
                 "kpi_id": r.kpi_id,

@@ -63,6 +63,9 @@ class Meeting:
     created_by: str
     closed_at: datetime | None
     blocks: list[AgendaBlock]
+    # The latest reopening for corrections (None if never reopened); the audit log has them all.
+    reopened_at: datetime | None = None
+    reopened_by: str | None = None
 
     @property
     def review_date(self) -> date:
@@ -166,6 +169,8 @@ def get_meeting(store: Store, meeting_id: int) -> Meeting:
         created_by=row["created_by"],
         closed_at=row["closed_at"],
         blocks=blocks,
+        reopened_at=row["reopened_at"],
+        reopened_by=row["reopened_by"],
     )
 
 

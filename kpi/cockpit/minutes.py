@@ -2,7 +2,7 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from fpdf import FPDF
@@ -10,6 +10,8 @@ from fpdf.fonts import FontFace
 
 from kpi.cockpit import backlog, checklist, meeting
 from kpi.engine import catalogue
+from kpi.engine.compute import default_as_of
+from kpi.engine.periods import Period, period_containing
 from kpi.i18n import DASH, DEFAULT_LANGUAGE, fmt_date, fmt_number, t
 from kpi.store.database import Store
 from kpi.store.settings import get_settings
@@ -51,13 +53,39 @@ def _minutes(seconds: float | None, lang: str) -> str:
     return fmt_number((seconds or 0) / 60, lang)
 
 
-def _snapshot_section(current: meeting.Meeting, lang: str, currency: str) -> Section:
+def snapshot_period(store: Store, snapshot: dict) -> Period:
+    """The period a snapshot's scorecard reported: stored with it, or for an older snapshot the
+    fortnight the scorecard reported on the day it was taken (its as-of rule, that day)."""
+    if snapshot.get("start") and snapshot.get("end"):
+        return Period(date.fromisoformat(snapshot["start"]), date.fromisoformat(snapshot["end"]))
+    taken = datetime.fromisoformat(snapshot["taken_at"]).date()
+    anchor = date.fromisoformat(get_settings(store)["sprint_anchor"])
+    return period_containing("quincena", default_as_of(store, taken), anchor)
+
+
+def target_text(kpi_id: str, unit: str, target: float | None, lang: str, currency: str) -> str:
+    """A frozen target: with its side (≥/≤) while the KPI is in the catalogue, else bare."""
+    if kpi_id not in catalogue.BY_ID:
+        return catalogue.format_value(unit, target, lang, currency)
+    return catalogue.format_target(catalogue.BY_ID[kpi_id], target, lang, currency)
+
+
+def _snapshot_section(store: Store, current: meeting.Meeting, lang: str, currency: str) -> Section:
     section = Section(t("minutes.snapshot", lang))
     if not current.kpi_snapshot:
         section.paragraphs.append(t("minutes.snapshot.none", lang))
         return section
     taken = datetime.fromisoformat(current.kpi_snapshot["taken_at"])
-    section.paragraphs.append(t("minutes.snapshot.taken", lang, when=fmt_date(taken, lang)))
+    period = snapshot_period(store, current.kpi_snapshot)
+    section.paragraphs += [
+        t(
+            "minutes.snapshot.period",
+            lang,
+            start=fmt_date(period.start, lang),
+            end=fmt_date(period.end, lang),
+        ),
+        t("minutes.snapshot.taken", lang, when=fmt_date(taken, lang)),
+    ]
     section.table = Table(
         [t(f"minutes.col.{c}", lang) for c in ("kpi", "value", "target", "status")],
         [
@@ -65,7 +93,7 @@ def _snapshot_section(current: meeting.Meeting, lang: str, currency: str) -> Sec
                 # The unit frozen with the snapshot, so the minutes show what the room saw.
                 catalogue.label_of(k["kpi_id"], lang),
                 catalogue.format_value(k["unit"], k["value"], lang, currency),
-                catalogue.format_value(k["unit"], k["target"], lang, currency),
+                target_text(k["kpi_id"], k["unit"], k["target"], lang, currency),
                 t(f"meeting.status.{k['status']}", lang),
             ]
             for k in current.kpi_snapshot["kpis"]
@@ -75,7 +103,7 @@ def _snapshot_section(current: meeting.Meeting, lang: str, currency: str) -> Sec
     return section
 
 
-def _notes_sections(notes: list[dict], lang: str, user: UserText) -> list[Section]:
+def _notes_sections(store: Store, notes: list[dict], lang: str, user: UserText) -> list[Section]:
     learnings = Section(t("minutes.learnings", lang))
     blockers = Section(t("minutes.blockers", lang))
     for note in notes:
@@ -87,10 +115,8 @@ def _notes_sections(notes: list[dict], lang: str, user: UserText) -> list[Sectio
             if note["root_cause"]
             else "",
             f"{t('meeting.note.owner', lang)}: {user(note['owner'])}" if note["owner"] else "",
-            f"KPI: {meeting.kpi_name(note['kpi_id'], lang)}" if note["kpi_id"] else "",
-            t("minutes.in_backlog", lang, item=note["backlog_item_id"])
-            if note["backlog_item_id"]
-            else "",
+            f"KPI: {catalogue.label_of(note['kpi_id'], lang)}" if note["kpi_id"] else "",
+            _backlog_title(store, note["backlog_item_id"], lang, user),
         ]
         text = f"[{kind}] {user(note['text'])}" + "".join(f" · {d}" for d in details if d)
         (learnings if note["kind"] in meeting.LEARNING_KINDS else blockers).bullets.append(text)
@@ -98,6 +124,12 @@ def _notes_sections(notes: list[dict], lang: str, user: UserText) -> list[Sectio
         if not section.bullets:
             section.paragraphs.append(t("minutes.nothing", lang))
     return [learnings, blockers]
+
+
+def _backlog_title(store: Store, item_id: int | None, lang: str, user: UserText) -> str:
+    """«En el backlog: <title>» for a note sent there (nothing when it was not, or is gone)."""
+    item = backlog.get_item(store, item_id) if item_id else None
+    return t("minutes.in_backlog.title", lang, title=user(item["title"])) if item else ""
 
 
 def _actions_table(actions: list[dict], lang: str, with_status: bool, user: UserText) -> Table:
@@ -153,19 +185,47 @@ def _timing_section(current: meeting.Meeting, lang: str, user: UserText) -> Sect
     )
 
 
+def _state(current: meeting.Meeting, lang: str, user: UserText) -> str:
+    """The meeting's state, and when and by whom it was last reopened for corrections."""
+    status = t(f"minutes.status.{current.status}", lang)
+    # Read defensively: the reopening fields exist from state migration 4 on.
+    reopened_at = getattr(current, "reopened_at", None)
+    if not reopened_at:
+        return status
+    by = user(getattr(current, "reopened_by", None) or DASH)
+    day = reopened_at.date() if isinstance(reopened_at, datetime) else reopened_at
+    return f"{status} · {t('minutes.reopened', lang, when=fmt_date(day, lang), by=by)}"
+
+
+def _checklist_section(store: Store, meeting_id: int, lang: str) -> Section:
+    answers = checklist.meeting_answers(store, meeting_id)
+    alignment = Section(
+        t(
+            "minutes.checklist",
+            lang,
+            score=sum(answers.values()),
+            total=len(checklist.CHECKLIST_ITEMS),
+        )
+    )
+    for item in checklist.CHECKLIST_ITEMS:
+        # The mark is the item's bullet: one line each, never a bullet before a mark.
+        mark = {True: "✓", False: "✗", None: "○"}[answers.get(item)]
+        alignment.paragraphs.append(f"{mark} {checklist.item_text(item, lang)}")
+    return alignment
+
+
 def outline(
     store: Store, meeting_id: int, lang: str = DEFAULT_LANGUAGE, user: UserText = str
 ) -> Outline:
     """Everything the minutes say, in order (DESIGN §5); every user text passes through `user`."""
     current = meeting.get_meeting(store, meeting_id)
-    status = t(f"minutes.status.{current.status}", lang)
     facts = [
         (t("minutes.date", lang), fmt_date(current.meeting_date, lang)),
-        (t("minutes.state", lang), status),
+        (t("minutes.state", lang), _state(current, lang, user)),
         (t("minutes.attendees", lang), ", ".join(map(user, current.attendees)) or DASH),
         (t("minutes.next_review", lang), fmt_date(current.review_date, lang)),
     ]
-    sections = [_snapshot_section(current, lang, get_settings(store)["currency"])]
+    sections = [_snapshot_section(store, current, lang, get_settings(store)["currency"])]
     previous_id = meeting.previous_meeting_id(store, meeting_id)
     previous = backlog.sprint_actions(store, previous_id) if previous_id else []
     review = Section(t("minutes.review", lang))
@@ -174,7 +234,7 @@ def outline(
     else:
         review.paragraphs.append(t("minutes.nothing", lang))
     sections.append(review)
-    sections.extend(_notes_sections(meeting.list_notes(store, meeting_id), lang, user))
+    sections.extend(_notes_sections(store, meeting.list_notes(store, meeting_id), lang, user))
     sections.append(
         Section(
             t("minutes.decisions", lang),
@@ -191,19 +251,7 @@ def outline(
         sprint.paragraphs.append(t("minutes.nothing", lang))
     sections.append(sprint)
     sections.append(_timing_section(current, lang, user))
-    answers = checklist.meeting_answers(store, meeting_id)
-    alignment = Section(
-        t(
-            "minutes.checklist",
-            lang,
-            score=sum(answers.values()),
-            total=len(checklist.CHECKLIST_ITEMS),
-        )
-    )
-    for item in checklist.CHECKLIST_ITEMS:
-        mark = {True: "✓", False: "✗", None: "·"}[answers.get(item)]
-        alignment.bullets.append(f"{mark} {checklist.item_text(item, lang)}")
-    sections.append(alignment)
+    sections.append(_checklist_section(store, meeting_id, lang))
     given = meeting.ratings(store, meeting_id)
     average = meeting.average_rating(store, meeting_id)
     rating = Section(
@@ -216,9 +264,6 @@ def outline(
     )
     rating.bullets = [f"{user(name)}: {value}" for name, value in given.items()]
     sections.append(rating)
-    sections.append(
-        Section(t("minutes.next_review", lang), paragraphs=[fmt_date(current.review_date, lang)])
-    )
     return Outline(user(current.title), facts, sections)
 
 

@@ -11,7 +11,11 @@ outcome's filter, so they equal the scorecard's own numbers for the same window 
   for higher- and lower-is-better KPIs alike; undefined when a value is missing or
   target = baseline;
 - elapsed = days of the quarter gone by, today included, ÷ days in the quarter;
-- on track when progress ≥ elapsed (the straight path from baseline to target).
+- on track when progress ≥ elapsed (the straight path from baseline to target);
+- no progress yet (and no verdict) while the current value is provisional (a maturing cohort
+  or below the KPI's minimum sample) and behind the baseline: a maturing cohort rate only
+  grows as conversions arrive and a small sample swings, so a new outcome does not start at
+  «Progreso −342 %».
 """
 
 import re
@@ -33,6 +37,7 @@ from kpi.errors import (
     TextField,
     finite_number,
 )
+from kpi.i18n import t
 from kpi.store.database import Store
 
 MAX_OUTCOMES = 3
@@ -74,6 +79,14 @@ def quarter_label(day: date) -> str:
     return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
 
 
+def quarter_name(label: str, lang: str) -> str:
+    """`2026-Q4` as people read it: «T4 2026» in Spanish, «Q4 2026» in English."""
+    match = _QUARTER.match(label)
+    if not match:
+        return label
+    return t("quarter.name", lang, number=match.group(2), year=match.group(1))
+
+
 def quarter_period(label: str) -> Period:
     match = _QUARTER.match(label or "")
     if not match:
@@ -93,6 +106,15 @@ def progress(baseline: float | None, current: float | None, target: float) -> fl
     if baseline is None or current is None or target == baseline:
         return None
     return (current - baseline) / (target - baseline)
+
+
+def measured_progress(
+    baseline: float | None, current: KpiResult | None, target: float
+) -> float | None:
+    """Progress, withheld while the current value is provisional and behind the baseline."""
+    value = progress(baseline, current.value if current else None, target)
+    provisional = current is not None and (current.maturing or current.insufficient)
+    return None if value is not None and value < 0 and provisional else value
 
 
 def elapsed_fraction(period: Period, today: date) -> float:
@@ -138,7 +160,7 @@ def outcome_status(store: Store, outcome: dict, today: date | None = None) -> Ou
         result_between(store, outcome, period.start, current_end) if today >= period.start else None
     )
     current = current_result.value if current_result else None
-    done = progress(baseline, current, outcome["target"])
+    done = measured_progress(baseline, current_result, outcome["target"])
     elapsed = elapsed_fraction(period, today)
     return OutcomeStatus(
         outcome,

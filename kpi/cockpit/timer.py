@@ -139,8 +139,14 @@ def pause(timer: Timer, now: datetime) -> Timer:
 
 
 def resume(timer: Timer, now: datetime) -> Timer:
-    _require(timer, "paused")
-    return _bump(timer, status="running", segment_started_at=now)
+    """Run again after a pause, or after an end pressed too early: the block goes on from the
+    seconds it had used (the time in between is not counted)."""
+    _require(timer, "paused", "ended")
+    blocks = list(timer.blocks)
+    blocks[timer.current] = replace(blocks[timer.current], actual_end=None)
+    return _bump(
+        timer, blocks=tuple(blocks), status="running", segment_started_at=now, ended_at=None
+    )
 
 
 def jump(timer: Timer, target: int, now: datetime) -> Timer:
@@ -201,23 +207,15 @@ def settle(timer: Timer, now: datetime, auto_advance: bool) -> Timer:
 
 def apply(timer: Timer, command: str, now: datetime, target: int | None = None) -> Timer:
     """Dispatch one facilitator command by name (the names in COMMANDS)."""
-    if command == "start":
-        return start(timer, now)
-    if command == "pause":
-        return pause(timer, now)
-    if command == "resume":
-        return resume(timer, now)
-    if command == "next":
-        return next_block(timer, now)
-    if command == "previous":
-        return previous_block(timer, now)
     if command == "jump":
         if target is None:
             raise TimerError("bad_block")
         return jump(timer, target, now)
-    if command == "end":
-        return end(timer, now)
-    raise TimerError("unknown_command")
+    steps = {"start": start, "pause": pause, "resume": resume, "end": end}
+    steps |= {"next": next_block, "previous": previous_block}
+    if command not in steps:
+        raise TimerError("unknown_command")
+    return steps[command](timer, now)
 
 
 def clock_text(seconds: float) -> str:

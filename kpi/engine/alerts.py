@@ -1,4 +1,5 @@
-"""Misalignment alerts from the data, after the method's symptoms; each names its numbers."""
+"""Misalignment alerts from the data, after the method's symptoms; each names its numbers and
+the periods they come from, which are the scorecard's own: its reported period and the one before."""
 
 from dataclasses import dataclass, field
 from datetime import date
@@ -6,6 +7,7 @@ from typing import Any
 
 from kpi.engine import catalogue as cat
 from kpi.engine.compute import Scorecard
+from kpi.engine.periods import Period, period_label
 from kpi.engine.targets import changes_this_quarter
 from kpi.i18n import fmt_date, fmt_number, fmt_percent, t
 from kpi.store.database import Store
@@ -17,28 +19,29 @@ FLAT = 0.02  # ... while SQLs or wins grow by less than 2 %
 
 @dataclass(frozen=True)
 class Alert:
-    """One symptom: `kind` selects the sentence; `numbers` are the figures behind it."""
+    """One symptom: `kind` selects the sentence; `numbers` are the figures behind it, measured over
+    `periods` (oldest first; none for a change of targets) as known on `as_of`."""
 
     kind: str
     severity: str  # "warning" or "error"
     numbers: dict[str, Any] = field(default_factory=dict)
+    periods: tuple[Period, ...] = ()
+    as_of: date | None = None
 
     def text(self, lang: str, currency: str = "EUR") -> str:
-        return t(f"alert.{self.kind}", lang, **_formatted(self, lang, currency))
+        sentence = t(f"alert.{self.kind}", lang, **_formatted(self, lang, currency))
+        labels = [period_label(p, lang, self.as_of) for p in self.periods]
+        if len(labels) == 2:
+            return f"{sentence} {t('alert.periods', lang, before=labels[0], now=labels[1])}"
+        if labels:
+            return f"{sentence} {t('alert.period', lang, now=labels[0])}"
+        return sentence
 
 
 def _growth(now: float | None, before: float | None) -> float | None:
     if now is None or before is None or before == 0:
         return None
     return (now - before) / before
-
-
-def _complete(scorecard: Scorecard) -> tuple[int, int]:
-    """Indices (now, before) in the trend of the last two periods that are over by as-of."""
-    last = len(scorecard.periods) - 1
-    if scorecard.periods[last].end > scorecard.as_of and last >= 2:
-        return last - 1, last - 2
-    return last, last - 1
 
 
 def _formatted(alert: Alert, lang: str, currency: str) -> dict[str, str]:
@@ -70,11 +73,17 @@ def _formatted(alert: Alert, lang: str, currency: str) -> dict[str, str]:
     return {"count": str(n["count"]), "when": fmt_date(n["when"], lang), "who": n["who"]}
 
 
-def _volume_without_quality(vol: dict, now: int, before: int) -> list[Alert]:
+def _compared(scorecard: Scorecard) -> tuple[tuple[Period, Period], date]:
+    """The two periods every comparing alert reads, the cards' own: the one before, the reported."""
+    return (scorecard.periods[-2], scorecard.periods[-1]), scorecard.as_of
+
+
+def _volume_without_quality(scorecard: Scorecard) -> list[Alert]:
     """More MQLs while SQLs or wins stay flat: volume bought without quality."""
-    mqls_change = _growth(vol["mqls"][now], vol["mqls"][before])
-    sqls_change = _growth(vol["sqls"][now], vol["sqls"][before])
-    wins_change = _growth(vol["wins"][now], vol["wins"][before])
+    vol = scorecard.volumes
+    mqls_change = _growth(vol["mqls"][-1], vol["mqls"][-2])
+    sqls_change = _growth(vol["sqls"][-1], vol["sqls"][-2])
+    wins_change = _growth(vol["wins"][-1], vol["wins"][-2])
     if (
         mqls_change is None
         or mqls_change < VOLUME_GROWTH
@@ -82,44 +91,46 @@ def _volume_without_quality(vol: dict, now: int, before: int) -> list[Alert]:
     ):
         return []
     numbers = {
-        "mqls_before": vol["mqls"][before],
-        "mqls_now": vol["mqls"][now],
+        "mqls_before": vol["mqls"][-2],
+        "mqls_now": vol["mqls"][-1],
         "mqls_change": mqls_change,
-        "sqls_before": vol["sqls"][before],
-        "sqls_now": vol["sqls"][now],
-        "wins_before": vol["wins"][before],
-        "wins_now": vol["wins"][now],
+        "sqls_before": vol["sqls"][-2],
+        "sqls_now": vol["sqls"][-1],
+        "wins_before": vol["wins"][-2],
+        "wins_now": vol["wins"][-1],
     }
-    return [Alert("volume_without_quality", "warning", numbers)]
+    return [Alert("volume_without_quality", "warning", numbers, *_compared(scorecard))]
 
 
 def _icp_share(scorecard: Scorecard, committed: float) -> list[Alert]:
     share = scorecard.get("icp_opportunity_share")
     if share.value is not None and not share.insufficient and share.value < committed:
-        return [Alert("icp_share", "warning", {"value": share.value, "committed": committed})]
+        numbers = {"value": share.value, "committed": committed}
+        return [Alert("icp_share", "warning", numbers, scorecard.periods[-1:], scorecard.as_of)]
     return []
 
 
-def _response_sla(scorecard: Scorecard, sla: float, now: int, before: int) -> list[Alert]:
-    response = scorecard.get("lead_response_hours").trend
-    if all(p.value is not None and p.value > sla for p in (response[before], response[now])):
-        numbers = {"sla": sla, "before": response[before].value, "now": response[now].value}
-        return [Alert("response_sla", "error", numbers)]
+def _response_sla(scorecard: Scorecard, sla: float) -> list[Alert]:
+    response = scorecard.get("lead_response_hours")
+    if all(v is not None and v > sla for v in (response.previous, response.value)):
+        numbers = {"sla": sla, "before": response.previous, "now": response.value}
+        return [Alert("response_sla", "error", numbers, *_compared(scorecard))]
     return []
 
 
-def _promises(scorecard: Scorecard, now: int, before: int) -> list[Alert]:
+def _promises(scorecard: Scorecard) -> list[Alert]:
     """More wins while delivery gets slower or sloppier: promises the team cannot keep."""
     wins = scorecard.volumes["wins"]
-    if wins[now] <= wins[before]:
+    if wins[-1] <= wins[-2]:
         return []
     alerts = []
     for kpi_id in ("time_to_value_days", "rework_rate"):
-        trend = scorecard.get(kpi_id).trend
-        then, latest = trend[before].value, trend[now].value
+        result = scorecard.get(kpi_id)
+        then, latest = result.previous, result.value
         if then is not None and latest is not None and latest > then:
-            numbers = {"kpi_id": kpi_id, "wins_before": wins[before], "wins_now": wins[now]}
-            alerts.append(Alert("promises", "warning", {**numbers, "before": then, "now": latest}))
+            numbers = {"kpi_id": kpi_id, "wins_before": wins[-2], "wins_now": wins[-1]}
+            numbers |= {"before": then, "now": latest}
+            alerts.append(Alert("promises", "warning", numbers, *_compared(scorecard)))
     return alerts
 
 
@@ -135,14 +146,14 @@ def _targets_changed(store: Store, today: date) -> list[Alert]:
 def misalignment_alerts(
     store: Store, scorecard: Scorecard, today: date | None = None
 ) -> list[Alert]:
-    now, before = _complete(scorecard)
-    if before < 0:
+    """The symptoms in `scorecard`, read from the numbers its cards show."""
+    if len(scorecard.periods) < 2:
         return []
     settings = get_settings(store)
     return [
-        *_volume_without_quality(scorecard.volumes, now, before),
+        *_volume_without_quality(scorecard),
         *_icp_share(scorecard, settings["committed_icp_share"]),
-        *_response_sla(scorecard, settings["sla_hours"], now, before),
-        *_promises(scorecard, now, before),
+        *_response_sla(scorecard, settings["sla_hours"]),
+        *_promises(scorecard),
         *_targets_changed(store, today or store.now().date()),
     ]

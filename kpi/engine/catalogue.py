@@ -5,6 +5,7 @@ Their SQL fragments and the rules they share are written in kpi/engine/formula.p
 
 # Pages, the minutes, the brief and the CLI read the formatters here, beside the KPIs.
 from kpi.engine.display import format_delta as format_delta
+from kpi.engine.display import format_target as format_target
 from kpi.engine.display import format_value as format_value
 from kpi.engine.display import unit_label as unit_label
 from kpi.engine.formula import (

@@ -13,7 +13,14 @@ from kpi.engine import catalogue as cat
 from kpi.engine import drill, grid
 from kpi.engine.drill import ROWS_LIMIT, KpiRows
 from kpi.engine.grid import is_maturing, status_for
-from kpi.engine.periods import CUSTOM, PERIOD_KINDS, Period, period_containing, period_grid
+from kpi.engine.periods import (
+    CUSTOM,
+    PERIOD_KINDS,
+    Period,
+    period_containing,
+    period_grid,
+    reported_period,
+)
 from kpi.engine.pickers import dimension_values
 from kpi.engine.results import Filters, KpiResult, Query, Scorecard
 from kpi.engine.targets import current_targets
@@ -113,6 +120,17 @@ def compute_scorecard(
         {name: series[1:] for name, series in evaluation.volumes.items()},
         evaluation.quality,
     )
+
+
+def last_complete_scorecard(
+    store: Store, period: str = "quincena", today: date | None = None
+) -> Scorecard:
+    """The scorecard of the last complete `period` as of the data: what the meeting, its brief,
+    its minutes and Inicio review (the running period is partial; the scorecard page offers it)."""
+    settings = _settings_for(store, None, default_as_of(store, today))
+    shown = reported_period(period, settings.as_of, settings.anchor)
+    card = compute_scorecard(store, as_of=settings.as_of, start=shown.start, end=shown.end)
+    return replace(card, period_kind=period)
 
 
 def kpi_value(

@@ -1,15 +1,18 @@
 """Drill-down: the exact rows behind a KPI's numerator and denominator, for reading and export."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 import pandas as pd
 
 from kpi.engine import catalogue as cat
 from kpi.engine import sql
+from kpi.engine.dimension_labels import value_label
 from kpi.engine.formula import ANCHORS
 from kpi.engine.periods import Period, end_of_day
 from kpi.engine.results import Filters
+from kpi.i18n import CATALOGUE, DASH, fmt_date, fmt_number, t
 from kpi.store.database import Store
 
 # Drill-down rows are for reading and exporting; beyond this a CSV import is the better tool.
@@ -91,3 +94,49 @@ def rows_behind(
     if filters.splits_spend:
         numerator = numerator.iloc[0:0]
     return KpiRows(numerator, denominator)
+
+
+def column_label(column: str, lang: str) -> str:
+    """A drill-down column's header: a fact field as the import names it, a computed column
+    (duration, amounts of a ratio) from the KPI detail's strings."""
+    computed = f"detail.field.{column}"
+    return t(computed if computed in CATALOGUE else f"ingest.field.{column}", lang)
+
+
+def _cell_text(value, lang: str, digits: int) -> str:
+    if value is None or pd.isna(value):
+        return DASH
+    if isinstance(value, bool):
+        return t("users.yes" if value else "users.no", lang)
+    if isinstance(value, datetime | date):
+        return fmt_date(value, lang)
+    if isinstance(value, int | float):
+        return fmt_number(value, lang, digits)
+    return str(value)
+
+
+def _digits(column: pd.Series) -> int:
+    """Decimals for a column's numbers: none when every value is whole, else two, alike down
+    the column so the figures line up."""
+    numbers = pd.to_numeric(column.dropna(), errors="coerce").dropna()
+    return 0 if (numbers == numbers.round()).all() else 2
+
+
+def readable_rows(
+    frame: pd.DataFrame, lang: str, channel_labels: Mapping[str, str] | None = None
+) -> pd.DataFrame:
+    """The rows as a person reads them, as text: translated headers, channels and ICP tiers by
+    name, dates and numbers in the reader's locale, «—» for an empty cell (the CSV export keeps
+    the stored values)."""
+    shown = pd.DataFrame(index=frame.index)
+    for column in frame.columns:
+        if column in ("channel", "icp_tier"):
+            cells = [
+                value_label(column, None if pd.isna(v) else v, lang, channel_labels)
+                for v in frame[column]
+            ]
+        else:
+            digits = _digits(frame[column]) if pd.api.types.is_numeric_dtype(frame[column]) else 0
+            cells = [_cell_text(v, lang, digits) for v in frame[column].astype(object)]
+        shown[column_label(column, lang)] = cells
+    return shown

@@ -1,7 +1,10 @@
-"""Reporting periods: quincenas anchored at the sprint date, months, quarters and explicit windows."""
+"""Reporting periods: quincenas anchored at the sprint date, months, quarters, explicit windows;
+which one a scorecard reports by default and how a period reads."""
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+
+from kpi.i18n import fmt_date, t
 
 PERIOD_KINDS = ("quincena", "month", "quarter")
 CUSTOM = "custom"
@@ -57,7 +60,19 @@ def period_containing(kind: str, day: date, anchor: date) -> Period:
     raise ValueError(f"unknown period kind {kind!r}")
 
 
+def _calendar_kind(period: Period) -> str | None:
+    """The calendar kind (month or quarter) that explicit dates cover exactly, else None."""
+    for kind in ("month", "quarter"):
+        if period_containing(kind, period.start, period.start) == period:
+            return kind
+    return None
+
+
 def previous_period(kind: str, period: Period, anchor: date) -> Period:
+    """The period before: the same kind; explicit dates covering a whole month or quarter step by
+    the calendar (February is compared with January), other explicit dates by their length."""
+    if kind == CUSTOM:
+        kind = _calendar_kind(period) or CUSTOM
     if kind == CUSTOM:
         return Period(period.start - timedelta(days=period.days), period.start - timedelta(days=1))
     return period_containing(kind, period.start - timedelta(days=1), anchor)
@@ -69,6 +84,27 @@ def period_grid(kind: str, current: Period, anchor: date, count: int = TREND_LEN
     while len(grid) < count:
         grid.insert(0, previous_period(kind, grid[0], anchor))
     return grid
+
+
+def is_running(period: Period, as_of: date) -> bool:
+    """Whether `period` is still under way on `as_of` (its numbers are partial)."""
+    return as_of < period.end
+
+
+def reported_period(kind: str, as_of: date, anchor: date, running: bool = False) -> Period:
+    """The period a scorecard reports: the last complete one unless the running one is asked."""
+    current = period_containing(kind, as_of, anchor)
+    if running or not is_running(current, as_of):
+        return current
+    return previous_period(kind, current, anchor)
+
+
+def period_label(period: Period, lang: str, as_of: date | None = None) -> str:
+    """A period as people read it: its first and last day, marked when still running."""
+    text = f"{fmt_date(period.start, lang)} – {fmt_date(period.end, lang)}"
+    if as_of is not None and is_running(period, as_of):
+        return t("scorecard.period.running", lang, period=text)
+    return text
 
 
 def quarter_start(day: date) -> date:

@@ -25,6 +25,11 @@ class TargetChange:
     previous_target: float | None = None
 
 
+# KPIs read beside the agreed response SLA (a setting), which is a different number from their
+# target: the team's median aim is not the deadline each lead must meet.
+SLA_KPIS = ("lead_response_hours", "sla_response_compliance")
+
+
 def current_targets(store: Store) -> dict[str, tuple[float, float]]:
     """(target, tolerance) per KPI: the newest stored version, else the catalogue default."""
     targets = {kpi.id: (kpi.target, kpi.tolerance) for kpi in cat.CATALOGUE}

@@ -26,6 +26,7 @@ from kpi.ingest.formats import (
 from kpi.ingest.headers import detect_columns, resolve_columns
 from kpi.ingest.loading import flag_rows, load_raw
 from kpi.ingest.mapping import IngestError, Mapping, MappingError
+from kpi.ingest.near_duplicates import find_near_duplicates
 from kpi.ingest.rejections import collect_rejects
 from kpi.ingest.report import ImportReport, fill_report, write_rejects_csv
 from kpi.ingest.source import open_source
@@ -192,6 +193,7 @@ def _import_into(con, report, mapping, resolved, source, headers, actor, step) -
     upsert = build_final(con, mapping.table, fields)
     step(0.7)
     fill_report(con, report, fields)
+    report.near_duplicates = find_near_duplicates(con, mapping.table, fields)
     if report.dry_run or (report.rejected_rows and not report.accept_valid):
         return
     write_final(con, mapping.table, upsert)

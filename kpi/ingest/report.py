@@ -3,7 +3,8 @@
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kpi.i18n import DEFAULT_LANGUAGE, t
+from kpi.i18n import DASH, DEFAULT_LANGUAGE, t
+from kpi.ingest.near_duplicates import NearDuplicate
 from kpi.ingest.rejections import REFUSED_LINES
 from kpi.store.writer import dict_rows
 
@@ -58,13 +59,21 @@ class ImportReport:
     rejects_file: str | None = None
     # The encoding of the lines refused because the rest of the file is in another one.
     mixed_encoding: str | None = None
+    near_duplicates: list[NearDuplicate] = field(default_factory=list)
 
     @property
     def exit_code(self) -> int:
         return 2 if self.rejected_rows and not self.accept_valid else 0
 
     def as_dict(self, lang: str = DEFAULT_LANGUAGE) -> dict:
-        data = {k: v for k, v in self.__dict__.items() if k not in ("rejections", "preview")}
+        data = {
+            k: v
+            for k, v in self.__dict__.items()
+            if k not in ("rejections", "preview", "near_duplicates")
+        }
+        data["near_duplicates"] = [
+            d.__dict__ | {"message": d.text(lang)} for d in self.near_duplicates
+        ]
         data["rejections"] = [
             {
                 "line": r.line,
@@ -77,6 +86,53 @@ class ImportReport:
             for r in self.rejections
         ]
         return data
+
+
+def field_label(name: str, lang: str) -> str:
+    """A canonical field as people read it («Fecha de creación» for created_at)."""
+    return t(f"ingest.field.{name}", lang)
+
+
+def _cell(value) -> object:
+    return DASH if value is None or value == "" else value
+
+
+def preview_table(report: ImportReport, lang: str) -> list[dict]:
+    """The typed rows as the page shows them: headers in words, empty cells as —, and each
+    line's problems as their reasons."""
+    names = {"line": t("import.col.line", lang), "problems": t("import.col.problems", lang)}
+    rows = []
+    for row in report.preview:
+        reasons = [r for r in (row.get("problems") or "").split(", ") if r]
+        shown = {k: v for k, v in row.items() if k != "problems"}
+        shown["problems"] = ", ".join(_reason_name(r, lang) for r in reasons)
+        rows.append({names.get(k) or field_label(k, lang): _cell(v) for k, v in shown.items()})
+    return rows
+
+
+def _reason_name(reason: str, lang: str) -> str:
+    """A reason without its line's details (the rejections table gives those)."""
+    text = t(f"ingest.reason.{reason}", lang, detail="", field="")
+    return text.split(":")[0].replace(" ()", "").strip()
+
+
+def rejection_table(report: ImportReport, lang: str) -> list[dict]:
+    """The first rejections with translated headers and reasons; an empty value shows as —."""
+    headers = {k: t(f"import.col.{k}", lang) for k in ("line", "value", "reason")}
+    return [
+        {
+            headers["line"]: r.line,
+            t("import.column", lang): _cell(r.column),
+            headers["value"]: _cell(r.value),
+            headers["reason"]: r.text(lang),
+        }
+        for r in report.rejections
+    ]
+
+
+def near_duplicate_notes(report: ImportReport, lang: str) -> list[str]:
+    """One warning per imported value that looks like another (see near_duplicates.py)."""
+    return [d.text(lang) for d in report.near_duplicates]
 
 
 def fill_report(con, report: ImportReport, fields: list[str]) -> None:

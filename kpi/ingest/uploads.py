@@ -208,18 +208,6 @@ def mapping_from_rows(
     ).validate()
 
 
-def rejection_rows(report: ImportReport, lang: str) -> list[dict]:
-    return [
-        {
-            "line": r.line,
-            "column": r.column,
-            "value": r.value,
-            "reason": r.text(lang),
-        }
-        for r in report.rejections
-    ]
-
-
 def choice_labels(table: str, db_path: Path | str, lang: str) -> dict[str, str]:
     """Starting mappings for `table` with their labels (fixed per run, so reruns agree)."""
     labels = {}
@@ -230,7 +218,7 @@ def choice_labels(table: str, db_path: Path | str, lang: str) -> dict[str, str]:
         elif kind == "saved":
             labels[choice] = t("import.preset.saved", lang, name=name)
         else:
-            labels[choice] = name
+            labels[choice] = t(f"import.preset.name.{name}", lang)
     return labels
 
 
@@ -265,10 +253,11 @@ def report_counts(report: ImportReport) -> list[tuple[str, int]]:
 
 
 def summary_text(report: ImportReport, lang: str) -> str:
+    """The report's counts on one line, the table named in words."""
     return t(
         "ingest.report.summary",
         lang,
-        table=report.table,
+        table=t(f"import.table.{report.table}", lang),
         read=report.rows_read,
         inserted=report.inserted,
         updated=report.updated,

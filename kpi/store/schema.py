@@ -274,6 +274,34 @@ STATE_MIGRATIONS: list[tuple[int, str, str]] = [
     ),
     # Written on every pause and never read: the timer derives everything from the block times.
     (3, "timer without pause time", "ALTER TABLE timer_state DROP COLUMN paused_at"),
+    (
+        4,
+        "meetings reopened for corrections",
+        # The latest reopening (when, by whom) for the minutes; every one is in the audit log.
+        "ALTER TABLE meetings ADD COLUMN reopened_at TIMESTAMP;"
+        " ALTER TABLE meetings ADD COLUMN reopened_by TEXT;",
+    ),
+    (
+        5,
+        "projector mode per meeting",
+        # The facilitator's choice of what the room sees (kpi/cockpit/projector.py MODES).
+        """
+        CREATE TABLE projector_modes (
+            meeting_id BIGINT PRIMARY KEY,
+            mode TEXT NOT NULL,
+            changed_by TEXT NOT NULL,
+            changed_at TIMESTAMP NOT NULL
+        );
+        """,
+    ),
+    (
+        6,
+        "backlog items may be unscored",
+        # A note sent to the backlog in block 3 is scored in block 4; a silent 3/3 would file it
+        # among the big bets before anyone judged it.
+        "ALTER TABLE backlog_items ALTER COLUMN effort DROP NOT NULL;"
+        " ALTER TABLE backlog_items ALTER COLUMN impact DROP NOT NULL;",
+    ),
 ]
 
 STATE_TABLES = frozenset(
@@ -290,6 +318,7 @@ STATE_TABLES = frozenset(
         "checklist_answers",
         "meeting_ratings",
         "login_attempts",
+        "projector_modes",
     }
 )
 

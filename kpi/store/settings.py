@@ -27,6 +27,8 @@ DEFAULTS: dict[str, Any] = {
     "sprint_anchor": "2025-01-06",
     "committed_icp_share": 0.70,
     "auto_advance": False,
+    # Channel code -> the label an admin chose (kpi/engine/dimension_labels.py reads it).
+    "channel_labels": {},
     "definition_mql": (
         "Lead que encaja con el ICP y ha mostrado intención (demo, precio o contenido de "
         "fondo de embudo) y que Marketing entrega a Ventas."
@@ -64,8 +66,19 @@ TEXT_FIELDS: dict[str, TextField] = {
 }
 
 
+def _labels(key: str, value: Any) -> dict[str, str]:
+    """Code -> label, each a one-line text; an empty label is dropped (the default returns)."""
+    if not isinstance(value, dict):
+        raise InvalidInput("error.input.choice", field=key, value=str(value)[:40])
+    field = TextField(key, SHORT_TEXT_MAX)
+    cleaned = {field.clean(code): field.clean(label) for code, label in value.items()}
+    return {code: label for code, label in sorted(cleaned.items()) if code and label}
+
+
 def _parse(key: str, value: Any) -> Any:
     default = DEFAULTS[key]
+    if isinstance(default, dict):
+        return _labels(key, value)
     if isinstance(default, bool):
         if isinstance(value, str):
             return value.strip().lower() in ("1", "true", "yes", "sí", "si")
