@@ -111,3 +111,11 @@ def add_user_on_page(at: AppTest, username: str, name: str, role: str, password:
     at.selectbox(key="users_new_role").select(role)
     at.text_input(key="users_new_password").input(password)
     return at.button[0].click().run()
+
+
+def meeting_with_action(store, actor, meeting_date, **action) -> tuple[int, dict]:
+    """A meeting on `meeting_date` with one sprint action (`action`: add_sprint_action's fields)."""
+    from kpi.cockpit import backlog, meeting
+
+    meeting_id = meeting.create_meeting(store, actor, meeting_date=meeting_date)
+    return meeting_id, backlog.add_sprint_action(store, actor, meeting_id=meeting_id, **action)

@@ -2,6 +2,8 @@
 
 from datetime import date, datetime
 
+from support import meeting_with_action
+
 from kpi.access.roles import Actor
 from kpi.cockpit import backlog, brief, meeting
 from kpi.store.database import open_store, rewrite_facts
@@ -38,11 +40,10 @@ def test_brief_lists_off_target_kpis_red_streaks_and_actions_due(tmp_path):
     path = tmp_path / "brief.duckdb"
     _deals(path)
     store = open_store(path)
-    previous = meeting.create_meeting(store, EVA, meeting_date=date(2026, 2, 16))
-    backlog.add_sprint_action(
+    previous, _action = meeting_with_action(
         store,
         EVA,
-        meeting_id=previous,
+        date(2026, 2, 16),
         title="Llamar a 20 leads",
         owner="Ana",
         definition_of_done="20 llamadas",

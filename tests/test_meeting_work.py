@@ -4,7 +4,7 @@ list with area, KPI and backlog item, block 4 scoring in place, block 5 starting
 from datetime import date
 
 import pytest
-from support import EDITOR, VIEWER, open_page
+from support import EDITOR, VIEWER, meeting_with_action, open_page
 
 from kpi.access.roles import PermissionDenied
 from kpi.cockpit import backlog, meeting, notes
@@ -186,11 +186,10 @@ def test_block_five_starts_an_action_from_a_backlog_item(demo_app_env):
 
 def test_an_action_is_edited_and_deleted_through_dialogs(demo_app_env):
     store = open_store(demo_app_env)
-    meeting_id = meeting.create_meeting(store, EDITOR, meeting_date=date(2026, 3, 2))
-    action = backlog.add_sprint_action(
+    meeting_id, action = meeting_with_action(
         store,
         EDITOR,
-        meeting_id=meeting_id,
+        date(2026, 3, 2),
         title="Acordar SLA",
         owner="Ana",
         definition_of_done="SLA firmado",

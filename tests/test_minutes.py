@@ -5,6 +5,7 @@ import subprocess
 from datetime import date, datetime, timedelta
 
 import pytest
+from support import meeting_with_action
 
 from kpi.access.roles import Actor
 from kpi.cockpit import backlog, checklist, meeting, minutes
@@ -39,11 +40,10 @@ ACTIONS = [
 
 @pytest.fixture
 def closed_meeting(store):
-    previous = meeting.create_meeting(store, EVA, meeting_date=date(2026, 2, 16))
-    backlog.add_sprint_action(
+    previous, _action = meeting_with_action(
         store,
         EVA,
-        meeting_id=previous,
+        date(2026, 2, 16),
         title="Llamar a 20 leads ICP-A",
         owner="Ana",
         definition_of_done="20 llamadas",
@@ -135,11 +135,10 @@ def test_english_minutes(store, closed_meeting):
 
 
 def test_pipes_in_user_text_do_not_break_tables(store):
-    meeting_id = meeting.create_meeting(store, EVA, meeting_date=date(2026, 3, 2))
-    backlog.add_sprint_action(
+    meeting_id, _action = meeting_with_action(
         store,
         EVA,
-        meeting_id=meeting_id,
+        date(2026, 3, 2),
         title="A | B",
         owner="Ana",
         definition_of_done="x\ny",

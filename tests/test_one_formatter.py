@@ -8,7 +8,7 @@ formatter under test.
 from datetime import date
 
 import pytest
-from support import copy_facts, demo_file, logged_in
+from support import copy_facts, demo_file, logged_in, meeting_with_action
 
 from kpi.access.roles import Actor
 from kpi.cockpit import backlog, brief, meeting, minutes, outcomes
@@ -115,11 +115,10 @@ def test_outcomes_page_shows_the_configured_currency(usd_store):
 
 
 def test_sprint_widgets_show_the_configured_currency(usd_store):
-    meeting_id = meeting.create_meeting(usd_store, EVA, meeting_date=date(2026, 3, 2))
-    action = backlog.add_sprint_action(
+    meeting_id, action = meeting_with_action(
         usd_store,
         EVA,
-        meeting_id=meeting_id,
+        date(2026, 3, 2),
         title="Revisar la inversión por canal",
         owner="Ana",
         definition_of_done="Informe",

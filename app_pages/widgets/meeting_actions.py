@@ -14,13 +14,12 @@ from app_pages.widgets.meeting_notes import (
     dialog_write,
     show_dialog,
 )
-from app_pages.widgets.sprint import NO_ITEM
+from app_pages.widgets.sprint import NO_ITEM, describe_action
 from kpi.access.roles import Actor
 from kpi.cockpit import backlog
 from kpi.cockpit.backlog import ACTION_TEXT
 from kpi.cockpit.meeting import Meeting
 from kpi.engine import catalogue
-from kpi.i18n import fmt_date
 from kpi.store.database import Store
 from kpi.text import escape_markdown
 
@@ -28,7 +27,7 @@ ITEM = "action_item"
 
 
 def actions_area(store: Store, user: Actor, current: Meeting) -> None:
-    tr, lang = common.tr, common.lang()
+    tr = common.tr
     actions = backlog.sprint_actions(store, current.id)
     items = backlog.list_items(store)
     titles = {item["id"]: item["title"] for item in items}
@@ -36,12 +35,7 @@ def actions_area(store: Store, user: Actor, current: Meeting) -> None:
     st.subheader(tr("meeting.actions", count=len(actions), cap=backlog.MAX_ACTIONS))
     for number, action in enumerate(actions, start=1):
         left, right = st.columns([4, 1])
-        title, owner = escape_markdown(action["title"]), escape_markdown(action["owner"])
-        left.markdown(f"**{number}. {title}** · {owner}")
-        left.caption(
-            f"{tr('sprint.col.done')}: {escape_markdown(action['definition_of_done'])} · "
-            f"{tr('sprint.col.due')}: {fmt_date(action['due_date'], lang)}"
-        )
+        describe_action(left, action, f"{number}. {escape_markdown(action['title'])}")
         if action["backlog_item_id"] in titles:
             linked = escape_markdown(titles[action["backlog_item_id"]])
             left.caption(tr("meeting.action.item_linked", title=linked))

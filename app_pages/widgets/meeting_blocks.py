@@ -13,7 +13,6 @@ from kpi.cockpit import backlog, meeting, outcomes
 from kpi.cockpit.matrix_chart import effort_impact_chart
 from kpi.cockpit.meeting import Meeting
 from kpi.engine import catalogue
-from kpi.i18n import fmt_date
 from kpi.store.database import Store
 from kpi.store.settings import get_settings, set_setting
 from kpi.text import escape_markdown
@@ -116,7 +115,7 @@ def panel_area(store: Store, user: Actor, current: Meeting) -> None:
 
 
 def review_area(store: Store, user: Actor, current: Meeting) -> None:
-    tr, lang = common.tr, common.lang()
+    tr = common.tr
     st.subheader(tr("meeting.review"))
     previous = meeting.previous_meeting_id(store, current.id)
     actions = backlog.sprint_actions(store, previous) if previous else []
@@ -124,12 +123,7 @@ def review_area(store: Store, user: Actor, current: Meeting) -> None:
         st.caption(tr("meeting.review.none"))
     for action in actions:
         left, right = st.columns([3, 2])
-        title, owner = escape_markdown(action["title"]), escape_markdown(action["owner"])
-        left.markdown(f"**{title}** · {owner}")
-        left.caption(
-            f"{escape_markdown(action['definition_of_done'])} · "
-            f"{fmt_date(action['due_date'], lang)} · {tr('sprint.status.' + action['status'])}"
-        )
+        sprint.describe_action(left, action, escape_markdown(action["title"]), status=True)
         if action["status"] == "planned":
             for status, column in zip(backlog.REVIEW_STATUSES, right.columns(3), strict=True):
                 if column.button(

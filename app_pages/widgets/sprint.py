@@ -42,6 +42,20 @@ ITEM_COLUMNS = ("id", "title", "owner", "area", "effort", "impact", "kpi_id", "e
 ITEM_COLUMNS += ("status", "quadrant")
 
 
+def describe_action(where, action: dict, heading: str, *, status: bool = False) -> None:
+    """An action in two lines: «heading · owner», then its definition of done, due date and
+    (with `status`) its review status. `heading` is Markdown; the action's own text is escaped."""
+    tr = common.tr
+    where.markdown(f"**{heading}** · {escape_markdown(action['owner'])}")
+    parts = [
+        f"{tr('sprint.col.done')}: {escape_markdown(action['definition_of_done'])}",
+        f"{tr('sprint.col.due')}: {fmt_date(action['due_date'], common.lang())}",
+    ]
+    if status:
+        parts.append(tr(f"sprint.status.{action['status']}"))
+    where.caption(" · ".join(parts))
+
+
 def sprint_caption(store: Store, sprint: Sprint) -> str:
     lang = common.lang()
     dates = {"date": fmt_date(sprint.start, lang), "review": fmt_date(sprint.review_date, lang)}

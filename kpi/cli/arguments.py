@@ -1,8 +1,26 @@
-"""Argument types the commands share: a calendar day and a whole number within bounds."""
+"""What the commands share: the Command record each declares, a calendar day and a whole number
+within bounds as argument types."""
 
 import argparse
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
+
+
+@dataclass(frozen=True)
+class Command:
+    """One `python -m kpi` command: name, one-line help, description, its arguments, its runner."""
+
+    name: str
+    summary: str
+    description: str
+    arguments: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[argparse.Namespace], int]
+
+    def register(self, subparsers) -> None:
+        parser = subparsers.add_parser(self.name, help=self.summary, description=self.description)
+        self.arguments(parser)
+        parser.set_defaults(run=self.run, parser=parser)
 
 
 def iso_day(text: str) -> date:

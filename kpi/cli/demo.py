@@ -7,19 +7,11 @@ from pathlib import Path
 
 import duckdb
 
-from kpi.cli.arguments import iso_day, whole_number
+from kpi.cli.arguments import Command, iso_day, whole_number
 from kpi.cli.progress import progress_bar
 
 
-def add_parser(subparsers) -> None:
-    parser = subparsers.add_parser(
-        "demo",
-        help="fill a database with deterministic demo data / generar datos de demostración",
-        description=(
-            "Replace all facts (leads, deals, marketing spend) of the database with synthetic, "
-            "deterministic data covering about 18 months up to today. Cockpit state is kept."
-        ),
-    )
+def arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--db", required=True, type=Path, help="DuckDB facts file (created if missing)"
     )
@@ -33,7 +25,6 @@ def add_parser(subparsers) -> None:
         default=None,
         help="generate as if today were this date, YYYY-MM-DD (default: today)",
     )
-    parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -55,3 +46,13 @@ def run(args: argparse.Namespace) -> int:
         f"{counts['marketing_spend']} spend rows in {seconds:.1f} s -> {args.db}"
     )
     return 0
+
+
+COMMAND = Command(
+    "demo",
+    "fill a database with deterministic demo data / generar datos de demostración",
+    "Replace all facts (leads, deals, marketing spend) of the database with synthetic, "
+    "deterministic data covering about 18 months up to today. Cockpit state is kept.",
+    arguments,
+    run,
+)

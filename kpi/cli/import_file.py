@@ -1,5 +1,6 @@
 """`python -m kpi import`: load a CRM export into leads, deals or spend, with a report and exit code."""
 
+import argparse
 import contextlib
 import json
 import os
@@ -7,6 +8,7 @@ import sys
 from pathlib import Path
 
 from kpi.access.roles import SYSTEM, Actor
+from kpi.cli.arguments import Command
 from kpi.cli.progress import progress_bar
 from kpi.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from kpi.ingest.fields import TABLES
@@ -20,13 +22,7 @@ from kpi.store.database import DEFAULT_DB_PATH
 PROGRESS_MIN_BYTES = 5 * 1024 * 1024
 
 
-def add_parser(subparsers) -> None:
-    parser = subparsers.add_parser(
-        "import",
-        help=t("ingest.cli.help", "en"),
-        description=t("ingest.cli.help", "en")
-        + " Exit codes: 0 success, 2 rejected rows without --accept-valid, 1 unreadable input.",
-    )
+def arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("table", choices=TABLES)
     parser.add_argument("file", type=Path)
     parser.add_argument("--db", type=Path, default=DEFAULT_DB_PATH)
@@ -46,7 +42,6 @@ def add_parser(subparsers) -> None:
     parser.add_argument(
         "--lang", choices=LANGUAGES, default=os.environ.get("BRUJULA_LANG", DEFAULT_LANGUAGE)
     )
-    parser.set_defaults(run=run)
 
 
 def _actor(name: str | None, db: Path) -> Actor | None:
@@ -152,3 +147,13 @@ def run(args) -> int:
     else:
         print_report(report, lang, args.show)
     return report.exit_code
+
+
+COMMAND = Command(
+    "import",
+    t("ingest.cli.help", "en"),
+    t("ingest.cli.help", "en")
+    + " Exit codes: 0 success, 2 rejected rows without --accept-valid, 1 unreadable input.",
+    arguments,
+    run,
+)

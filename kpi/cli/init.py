@@ -3,20 +3,12 @@
 import argparse
 from pathlib import Path
 
+from kpi.cli.arguments import Command
 from kpi.cli.progress import progress_bar
 
 
-def add_parser(subparsers) -> None:
-    parser = subparsers.add_parser(
-        "init",
-        help="first run: demo database and admin credentials if missing / primer arranque",
-        description=(
-            "Create the database with demo data and the credentials file with an `admin` user "
-            "if they are missing; the admin password is printed once. Existing files are kept."
-        ),
-    )
+def arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", type=Path, default=Path("data/brujula.duckdb"))
-    parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -31,3 +23,13 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(f"kept: {first.path}")
     return 0
+
+
+COMMAND = Command(
+    "init",
+    "first run: demo database and admin credentials if missing / primer arranque",
+    "Create the database with demo data and the credentials file with an `admin` user "
+    "if they are missing; the admin password is printed once. Existing files are kept.",
+    arguments,
+    run,
+)

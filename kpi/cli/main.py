@@ -6,12 +6,13 @@ import sys
 
 from kpi.store.database import StoreError
 
-# Each command module declares `add_parser(subparsers)` and `run(args) -> int`.
-COMMANDS = (
+# Each command module declares its COMMAND (or COMMANDS): kpi.cli.arguments.Command records.
+# Modules are imported by name so that `--help` and each command load only their own parts.
+COMMAND_MODULES = (
     "kpi.cli.init",
     "kpi.cli.demo",
     "kpi.cli.scorecard",
-    "kpi.store.backup",
+    "kpi.cli.backup",
     "kpi.cli.import_file",
 )
 
@@ -22,8 +23,10 @@ def build_parser() -> argparse.ArgumentParser:
         description="Brújula: shared Marketing/Sales/Operations KPIs from a DuckDB file.",
     )
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for name in COMMANDS:
-        importlib.import_module(name).add_parser(subparsers)
+    for name in COMMAND_MODULES:
+        module = importlib.import_module(name)
+        for command in getattr(module, "COMMANDS", None) or (module.COMMAND,):
+            command.register(subparsers)
     return parser
 
 

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kpi.cli.arguments import iso_day, whole_number
+from kpi.cli.arguments import Command, iso_day, whole_number
 from kpi.engine import catalogue as cat
 from kpi.engine.periods import PERIOD_KINDS
 from kpi.i18n import fmt_date, t
@@ -36,15 +36,7 @@ CSV_COLUMNS = (
 )
 
 
-def add_parser(subparsers) -> None:
-    parser = subparsers.add_parser(
-        "scorecard",
-        help="compute the shared KPIs / calcular los KPIs compartidos",
-        description=(
-            "Compute every catalogue KPI for the period containing --as-of (default: the last "
-            "day with data, at most today), or for one explicit --from/--to window."
-        ),
-    )
+def arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", required=True, type=Path, help="DuckDB facts file")
     parser.add_argument("--period", choices=PERIOD_KINDS, default="quincena")
     parser.add_argument("--as-of", dest="as_of", type=iso_day, help="YYYY-MM-DD")
@@ -59,7 +51,6 @@ def add_parser(subparsers) -> None:
     parser.add_argument("--icp", choices=("A", "B", "C"))
     parser.add_argument("--owner")
     parser.add_argument("--format", choices=("table", "json", "csv"), default="table")
-    parser.set_defaults(run=run, parser=parser)
 
 
 def scorecard_json(scorecard: "Scorecard") -> dict:
@@ -193,3 +184,13 @@ def run(args: argparse.Namespace) -> int:
         # The reader (`| head`) left early: not an error of ours; silence the exit-time flush.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0
+
+
+COMMAND = Command(
+    "scorecard",
+    "compute the shared KPIs / calcular los KPIs compartidos",
+    "Compute every catalogue KPI for the period containing --as-of (default: the last "
+    "day with data, at most today), or for one explicit --from/--to window.",
+    arguments,
+    run,
+)

@@ -24,9 +24,13 @@ from kpi.cockpit.meeting_panel import (
 from kpi.cockpit.meeting_record import (
     ATTENDEE,
     BLOCK_TEXT,
+    BLOCKER_KINDS,
     DECISIONS,
+    LEARNING_KINDS,
     MAX_ATTENDEES,
     MEETING_DAYS,
+    NOTE_KINDS,
+    NOTE_TEXT,
     TITLE,
     AgendaBlock,
     Meeting,
@@ -36,6 +40,7 @@ from kpi.cockpit.meeting_record import (
     average_rating,
     clean_agenda,
     clean_attendees,
+    clean_note,
     default_agenda,
     default_meeting_date,
     get_meeting,
@@ -47,7 +52,7 @@ from kpi.cockpit.meeting_record import (
     timer_of,
 )
 from kpi.engine import catalogue
-from kpi.errors import LONG_TEXT_MAX, SHORT_TEXT_MAX, TextField, business_date, one_of
+from kpi.errors import business_date
 from kpi.i18n import DEFAULT_LANGUAGE, fmt_date, t
 from kpi.store.database import Store
 from kpi.store.writer import Writer
@@ -98,16 +103,6 @@ __all__ = [
     "timer_of",
     "update_meeting",
 ]
-
-LEARNING_KINDS = ("worked", "did_not_work")
-BLOCKER_KINDS = ("dependency", "risk")
-NOTE_KINDS = LEARNING_KINDS + BLOCKER_KINDS
-NOTE_TEXT = {
-    "text": TextField("meeting.note.text", LONG_TEXT_MAX, multiline=True),
-    "why": TextField("meeting.note.why", LONG_TEXT_MAX, multiline=True),
-    "root_cause": TextField("meeting.note.root_cause", LONG_TEXT_MAX, multiline=True),
-    "owner": TextField("meeting.note.owner", SHORT_TEXT_MAX),
-}
 
 
 def create_meeting(
@@ -226,38 +221,17 @@ def timer_command(
     return changed
 
 
-def add_note(
-    store: Store,
-    actor: Actor,
-    meeting_id: int,
-    *,
-    kind: str,
-    text: str,
-    why: str | None = None,
-    area: str | None = None,
-    root_cause: str | None = None,
-    owner: str | None = None,
-    kpi_id: str | None = None,
-) -> dict:
-    """A learning (worked / did not work, and why) or a blocker (dependency / risk)."""
-    if kind not in NOTE_KINDS:
-        raise MeetingError("meeting.error.note_kind", kind=str(kind)[:40])
-    typed = {"text": text, "why": why, "root_cause": root_cause, "owner": owner}
-    clean = {field: NOTE_TEXT[field].clean(value) or None for field, value in typed.items()}
-    if not clean["text"]:
-        raise MeetingError("meeting.error.note_text")
-    area = one_of(area, "meeting.note.area", backlog.AREAS)
-    kpi_id = one_of(kpi_id, "meeting.note.kpi", catalogue.BY_ID)
+def add_note(store: Store, actor: Actor, meeting_id: int, **fields) -> dict:
+    """A learning (worked / did not work, and why) or a blocker (dependency / risk): `fields` are
+    clean_note's (kind, text, why, area, root_cause, owner, kpi_id)."""
+    note = clean_note(**fields)
     with store.write(actor, "notes") as w:
         _require_open(w, meeting_id)
         return w.insert(
             "notes",
             {
                 "meeting_id": meeting_id,
-                "kind": kind,
-                **clean,
-                "area": area,
-                "kpi_id": kpi_id,
+                **note,
                 "created_by": actor.username,
                 "created_at": w.now,
             },

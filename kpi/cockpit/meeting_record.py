@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from kpi.cockpit import timer
+from kpi.cockpit.backlog_rules import AREAS
+from kpi.engine import catalogue
 from kpi.errors import (
     DECISIONS_MAX,
     LONG_TEXT_MAX,
@@ -13,6 +15,7 @@ from kpi.errors import (
     TITLE_MAX,
     InvalidInput,
     TextField,
+    one_of,
 )
 from kpi.i18n import DEFAULT_LANGUAGE, t
 from kpi.store.database import Store
@@ -31,6 +34,15 @@ BLOCK_TEXT = {
     "name": TextField("meeting.col.block", TITLE_MAX),
     "leader": TextField("meeting.col.leader", TITLE_MAX),
     "content": TextField("meeting.col.content", LONG_TEXT_MAX, multiline=True),
+}
+LEARNING_KINDS = ("worked", "did_not_work")
+BLOCKER_KINDS = ("dependency", "risk")
+NOTE_KINDS = LEARNING_KINDS + BLOCKER_KINDS
+NOTE_TEXT = {
+    "text": TextField("meeting.note.text", LONG_TEXT_MAX, multiline=True),
+    "why": TextField("meeting.note.why", LONG_TEXT_MAX, multiline=True),
+    "root_cause": TextField("meeting.note.root_cause", LONG_TEXT_MAX, multiline=True),
+    "owner": TextField("meeting.note.owner", SHORT_TEXT_MAX),
 }
 
 
@@ -257,3 +269,25 @@ def ratings(store: Store, meeting_id: int) -> dict[str, int]:
 def average_rating(store: Store, meeting_id: int) -> float | None:
     values = list(ratings(store, meeting_id).values())
     return sum(values) / len(values) if values else None
+
+
+def clean_note(
+    *,
+    kind: str,
+    text: str,
+    why: str | None = None,
+    area: str | None = None,
+    root_cause: str | None = None,
+    owner: str | None = None,
+    kpi_id: str | None = None,
+) -> dict:
+    """A note's fields validated (known kind, area and KPI; non-blank text; limits)."""
+    if kind not in NOTE_KINDS:
+        raise MeetingError("meeting.error.note_kind", kind=str(kind)[:40])
+    typed = {"text": text, "why": why, "root_cause": root_cause, "owner": owner}
+    clean = {field: NOTE_TEXT[field].clean(value) or None for field, value in typed.items()}
+    if not clean["text"]:
+        raise MeetingError("meeting.error.note_text")
+    area = one_of(area, "meeting.note.area", AREAS)
+    kpi_id = one_of(kpi_id, "meeting.note.kpi", catalogue.BY_ID)
+    return {"kind": kind, **clean, "area": area, "kpi_id": kpi_id}

@@ -2,39 +2,13 @@
 with the title of the backlog item each one became.
 
 Capturing a note and sending it to the backlog live in kpi.cockpit.meeting; the same field rules
-apply here (clean_note), and, like a new note, a note of a closed meeting is not changed.
+apply here (meeting_record.clean_note), and, like a new note, a note of a closed meeting is not changed.
 """
 
 from kpi.access.roles import Actor, require
-from kpi.cockpit.backlog_rules import AREAS
-from kpi.cockpit.meeting import NOTE_KINDS, NOTE_TEXT
-from kpi.cockpit.meeting_record import MeetingError, meeting_row
-from kpi.engine import catalogue
-from kpi.errors import one_of
+from kpi.cockpit.meeting_record import MeetingError, clean_note, meeting_row
 from kpi.store.database import Store
 from kpi.store.writer import Writer
-
-
-def clean_note(
-    *,
-    kind: str,
-    text: str,
-    why: str | None = None,
-    area: str | None = None,
-    root_cause: str | None = None,
-    owner: str | None = None,
-    kpi_id: str | None = None,
-) -> dict:
-    """A note's fields validated (known kind, area and KPI; non-blank text; limits)."""
-    if kind not in NOTE_KINDS:
-        raise MeetingError("meeting.error.note_kind", kind=str(kind)[:40])
-    typed = {"text": text, "why": why, "root_cause": root_cause, "owner": owner}
-    clean = {field: NOTE_TEXT[field].clean(value) or None for field, value in typed.items()}
-    if not clean["text"]:
-        raise MeetingError("meeting.error.note_text")
-    area = one_of(area, "meeting.note.area", AREAS)
-    kpi_id = one_of(kpi_id, "meeting.note.kpi", catalogue.BY_ID)
-    return {"kind": kind, **clean, "area": area, "kpi_id": kpi_id}
 
 
 def _open_note(w: Writer, note_id: int) -> dict:

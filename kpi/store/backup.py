@@ -13,13 +13,11 @@ Any failure before that point (a link in the backup, a full disk, a foreign sche
 live files byte-identical and removes the copies.
 """
 
-import argparse
 import contextlib
 import getpass
 import json
 import os
 import stat
-import sys
 import uuid
 from datetime import datetime
 from pathlib import Path
@@ -29,9 +27,9 @@ import duckdb
 from kpi import clock
 from kpi.access.roles import Actor, require
 from kpi.errors import TranslatedError
-from kpi.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
+from kpi.i18n import DEFAULT_LANGUAGE, t
 from kpi.store.backup_schema import schema_problem
-from kpi.store.database import DEFAULT_DB_PATH, Store
+from kpi.store.database import Store
 from kpi.store.facts_file import facts_lock
 from kpi.store.files import (
     PRIVATE_DIR,
@@ -374,53 +372,3 @@ def _record_restore(state_copy: Path, source: Path) -> None:
     finally:
         con.close()
     fsync_path(state_copy)
-
-
-def _summary(manifest: dict) -> tuple[int, int]:
-    tables = len(manifest["facts"]) + len(manifest["state"])
-    rows = sum(manifest["facts"].values()) + sum(manifest["state"].values())
-    return tables, rows
-
-
-def add_parser(subparsers) -> None:
-    save = subparsers.add_parser(
-        "backup",
-        help="copy both database files to a folder / copia de seguridad",
-        description="Copy the facts and state files (consistently) into a new, empty folder.",
-    )
-    save.add_argument("--db", type=Path, default=DEFAULT_DB_PATH, help="DuckDB facts file")
-    save.add_argument("--to", type=Path, required=True, help="new or empty folder")
-    save.add_argument("--lang", choices=LANGUAGES, default=DEFAULT_LANGUAGE)
-    save.set_defaults(run=run_backup)
-    load = subparsers.add_parser(
-        "restore",
-        help="replace the database by a backup / restaurar una copia",
-        description="Replace both files of --db by a backup; stop the app first.",
-    )
-    load.add_argument("--from", dest="source", type=Path, required=True, help="backup folder")
-    load.add_argument("--db", type=Path, default=DEFAULT_DB_PATH, help="DuckDB facts file")
-    load.add_argument("--lang", choices=LANGUAGES, default=DEFAULT_LANGUAGE)
-    load.set_defaults(run=run_restore)
-
-
-def _run_for_cli(run, done: str, lang: str, **shown) -> int:
-    """Run a backup or a restore for the CLI: a one-line error, else its one-line summary."""
-    try:
-        manifest = run()
-    except BackupError as error:
-        print(f"error: {error.message(lang)}", file=sys.stderr)
-        return 1
-    tables, rows = _summary(manifest)
-    print(t(done, lang, tables=tables, rows=rows, **shown))
-    return 0
-
-
-def run_backup(args: argparse.Namespace) -> int:
-    return _run_for_cli(lambda: backup(args.db, args.to), "backup.done", args.lang, target=args.to)
-
-
-def run_restore(args: argparse.Namespace) -> int:
-    restored = "backup.restored"
-    return _run_for_cli(
-        lambda: restore(args.source, args.db), restored, args.lang, db=args.db, source=args.source
-    )

@@ -12,7 +12,6 @@ import time
 import urllib.request
 from pathlib import Path
 
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from support import password_of, write_credentials
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -23,6 +22,21 @@ USERS = {
     "editor": ("Eva Editora", "editor"),
     "viewer": ("Víctor Lector", "viewer"),
 }
+# Every page URL of every role (DESIGN §8), stated independently of app.py.
+PAGE_URLS = [
+    "inicio",
+    "scorecard",
+    "kpi",
+    "outcomes",
+    "reunion",
+    "proyector",
+    "backlog",
+    "historial",
+    "importar",
+    "ajustes",
+    "auditoria",
+    "usuarios",
+]
 COOKIE = {"name": "brujula_test", "key": "k" * 48, "expiry_days": 1}
 
 
@@ -111,39 +125,15 @@ def _wait_healthy(url: str, process: subprocess.Popen, log_path: Path) -> None:
 
 
 def login(page, url: str, username: str, password: str | None = None) -> None:
-    """Log in through the real form and wait for the sidebar navigation.
-
-    The form is filled only once the first script runs are over, and the submit is repeated
-    once if it was lost in a rerun (a busy machine); retrying a correct password is harmless.
-    """
+    """Log in through the real form, one click on «Entrar» once the first run is over, and wait
+    for the sidebar navigation and the end of the login's run."""
     page.goto(url)
     page.get_by_role("button", name="Entrar").wait_for(timeout=60_000)
     wait_for_app(page)
-    nav = page.get_by_test_id("stSidebarNav")
-    for attempt in range(2):
-        page.get_by_role("textbox", name="Usuario").fill(username)
-        page.get_by_role("textbox", name="Contraseña").fill(password or password_of(username))
-        page.get_by_role("button", name="Entrar").click()
-        try:
-            nav.wait_for(timeout=45_000)
-            settle_after_login(page)
-            return
-        except PlaywrightTimeout:
-            if attempt or nav.count():
-                raise
-            wait_for_app(page)
-
-
-def settle_after_login(page) -> None:
-    """The cookie component sets the auth cookie after the login run, then asks for one more
-    run; a click landing in that run can be lost, so wait for it (bounded: a server whose
-    cookies expire at once sets none)."""
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        if any(c["name"].startswith("brujula") for c in page.context.cookies()):
-            break
-        time.sleep(0.2)
-    page.wait_for_timeout(300)
+    page.get_by_role("textbox", name="Usuario").fill(username)
+    page.get_by_role("textbox", name="Contraseña").fill(password or password_of(username))
+    page.get_by_role("button", name="Entrar").click()
+    page.get_by_test_id("stSidebarNav").wait_for(timeout=45_000)
     wait_for_app(page)
 
 

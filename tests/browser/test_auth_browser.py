@@ -1,24 +1,8 @@
 """In Chromium: logging in reaches the home page; no page URL shows anything before login."""
 
 import pytest
-from browser_support import wait_for_app
+from browser_support import PAGE_URLS, wait_for_app
 from playwright.sync_api import expect
-
-# Every page URL of every role (DESIGN §8), stated independently of app.py.
-PAGE_URLS = [
-    "inicio",
-    "scorecard",
-    "kpi",
-    "outcomes",
-    "reunion",
-    "proyector",
-    "backlog",
-    "historial",
-    "importar",
-    "ajustes",
-    "auditoria",
-    "usuarios",
-]
 
 pytestmark = pytest.mark.browser
 

@@ -7,7 +7,6 @@ import uuid
 
 import pytest
 from browser_support import wait_for_app
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -23,36 +22,22 @@ def settle(page) -> None:
 
 
 def open_backlog(page) -> None:
-    """Open the Backlog page from the sidebar; a click that lands during a rerun (a busy machine,
-    right after login) can be lost, so it is repeated once."""
-    heading = page.get_by_role("heading", name="Sprint actual: 3 acciones")
-    for attempt in range(2):
-        wait_for_app(page)
-        page.get_by_test_id("stSidebarNav").get_by_text("Backlog", exact=True).click()
-        try:
-            heading.wait_for(timeout=30_000)
-            break
-        except PlaywrightTimeout:
-            if attempt:
-                raise
+    """Open the Backlog page with one click on the sidebar, once the app is idle."""
+    wait_for_app(page)
+    page.get_by_test_id("stSidebarNav").get_by_text("Backlog", exact=True).click()
+    page.get_by_role("heading", name="Sprint actual: 3 acciones").wait_for(timeout=30_000)
     settle(page)
 
 
 def choose(page, label: str, option: str) -> None:
-    """Pick a selectbox option; the dropdown sometimes closes as it opens in headless Chromium,
-    so opening is retried (the choice itself is checked by the page's result)."""
+    """Pick a selectbox option: one click opens it, one click picks. The box is centred first:
+    at the window's bottom edge its menu opens below the fold, the page scrolls to show it and
+    the menu closes on that scroll (seen with no script run in between)."""
+    wait_for_app(page)
     box = page.get_by_role("combobox", name=label)
-    wanted = page.get_by_role("option", name=option)
-    for _ in range(5):
-        box.click()
-        try:
-            wanted.wait_for(timeout=2_000)
-        except PlaywrightTimeout:
-            page.keyboard.press("Escape")
-            continue
-        wanted.click()
-        return
-    raise AssertionError(f"option {option!r} never appeared in {label!r}")
+    box.evaluate("element => element.scrollIntoView({block: 'center'})")
+    box.click()
+    page.get_by_role("option", name=option).click()
 
 
 def blocker_to_backlog(page, title: str) -> None:
@@ -76,9 +61,8 @@ def blocker_to_backlog(page, title: str) -> None:
     settle(page)
     page.get_by_role("tab", name="3 · Aprendizajes y bloqueos").click()
     page.get_by_role("button", name="→ Backlog").last.click()
-    expect(page.get_by_text(re.compile(r"En el backlog \(#\d+\)")).last).to_be_visible(
-        timeout=30_000
-    )
+    # The note now names the item it became, as a link (issue 15 point 7).
+    expect(page.get_by_role("link", name=f"En el backlog: {title}")).to_be_visible(timeout=30_000)
     settle(page)
 
 

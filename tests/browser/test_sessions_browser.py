@@ -5,7 +5,7 @@ import time
 
 import pytest
 import yaml
-from browser_support import demo_database, password_of, serve, wait_for_app, write_auth
+from browser_support import demo_database, login, serve, wait_for_app, write_auth
 
 pytestmark = pytest.mark.browser
 
@@ -30,19 +30,10 @@ def new_context(browser):
 
 
 def log_in_once(page, url: str, username: str, password: str | None = None) -> None:
-    """Fill the login form once the app is idle and press "Entrar" exactly once."""
-    page.goto(url)
-    page.get_by_role("button", name="Entrar").wait_for(timeout=60_000)
-    wait_for_app(page)
-    page.get_by_role("textbox", name="Usuario").fill(username)
-    page.get_by_role("textbox", name="Contraseña").fill(password or password_of(username))
-    page.get_by_role("button", name="Entrar").click()
-    page.get_by_test_id("stSidebarNav").wait_for(timeout=60_000)
-    # The cookie component sets the cookie after the login run, then asks for one more run:
-    # a person would not click within that moment, so the test waits for it too.
+    """Log in with one click (browser_support.login), then wait until the browser holds the
+    auth cookie: the tests copy it or reload with it."""
+    login(page, url, username, password)
     auth_cookie(page.context)
-    page.wait_for_timeout(300)
-    wait_for_app(page)
 
 
 def open_page(page, title: str) -> None:
