@@ -1,6 +1,7 @@
 """Brújula router: page config, the login gate (widgets/login.py), role-based navigation."""
 
 from functools import partial
+from urllib.parse import urlparse
 
 import streamlit as st
 
@@ -16,7 +17,15 @@ from app_pages.widgets.login import (
     write_cookie,
 )
 
-st.set_page_config(page_title="Brújula", page_icon="🧭", layout="wide")
+# The room's screen opens on the projector with the sidebar folded away (set at the first page
+# config of a load: the browser does not fold a sidebar it has already drawn).
+ON_PROJECTOR = urlparse(st.context.url or "").path.rstrip("/").endswith("/proyector")
+st.set_page_config(
+    page_title="Brújula",
+    page_icon="🧭",
+    layout="wide",
+    initial_sidebar_state="collapsed" if ON_PROJECTOR else "auto",
+)
 
 ALL = ("admin", "editor", "viewer")
 EDITORS = ("admin", "editor")

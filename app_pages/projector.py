@@ -9,8 +9,6 @@ from kpi.text import escape_markdown
 
 common.guard()
 store = common.store()
-# The wall shows the room's screen only; the meeting picker stays one click away.
-st.set_page_config(initial_sidebar_state="collapsed")
 
 projected = st.session_state.get("projector_meeting")
 # Open meetings, and the one on the wall even once it closed (it then says so).

@@ -6,9 +6,9 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.widgets import common, feedback
-from app_pages.widgets.fields import channel_label_form, kpi_select
+from app_pages.widgets.fields import channel_label_form, decimal_input, kpi_select
 from kpi.engine import catalogue as cat
-from kpi.engine.targets import current_targets, set_target, target_history
+from kpi.engine import targets
 from kpi.i18n import fmt_date, fmt_number
 from kpi.store import settings as cfg
 
@@ -18,8 +18,8 @@ currency = cfg.get_settings(store)["currency"]
 
 st.title(f"⚙️ {tr('nav.settings')}")
 FLASH = "settings_flash"
-# Streamlit's own defaults show «25.00» and «2025/01/06»; one decimal and day first read as ours.
-ONE_DECIMAL, DAY_FIRST = "%.1f", "DD/MM/YYYY"
+# Streamlit's own default shows «2025/01/06»; day first reads as ours.
+DAY_FIRST = "DD/MM/YYYY"
 # Method numbers in the form, as (label, scale): the ICP share is typed as a percentage.
 METHOD_NUMBERS = {
     "sla_hours": ("settings.sla_hours", 1),
@@ -43,33 +43,34 @@ def targets_section() -> None:
     st.caption(tr("settings.targets_caption"))
     kpi_id = kpi_select(st, tr("settings.kpi"), key="target_kpi", optional=False)
     kpi = cat.get(kpi_id)
-    target, tolerance = current_targets(store)[kpi_id]
+    target, tolerance = targets.current_targets(store)[kpi_id]
     is_rate = kpi.unit == "rate"
     # Keys carry the KPI so switching KPI shows that KPI's current values.
     left, right = st.columns(2)
-    new_target = left.number_input(
+    new_target = decimal_input(
+        left,
         tr("settings.target_rate" if is_rate else "settings.target"),
-        value=float(round(target * 100, 4) if is_rate else target),
-        step=1.0,
-        format=ONE_DECIMAL,
-        key=f"target_value_{kpi_id}",
+        target * 100 if is_rate else target,
+        f"target_value_{kpi_id}",
+        *(bound * (100 if is_rate else 1) for bound in targets.TARGET_RANGES[kpi.unit]),
     )
-    new_tolerance = right.number_input(
+    new_tolerance = decimal_input(
+        right,
         tr("settings.tolerance_rate" if is_rate else "settings.tolerance"),
-        value=float(tolerance),
-        min_value=0.0,
-        step=0.5,
-        format=ONE_DECIMAL,
-        key=f"target_tolerance_{kpi_id}",
+        tolerance,
+        f"target_tolerance_{kpi_id}",
+        *targets.TOLERANCE_RANGES[kpi.unit],
     )
     st.caption(kpi.definition(lang))
+    if new_target is None or new_tolerance is None:
+        return  # the field says what is wrong; nothing is saved
     if st.button(tr("settings.save_target"), type="primary", key="target_save"):
         value = new_target / 100 if is_rate else new_target
         if abs(value - target) < 1e-12 and abs(new_tolerance - tolerance) < 1e-12:
             st.info(tr("settings.unchanged"))
         else:
             feedback.attempt(
-                lambda: set_target(store, user, kpi_id, value, new_tolerance),
+                lambda: targets.set_target(store, user, kpi_id, value, new_tolerance),
                 tr("settings.saved"),
                 FLASH,
             )
@@ -85,7 +86,7 @@ def history_table(kpi: cat.Kpi) -> None:
             fmt_date(h["valid_from"], lang),
             h["changed_by"],
         ]
-        for h in target_history(store, kpi.id)
+        for h in targets.target_history(store, kpi.id)
     ]
     if rows:
         with st.expander(tr("settings.history")):
@@ -118,9 +119,9 @@ def method_number(where, key: str, settings: dict) -> float | int:
     low, high = cfg.NUMBER_RANGES[key]
     if isinstance(cfg.DEFAULTS[key], int):
         return where.number_input(tr(label), low, high, int(settings[key]), format="%d")
-    shown = round(float(settings[key]) * scale, 4)
-    typed = where.number_input(tr(label), low * scale, high * scale, shown, format=ONE_DECIMAL)
-    return round(typed / scale, 6)
+    shown = float(settings[key]) * scale
+    typed = decimal_input(where, tr(label), shown, f"method_{key}", low * scale, high * scale)
+    return None if typed is None else round(typed / scale, 6)
 
 
 def method_section(settings: dict) -> None:
@@ -131,7 +132,7 @@ def method_section(settings: dict) -> None:
         anchor = date.fromisoformat(settings["sprint_anchor"])
         anchor = next(cols).date_input(tr("settings.anchor"), anchor, format=DAY_FIRST)
         values["sprint_anchor"] = anchor.isoformat()
-        if st.form_submit_button(tr("settings.save_method")):
+        if st.form_submit_button(tr("settings.save_method")) and None not in values.values():
             save_settings({k: v for k, v in values.items() if v != settings[k]})
 
 

@@ -10,7 +10,14 @@ from datetime import date, datetime
 from pathlib import Path
 
 from babel.dates import format_date, format_datetime
-from babel.numbers import format_currency, format_decimal, format_percent, get_currency_symbol
+from babel.numbers import (
+    NumberFormatError,
+    format_currency,
+    format_decimal,
+    format_percent,
+    get_currency_symbol,
+    parse_decimal,
+)
 
 LANGUAGES = ("es", "en")
 DEFAULT_LANGUAGE = "es"
@@ -54,6 +61,15 @@ def fmt_number(value: float | int | None, lang: str = DEFAULT_LANGUAGE, digits: 
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
     with _half_up():
         return format_decimal(value, format=pattern, locale=_locale(lang))
+
+
+def parse_number(text: str, lang: str = DEFAULT_LANGUAGE) -> float | None:
+    """A number typed the way `lang` writes it (es «1.234,5», en «1,234.5»); None when it is not
+    one or could be read two ways («25.5» in Spanish: 255 or 25,5?), never a silent guess."""
+    try:
+        return float(parse_decimal(text.strip(), locale=_locale(lang), strict=True))
+    except (NumberFormatError, ValueError):
+        return None
 
 
 def fmt_percent(rate: float | None, lang: str = DEFAULT_LANGUAGE, digits: int = 1) -> str:

@@ -12,6 +12,7 @@ from kpi.i18n import (
     fmt_number,
     fmt_percent,
     fmt_points,
+    parse_number,
     t,
 )
 
@@ -46,3 +47,13 @@ def test_numbers_currency_points_and_dates_per_locale():
     assert fmt_points(-1.25, "en", 2) == "-1.25 pp"
     assert fmt_date(date(2026, 11, 22), "es") == "22 nov 2026"
     assert fmt_date(date(2026, 11, 22), "en") == "22 Nov 2026"
+
+
+def test_numbers_are_parsed_the_way_each_language_writes_them():
+    assert parse_number("1.234,5", "es") == 1234.5
+    assert parse_number(" 25,5 ", "es") == 25.5
+    assert parse_number("1,234.5", "en") == 1234.5
+    # Ambiguous or foreign: refused, never guessed (255 or 25,5?).
+    assert parse_number("25.5", "es") is None
+    assert parse_number("25,5", "en") is None
+    assert parse_number("veinte", "es") is None

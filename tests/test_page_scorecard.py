@@ -115,8 +115,9 @@ def test_detail_page_trend_breakdown_and_rows(small_app):
 def test_settings_target_edit_writes_a_version_and_banner(small_app):
     at = open_page("app_pages/settings.py")
     at.selectbox(key="target_kpi").set_value("win_rate").run()
-    at.number_input(key="target_value_win_rate").set_value(40.0).run()
-    at.number_input(key="target_tolerance_win_rate").set_value(4.0).run()
+    # Typed as a Spanish reader writes them (decimal comma).
+    at.text_input(key="target_value_win_rate").input("40,0").run()
+    at.text_input(key="target_tolerance_win_rate").input("4,0").run()
     at.button(key="target_save").click().run()
     assert not at.exception
     store = open_store(small_app)

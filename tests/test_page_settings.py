@@ -3,7 +3,7 @@
 from support import open_page
 
 from kpi.access.roles import Actor
-from kpi.engine.targets import set_target
+from kpi.engine.targets import current_targets, set_target
 from kpi.store.database import open_store, rewrite_facts
 from kpi.store.settings import get_settings
 
@@ -76,9 +76,11 @@ def test_numbers_have_one_decimal_dates_are_day_first_and_history_is_in_words(ap
     store = open_store(app_env)
     set_target(store, Actor("admin", "admin"), "mql_to_sql_rate", 0.25, 2.5)
     at = open_page(PAGE)
-    formats = {n.label: n.proto.format for n in at.number_input}
-    assert formats["SLA de respuesta (horas)"] == "%.1f", formats
-    assert set(formats.values()) == {"%.1f", "%d"}
+    # Decimals read as Spanish writes them (Streamlit's number input would show «25.0»).
+    assert at.text_input(key="target_value_mql_to_sql_rate").value == "25,0"
+    assert at.text_input(key="target_tolerance_mql_to_sql_rate").value == "2,5"
+    assert at.text_input(key="method_sla_hours").value == "24,0"
+    assert {n.proto.format for n in at.number_input} == {"%d"}  # whole numbers stay spinners
     assert [d.proto.format for d in at.date_input] == ["DD/MM/YYYY"]
     history = at.dataframe[0].value
     assert list(history.columns) == ["Objetivo", "Tolerancia", "Vigente desde", "Cambiado por"]
@@ -97,3 +99,18 @@ def forms_entering(node) -> dict:
     for child in getattr(node, "children", {}).values():
         found |= forms_entering(child)
     return found
+
+
+def test_a_number_is_read_the_way_the_language_writes_it_and_nothing_else(app_env):
+    store = open_store(app_env)
+    at = open_page(PAGE)
+    at.text_input(key="target_value_mql_to_sql_rate").input("25.5").run()
+    # In Spanish «25.5» could be 255 or 25,5: refused with the reason, and no save offered.
+    assert any("«25.5» no es un número" in e.value for e in at.error)
+    assert not [b for b in at.button if b.key == "target_save"]
+    at.text_input(key="target_value_mql_to_sql_rate").input("150,0").run()
+    assert any("Debe estar entre 0,0 y 100,0." in e.value for e in at.error)
+    at.text_input(key="target_value_mql_to_sql_rate").input("27,5").run()
+    at.button(key="target_save").click().run()
+    assert not at.exception
+    assert current_targets(store)["mql_to_sql_rate"][0] == 0.275

@@ -11,7 +11,27 @@ from kpi.engine import catalogue
 from kpi.engine.dimension_labels import channel_namer, set_channel_label
 from kpi.engine.pickers import dimension_values
 from kpi.errors import SHORT_TEXT_MAX
+from kpi.i18n import fmt_number, parse_number
 from kpi.store.database import Store
+
+
+def decimal_input(
+    where, label: str, value: float, key: str, low: float, high: float, digits: int = 1
+) -> float | None:
+    """A number typed and shown as the reader writes it («25,0» in Spanish; Streamlit's own number
+    input always shows «25.0»). None, with the reason under the field, when the text is not a
+    number of the language or falls outside [low, high]."""
+    lang = common.lang()
+    text = where.text_input(label, value=fmt_number(value, lang, digits), key=key)
+    number = parse_number(text, lang)
+    if number is None:
+        example = fmt_number(value, lang, digits)
+        where.error(common.tr("input.number.invalid", text=text[:40], example=example))
+    elif not low <= number <= high:
+        bounds = {"low": fmt_number(low, lang, digits), "high": fmt_number(high, lang, digits)}
+        where.error(common.tr("input.number.range", **bounds))
+        return None
+    return number
 
 
 def kpi_select(
