@@ -98,7 +98,7 @@ def test_quality_counters_agree_with_their_strings():
 def test_volumes_dimensions_periods_statuses_and_units_agree_with_their_strings():
     assert set(formula.VOLUMES) == _keys("kpi.volume.")
     assert set(cat.DIMENSIONS) == set(sql.DIMENSION_COLUMNS)
-    assert set(cat.DIMENSIONS) | {"none"} == _keys("kpi.dim.")
+    assert set(cat.DIMENSIONS) == _keys("kpi.dim.")
     assert {*PERIOD_KINDS, CUSTOM} == _keys("kpi.period.")
     assert {"green", "amber", "red", "grey"} == _keys("kpi.status.")
     assert set(UNIT_LABELS) | {"currency"} == set(cat.UNITS)

@@ -122,6 +122,9 @@ def visible_texts(at) -> list[tuple[str, str]]:
                 found.append((kind, ENGLISH_DEFAULTS[kind]))
             if kind == "form" and proto.form.enter_to_submit:
                 found.append((kind, "Press Enter to submit form"))
+            # A date field shows its format: day first, as both languages' readers here write it.
+            if kind == "date_input" and proto.format != "DD/MM/YYYY":
+                found.append((kind, f"date format {proto.format}"))
         for child in getattr(node, "children", {}).values():
             visit(child)
 
@@ -132,6 +135,7 @@ def visible_texts(at) -> list[tuple[str, str]]:
 def leaks_in(texts: list[tuple[str, str]], lang: str) -> set[tuple[str, str]]:
     patterns = LEAKS + RAW_IDS + RAW_CHANNELS
     leaks = {(kind, text) for kind, text in texts if any(p.search(text) for p in patterns)}
+    leaks |= {(kind, text) for kind, text in texts if text.startswith("date format ")}
     if lang == "es":
         english = set(ENGLISH_DEFAULTS.values()) | {"Press Enter to submit form"}
         leaks |= {(kind, text) for kind, text in texts if text in english}

@@ -129,7 +129,9 @@ def add_action_form(store: Store, user: Actor, sprint: Sprint, key: str) -> None
             key=f"{key}_done",
             height=80,
         )
-        due = st.date_input(tr("sprint.add.due"), value=sprint.review_date, key=f"{key}_due")
+        due = st.date_input(
+            tr("sprint.add.due"), value=sprint.review_date, key=f"{key}_due", format="DD/MM/YYYY"
+        )
         kpi_id = kpi_select(st, tr("sprint.add.kpi"), key=f"{key}_kpi", none="")
         if not st.form_submit_button(tr("sprint.add.submit"), type="primary"):
             return
