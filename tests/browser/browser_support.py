@@ -137,6 +137,26 @@ def login(page, url: str, username: str, password: str | None = None) -> None:
     wait_for_app(page)
 
 
+def nav_link(page, title: str):
+    """The sidebar's link to `title`; on the projector the sidebar starts folded (the room's
+    screen), so it is unfolded first with one click on its control, as a person would."""
+    if page.get_by_test_id("stSidebar").get_attribute("data-collapsed") == "true":
+        page.get_by_test_id("stExpandSidebarButton").click()
+    return page.get_by_test_id("stSidebarNav").get_by_text(title, exact=True)
+
+
+def choose(page, label: str, option) -> None:
+    """Pick a selectbox option: one click opens it, one click picks. The box is centred first:
+    at the window's bottom edge its menu opens below the fold, the page scrolls to show it and
+    the menu closes on that scroll (seen with no script run in between). `option`: its name, or
+    a pattern for an option whose name carries more (a date)."""
+    wait_for_app(page)
+    box = page.get_by_role("combobox", name=label)
+    box.evaluate("element => element.scrollIntoView({block: 'center'})")
+    box.click()
+    page.get_by_role("option", name=option).click()
+
+
 def wait_for_app(page) -> None:
     """Wait until Streamlit has finished the current script run."""
     page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']")

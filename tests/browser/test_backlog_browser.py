@@ -6,7 +6,7 @@ import re
 import uuid
 
 import pytest
-from browser_support import wait_for_app
+from browser_support import choose, wait_for_app
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -27,17 +27,6 @@ def open_backlog(page) -> None:
     page.get_by_test_id("stSidebarNav").get_by_text("Backlog", exact=True).click()
     page.get_by_role("heading", name="Sprint actual: 3 acciones").wait_for(timeout=30_000)
     settle(page)
-
-
-def choose(page, label: str, option: str) -> None:
-    """Pick a selectbox option: one click opens it, one click picks. The box is centred first:
-    at the window's bottom edge its menu opens below the fold, the page scrolls to show it and
-    the menu closes on that scroll (seen with no script run in between)."""
-    wait_for_app(page)
-    box = page.get_by_role("combobox", name=label)
-    box.evaluate("element => element.scrollIntoView({block: 'center'})")
-    box.click()
-    page.get_by_role("option", name=option).click()
 
 
 def blocker_to_backlog(page, title: str) -> None:

@@ -11,7 +11,7 @@ import threading
 
 import pytest
 import yaml
-from browser_support import ROOT, demo_database, login, serve, wait_for_app, write_auth
+from browser_support import ROOT, demo_database, login, nav_link, serve, wait_for_app, write_auth
 
 from kpi.i18n import t
 
@@ -128,7 +128,7 @@ def walk(page, server, username: str, pages: dict[str, str]) -> None:
     host = f"127.0.0.1:{server['port']}"
     main = page.get_by_test_id("stMain")
     for title, marker in pages.items():
-        page.get_by_test_id("stSidebarNav").get_by_text(title, exact=True).click()
+        nav_link(page, title).click()
         main.locator(marker).first.wait_for(timeout=60_000)
         wait_for_app(page)
         page.wait_for_timeout(700)  # time for any image request to reach the logger
@@ -152,7 +152,7 @@ def test_an_admin_browser_fetches_nothing_on_any_page(page, marked_up_server):
 
 def test_tables_offer_only_the_neutralised_csv(page, marked_up_server):
     login(page, marked_up_server["url"], "viewer")
-    page.get_by_test_id("stSidebarNav").get_by_text("Backlog", exact=True).click()
+    nav_link(page, "Backlog").click()
     page.get_by_test_id("stMain").locator(VIEWER_PAGES["Backlog"]).wait_for(timeout=60_000)
     wait_for_app(page)
     table = page.get_by_test_id("stDataFrame").last

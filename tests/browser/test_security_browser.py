@@ -7,7 +7,7 @@ import urllib.error
 import urllib.request
 
 import pytest
-from browser_support import ROOT, demo_database, login, serve, wait_for_app, write_auth
+from browser_support import ROOT, demo_database, login, nav_link, serve, wait_for_app, write_auth
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 pytestmark = pytest.mark.browser
@@ -66,7 +66,7 @@ def test_no_payload_runs_or_becomes_a_tag_on_any_page(page, hostile_server, shot
     login(page, hostile_server["url"], "admin")
     seen_as_text = links_made = 0
     for path in PAGES:
-        page.get_by_test_id("stSidebarNav").get_by_text(path, exact=True).click()
+        nav_link(page, path).click()
         wait_for_app(page)
         page.wait_for_timeout(500)
         assert page.evaluate("window.__xss") is None, path

@@ -7,12 +7,25 @@ import re
 import uuid
 
 import pytest
-from browser_support import PAGE_URLS, login, wait_for_app
+from browser_support import PAGE_URLS, choose, demo_database, login, serve, wait_for_app, write_auth
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
 ROOM = {"width": 1920, "height": 1080}
+
+
+@pytest.fixture(scope="module")
+def room_server(tmp_path_factory):
+    """A server of its own: the meeting it runs (and closes) must not become another test's
+    current sprint, nor theirs its."""
+    workdir = tmp_path_factory.mktemp("room")
+    db, auth = demo_database(workdir, "room", seed=5, leads=3000), workdir / "auth.yaml"
+    write_auth(auth)
+    with serve(db, auth, workdir) as url:
+        yield {"url": url}
+
+
 ATTENDEES = "Marta Peña, Ana Núñez"
 ACTIONS = [
     ("Acordar SLA de 24 h", "Marta Peña", "SLA firmado"),
@@ -50,8 +63,9 @@ def nav(page, title: str) -> None:
 
 
 def projector_shows(projector, check) -> None:
-    """The room's screen follows the facilitator's mode choice within its 1-second refresh."""
-    expect(check(projector)).to_be_visible(timeout=5_000)
+    """The room's screen follows the facilitator's mode choice at its next 1-second refresh
+    (a few seconds allowed: the whole browser suite shares two CPUs with the servers)."""
+    expect(check(projector)).to_be_visible(timeout=10_000)
 
 
 def add_note(page, text: str) -> None:
@@ -68,8 +82,8 @@ def add_action(page, title: str, owner: str, done: str) -> None:
     expect(page.get_by_text("Acción comprometida.")).to_be_visible(timeout=20_000)
 
 
-def test_a_whole_meeting_one_click_per_action(page, browser, app_server, shot):
-    url = app_server["url"]
+def test_a_whole_meeting_one_click_per_action(page, browser, room_server, shot):
+    url = room_server["url"]
     title = f"Tracción completa {uuid.uuid4().hex[:6]}"
     room = browser.new_context(viewport=ROOM, locale="es-ES")
     projector = room.new_page()
@@ -177,11 +191,7 @@ def test_a_whole_meeting_one_click_per_action(page, browser, app_server, shot):
         shot(page, "whole-meeting-closed")
         reopen = page.get_by_text("Reabrir una reunión cerrada", exact=True)
         reopen.click()
-        picker = page.locator(".st-key-reopen_pick")
-        if title not in picker.inner_text():
-            picker.click()
-            page.get_by_role("option", name=title).click()
-            wait_for_app(page)
+        choose(page, "Reunión cerrada", re.compile(re.escape(title)))
         press(page, "reopen_meeting")
         expect(page.get_by_text("Reunión reabierta para corregirla.")).to_be_visible(timeout=20_000)
         expect(page.locator(".st-key-meeting_id input")).to_have_value(title)
@@ -227,9 +237,12 @@ def test_every_page_in_both_languages_is_screenshotted(page, app_server, shot):
             for path in PAGE_URLS:
                 # Inicio is the default page: its address is the site's root.
                 page.goto(f"{app_server['url']}/{'' if path == 'inicio' else path}")
-                # Every page opens with its heading; the projector, with its timer once a
-                # meeting is open (the room's screen has no title).
-                ready = page.locator("[data-testid='stMain'] h1, [data-testid='timer-panel']")
+                # Every page opens with its heading; the projector shows one of its screens
+                # (the room's screen has no page title): timer, a mode's heading, or closed.
+                ready = page.locator(
+                    "[data-testid='stMain'] :is(h1, h2), [data-testid='timer-panel'], "
+                    "[data-testid='projector-closed']"
+                )
                 expect(ready.first).to_be_visible(timeout=60_000)
                 wait_for_app(page)
                 expected = "" if path == "inicio" else f"/{path}"
