@@ -7,7 +7,7 @@ from benchmarks import run as bench
 
 def test_harness_runs_end_to_end_and_pandas_agrees_with_the_engine(tmp_path):
     args = bench.parse_args(
-        ["--leads", "10000", "--repeat", "1", "--import-rows", "10000"]
+        ["--leads", "10000", "--repeat", "1", "--import-rows", "10000", "--meeting-leads", "10000"]
         + ["--cache-dir", str(tmp_path), "--quiet"]
     )
     results = bench.run(args)
@@ -18,6 +18,9 @@ def test_harness_runs_end_to_end_and_pandas_agrees_with_the_engine(tmp_path):
     assert results["import"]["rows_present"] == 10_000
     assert results["page"]["exceptions"] == []
     assert results["projector"]["exceptions"] == []
+    saves = results["meeting_saves"]
+    assert saves["exceptions"] == []
+    assert (saves["notes_written"], saves["actions_written"], saves["ratings_written"]) == (3, 3, 3)
     assert results["projector"]["computes_during_projector"] == 0
     assert results["scorecard"]["computes_during_warm"] == 0
     text = bench.table(results)
