@@ -107,7 +107,10 @@ def test_facilitator_and_projector_agree_then_the_meeting_closes_with_minutes(
         expect(panel(projector)).to_be_visible(timeout=20_000)
         if not projector.get_by_text(title).is_visible():
             # another meeting is open on this server: pick ours in the projector's sidebar
+            # (the room's screen starts with its sidebar folded: one click unfolds it)
             sidebar = projector.get_by_test_id("stSidebar")
+            if sidebar.get_attribute("data-collapsed") == "true":
+                projector.get_by_test_id("stExpandSidebarButton").click()
             sidebar.get_by_test_id("stSelectbox").filter(has_text="Reunión").click()
             projector.get_by_role("option", name=title).click()
             wait_for_app(projector)
