@@ -27,11 +27,13 @@ def seconds(clock: str) -> int:
 
 
 def panel(page):
-    return page.locator("[data-testid='timer-panel']")
+    # .first: while a whole-page run redraws the timer, the old panel can stand beside the new
+    # one for a moment (seen in CI); the checks wait until the first one says what they expect.
+    return page.locator("[data-testid='timer-panel']").first
 
 
 def clock(page) -> int:
-    return seconds(page.locator("[data-testid='timer-clock']").inner_text().strip())
+    return seconds(page.locator("[data-testid='timer-clock']").first.inner_text().strip())
 
 
 def in_step(facilitator, projector, block: str) -> tuple[int, int]:
@@ -41,7 +43,9 @@ def in_step(facilitator, projector, block: str) -> tuple[int, int]:
     a few readings are taken and the first pair within 1 s is returned.
     """
     for screen in (facilitator, projector):
-        expect(screen.locator("[data-testid='timer-block']")).to_have_text(block, timeout=20_000)
+        expect(screen.locator("[data-testid='timer-block']").first).to_have_text(
+            block, timeout=20_000
+        )
     readings = []
     for _ in range(6):
         pair = clock(facilitator), clock(projector)

@@ -41,7 +41,9 @@ def press(page, key: str) -> None:
 
 
 def panel(page):
-    return page.locator("[data-testid='timer-panel']")
+    # .first: while a whole-page run redraws the timer, the old panel can stand beside the new
+    # one for a moment (seen in CI); the checks wait until the first one says what they expect.
+    return page.locator("[data-testid='timer-panel']").first
 
 
 def open_tab(page):
