@@ -5,9 +5,9 @@ import duckdb
 from kpi import clock
 
 # Lead <-> deal relations resolved once per facts write instead of on every query: each lead's
-# wins (first won date and every won amount) and each deal's inherited channel, tier, owner and
-# creation date; and the latest event of each table (the default as-of date). Rebuilt by every
-# `rewrite_facts` (and by migrations 2 and 3 for older files). Leads without an MQL or SQL date
+# wins (first won date and every won amount) and first deal, and each deal's inherited channel,
+# tier, owner and creation date; and the latest event of each table (the default as-of date). Rebuilt by every
+# `rewrite_facts` (and by migrations 2 to 4 for older files). Leads without an MQL or SQL date
 # anchor no KPI, so they are left out. Rows are stored in the order of the date most KPIs are
 # anchored on, so that a window of a few periods reads a few row groups, not all of them: at 10M
 # leads the sort costs about 3 s per write and saves a tenth of every cold scorecard.
@@ -18,12 +18,18 @@ WITH won AS (
     FROM deals
     WHERE stage = 'won' AND closed_at IS NOT NULL AND lead_id IS NOT NULL
     GROUP BY lead_id
+),
+opened AS (
+    -- A deal's creation date as deal_facts states it (its own, else inherited from the lead).
+    SELECT d.lead_id, min(coalesce(d.created_at, l.mql_at, l.created_at)) AS first_deal_at
+    FROM deals d JOIN leads l ON l.lead_id = d.lead_id
+    GROUP BY d.lead_id
 )
 SELECT l.lead_id, l.created_at, coalesce(l.channel, 'unattributed') AS channel, l.campaign,
        l.icp_tier, l.owner, l.mql_at, l.sql_at, coalesce(l.mql_at, l.sql_at) AS mql_eff,
        l.accepted_at, l.rejected_at, l.rejection_reason, l.first_response_at,
-       w.first_won_at, w.wins
-FROM leads l LEFT JOIN won w ON w.lead_id = l.lead_id
+       w.first_won_at, w.wins, o.first_deal_at
+FROM leads l LEFT JOIN won w ON w.lead_id = l.lead_id LEFT JOIN opened o ON o.lead_id = l.lead_id
 WHERE coalesce(l.mql_at, l.sql_at) IS NOT NULL
 ORDER BY mql_eff;
 
@@ -106,6 +112,8 @@ FACTS_MIGRATIONS: list[tuple[int, str, str]] = [
     # A marker: `rewrite_facts` rebuilds the derived tables after every migration, so recording
     # it is what makes an older file be rewritten (sorted) once on open.
     (3, "derived fact tables stored in anchor-date order", "SELECT 1"),
+    # A marker as 3: the rebuild adds lead_facts.first_deal_at (lead -> opportunity conversion).
+    (4, "lead_facts records each lead's first deal", "SELECT 1"),
 ]
 
 # Cockpit state: one read-write file per app process; every write goes through Store.write().
