@@ -1,14 +1,10 @@
 """Meeting minutes as Markdown and PDF from one outline, so both always say the same."""
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date, datetime
-from pathlib import Path
-
-from fpdf import FPDF
-from fpdf.fonts import FontFace
 
 from kpi.cockpit import backlog, checklist, meeting
+from kpi.cockpit.documents import Outline, Section, Table, outline_markdown, outline_pdf
 from kpi.engine import catalogue
 from kpi.engine.compute import default_as_of
 from kpi.engine.periods import Period, period_containing
@@ -17,32 +13,8 @@ from kpi.store.database import Store
 from kpi.store.settings import get_settings
 from kpi.text import escape_markdown
 
-FONTS = Path(__file__).resolve().parent / "fonts"
-FONT = "DejaVu"
 # How user text enters the outline: escaped for Markdown, as typed for the PDF.
 UserText = Callable[[str], str]
-
-
-@dataclass
-class Table:
-    header: list[str]
-    rows: list[list[str]]
-    widths: tuple[int, ...]
-
-
-@dataclass
-class Section:
-    title: str
-    paragraphs: list[str] = field(default_factory=list)
-    bullets: list[str] = field(default_factory=list)
-    table: Table | None = None
-
-
-@dataclass
-class Outline:
-    title: str
-    facts: list[tuple[str, str]]
-    sections: list[Section]
 
 
 def _time(value: datetime | None) -> str:
@@ -267,84 +239,11 @@ def outline(
     return Outline(user(current.title), facts, sections)
 
 
-def _cell(text: str) -> str:
-    # A cell is one line; its pipes are escaped already (user text) or absent (ours).
-    return str(text).replace("\r", " ").replace("\n", " ")
-
-
 def minutes_markdown(store: Store, meeting_id: int, lang: str = DEFAULT_LANGUAGE) -> str:
     """The minutes as Markdown in which everything a user typed reads literally (no markup)."""
-    doc = outline(store, meeting_id, lang, user=escape_markdown)
-    lines = [f"# {doc.title}", ""]
-    lines += [f"- **{label}:** {value}" for label, value in doc.facts]
-    for section in doc.sections:
-        lines += ["", f"## {section.title}", ""]
-        for paragraph in section.paragraphs:
-            lines += [paragraph, ""]
-        lines += [f"- {b}" for b in section.bullets]
-        if section.table:
-            lines.append("| " + " | ".join(section.table.header) + " |")
-            lines.append("|" + "---|" * len(section.table.header))
-            lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in section.table.rows]
-    return "\n".join(lines).rstrip() + "\n"
-
-
-class _MinutesPdf(FPDF):
-    footer_text = ""
-
-    def footer(self) -> None:
-        self.set_y(-12)
-        self.set_font(FONT, size=8)
-        self.set_text_color(110)
-        self.cell(0, 6, f"{self.footer_text} · {self.page_no()}/{{nb}}", align="C")
+    return outline_markdown(outline(store, meeting_id, lang, user=escape_markdown))
 
 
 def minutes_pdf(store: Store, meeting_id: int, lang: str = DEFAULT_LANGUAGE) -> bytes:
-    """The minutes as an A4 PDF with an embedded Unicode font (accents, ñ, →, ✓ render)."""
-    doc = outline(store, meeting_id, lang)
-    pdf = _MinutesPdf(format="A4")
-    pdf.footer_text = doc.title
-    pdf.set_title(doc.title)
-    pdf.set_creator("Brújula")
-    pdf.add_font(FONT, "", str(FONTS / "DejaVuSans.ttf"))
-    pdf.add_font(FONT, "B", str(FONTS / "DejaVuSans-Bold.ttf"))
-    pdf.set_margins(15, 15, 15)
-    pdf.set_auto_page_break(True, margin=18)
-    pdf.add_page()
-    pdf.set_font(FONT, "B", 17)
-    pdf.multi_cell(0, 9, doc.title, new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(2)
-    for label, value in doc.facts:
-        pdf.set_font(FONT, "B", 10)
-        pdf.cell(42, 6, label)
-        pdf.set_font(FONT, "", 10)
-        pdf.multi_cell(0, 6, value, new_x="LMARGIN", new_y="NEXT")
-    heading = FontFace(emphasis="BOLD", fill_color=(232, 234, 237))
-    for section in doc.sections:
-        # Keep a heading with the start of its content rather than alone at a page foot.
-        if pdf.get_y() > pdf.h - 70:
-            pdf.add_page()
-        else:
-            pdf.ln(4)
-        pdf.set_font(FONT, "B", 13)
-        pdf.multi_cell(0, 7, section.title, new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font(FONT, "", 10)
-        for paragraph in section.paragraphs:
-            pdf.multi_cell(0, 5.5, paragraph, align="L", new_x="LMARGIN", new_y="NEXT")
-        for bullet in section.bullets:
-            pdf.multi_cell(0, 5.5, f"•  {bullet}", align="L", new_x="LMARGIN", new_y="NEXT")
-        if section.table:
-            pdf.ln(1)
-            pdf.set_font(FONT, "", 9)
-            with pdf.table(
-                col_widths=section.table.widths,
-                headings_style=heading,
-                line_height=5,
-                text_align="LEFT",
-                padding=1.2,
-            ) as table:
-                for row in [section.table.header, *section.table.rows]:
-                    cells = table.row()
-                    for value in row:
-                        cells.cell(value)
-    return bytes(pdf.output())
+    """The minutes as an A4 PDF (user text as typed: the PDF renders no markup)."""
+    return outline_pdf(outline(store, meeting_id, lang))
