@@ -54,54 +54,60 @@ PAGES = {
 }
 
 
-load_store()
-common.init_session()
-# The language picker tops the sidebar but is drawn after the login gate (see language_picker).
-language_slot = st.sidebar.container()
-cookie = cookie_settings()
-was_authenticated = common.authenticated()
-if was_authenticated and common.session_account() is None:
-    # Deleted, deactivated, or their sessions were ended (logout elsewhere, password reset,
-    # role change): the login form shows and the browser forgets the cookie.
-    forget_cookie()
-    was_authenticated = False
-if not common.authenticated():
-    restore_from_cookie(cookie)
-# A login form's submit logs in by its callback, before this run (widgets/login.py).
-if common.authenticated():
-    user_sidebar()
-common.language_picker(language_slot)
-write_cookie(cookie)
+def route() -> None:
+    """One run: the login gate, then the page the visitor asked for, as their role allows."""
+    if load_store() is None:
+        return  # the database cannot be opened: the error shows, nothing else runs
+    common.init_session()
+    # The language picker tops the sidebar, drawn after the login gate (see language_picker).
+    language_slot = st.sidebar.container()
+    cookie = cookie_settings()
+    was_authenticated = common.authenticated()
+    if was_authenticated and common.session_account() is None:
+        # Deleted, deactivated, or their sessions were ended (logout elsewhere, password reset,
+        # role change): the login form shows and the browser forgets the cookie.
+        forget_cookie()
+        was_authenticated = False
+    if not common.authenticated():
+        restore_from_cookie(cookie)
+    # A login form's submit logs in by its callback, before this run (widgets/login.py).
+    if common.authenticated():
+        user_sidebar()
+    common.language_picker(language_slot)
+    write_cookie(cookie)
 
-if not common.authenticated():
-    # Every page URL renders the login form until the visitor logs in, then that same URL
-    # shows the page it names (a deep link survives the login).
-    url_paths = [page[3] for pages in PAGES.values() for page in pages]
-    login_pages = [
-        st.Page(
-            partial(login_page, cookie),
-            title=common.tr("login.title"),
-            url_path=path,
-            default=path == "login",
-        )
-        for path in ["login", *url_paths]
-    ]
-    st.navigation(login_pages, position="hidden").run()
+    if not common.authenticated():
+        # Every page URL renders the login form until the visitor logs in, then that same URL
+        # shows the page it names (a deep link survives the login).
+        url_paths = [page[3] for pages in PAGES.values() for page in pages]
+        login_pages = [
+            st.Page(
+                partial(login_page, cookie),
+                title=common.tr("login.title"),
+                url_path=path,
+                default=path == "login",
+            )
+            for path in ["login", *url_paths]
+        ]
+        common.run_page(st.navigation(login_pages, position="hidden"))
+        cookie_written()
+        return
+
+    role = common.actor().role
+    if not common.authenticated():
+        st.rerun()  # the session ended during this run: show the login form
+    sections = {
+        common.tr(section_key): [
+            st.Page(file, title=common.tr(title_key), icon=icon, url_path=url_path)
+            for file, title_key, icon, url_path, roles in pages
+            if role in roles
+        ]
+        for section_key, pages in PAGES.items()
+        if any(role in roles for *_, roles in pages)
+    }
+    st.sidebar.caption(common.tr("sidebar.data", path=common.db_path().name))
+    common.run_page(st.navigation(sections))
     cookie_written()
-    st.stop()
 
-role = common.actor().role
-if not common.authenticated():
-    st.rerun()  # the session ended during this run: show the login form
-sections = {
-    common.tr(section_key): [
-        st.Page(file, title=common.tr(title_key), icon=icon, url_path=url_path)
-        for file, title_key, icon, url_path, roles in pages
-        if role in roles
-    ]
-    for section_key, pages in PAGES.items()
-    if any(role in roles for *_, roles in pages)
-}
-st.sidebar.caption(common.tr("sidebar.data", path=common.db_path().name))
-st.navigation(sections).run()
-cookie_written()
+
+route()

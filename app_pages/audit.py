@@ -57,7 +57,7 @@ rows = query_audit(store, AuditFilter(actor, table, action, start, end, row_id))
 st.caption(tr("audit.count", shown=len(rows), limit=DEFAULT_LIMIT))
 if rows.empty:
     st.info(tr("audit.empty"))
-    st.stop()
+    common.end_page()
 
 # The list reads as words (field: old → new); the CSV keeps the stored JSON for machines.
 shown = rows.drop(columns=["before", "after"]).assign(

@@ -22,7 +22,7 @@ search = st.text_input(
 rows = meeting.list_meetings(store, search)
 if not rows:
     st.info(tr("history.empty") if not search else tr("history.no_match"))
-    st.stop()
+    common.end_page()
 
 st.dataframe(
     pd.DataFrame(

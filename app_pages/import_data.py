@@ -51,7 +51,7 @@ if not path:
         st.success(tr("import.done", generation=done[0].generation))
         st.write(ui.summary_text(done[0], lang))
         save_box(done[1])
-    st.stop()
+    common.end_page()
 
 # Labels are fixed per run: AppTest and reruns format options outside the page's language.
 left, right = st.columns(2)
@@ -66,7 +66,7 @@ try:
     headers, sample = ui.file_view(path, base.source)
 except IngestError as error:
     show_error(error)
-    st.stop()
+    common.end_page()
 
 with st.expander(tr("import.file_rows")):
     st.dataframe(sample, hide_index=True)
@@ -101,7 +101,7 @@ try:
     mapping = ui.mapping_from_rows(base, edited, date_format, decimal)
 except IngestError as error:
     show_error(error)
-    st.stop()
+    common.end_page()
 
 
 def run(dry_run: bool, accept_valid: bool = False):

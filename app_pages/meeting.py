@@ -64,7 +64,7 @@ meeting_close.reopen_area(store, user, [m for m in meetings if m["status"] == "c
 
 if not open_meetings:
     st.info(tr("meeting.none"))
-    st.stop()
+    common.end_page()
 
 ids = [m["id"] for m in open_meetings]
 titles = {m["id"]: m["title"] for m in open_meetings}
@@ -79,15 +79,16 @@ current = meeting.get_meeting(store, meeting_id)
 
 
 labels = [tr("meeting.tab.prepare")] + [tr(f"meeting.tab.{n}") for n in range(1, 6)]
-timer_panel.follow_running_block(store, current, labels)
+timer_state = timer_panel.follow_running_block(store, current, labels)
 
 
 @st.fragment(run_every=1)
 def live_timer() -> None:
-    timer_panel.controls(store, user, current)
+    timer_panel.live(store, current)
 
 
 live_timer()
+timer_panel.buttons(store, user, current, timer_state)
 projector_modes.mode_picker(store, user, current)
 meeting_close.confirm_pending(store, user, current)
 meeting_blocks.auto_advance_control(store, user)

@@ -16,7 +16,7 @@ shown = [m for m in meeting.list_meetings(store) if m["status"] != "closed" or m
 if not shown:
     st.title(common.tr("nav.projector"))
     st.info(common.tr("projector.none"))
-    st.stop()
+    common.end_page()
 
 active = meeting.active_meeting_id(store)
 ids = [m["id"] for m in shown]

@@ -69,3 +69,15 @@ def test_the_core_imports_without_streamlit():
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "[]"
+
+
+def test_no_page_stops_its_run_with_st_stop():
+    """st.stop() skips the end of a run where Streamlit forgets the fragments of earlier runs: the
+    meeting's one-second timer then went on drawing over the next page. Pages end with
+    common.end_page(), which the router catches."""
+    stopping = [
+        str(path.relative_to(ROOT))
+        for path in [ROOT / "app.py", *_python_files(PAGES)]
+        if "st.stop()" in path.read_text(encoding="utf-8")
+    ]
+    assert stopping == []

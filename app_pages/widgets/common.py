@@ -1,8 +1,10 @@
 """Session helpers shared by the router and the pages: store, user, language, guards, caches."""
 
+import contextlib
 import os
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import streamlit as st
 
@@ -12,6 +14,24 @@ from kpi.errors import InvalidInput
 from kpi.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from kpi.store.database import DEFAULT_DB_PATH, Store, StoreError, open_store
 from kpi.text import escape_markdown
+
+
+class PageEnd(Exception):  # noqa: N818 (a control signal, not an error)
+    """Raised by `end_page`; the router (app.py) catches it."""
+
+
+def end_page() -> NoReturn:
+    """End the page here; use it instead of `st.stop`. The router catches it (`run_page`), so
+    the run ends normally: Streamlit 1.67 forgets the fragments of earlier runs only at the
+    normal end of a run, and after a stop the meeting's one-second timer, no longer on the
+    page, went on redrawing itself over what the page showed in its place (the reopen area)."""
+    raise PageEnd
+
+
+def run_page(page: st.Page) -> None:
+    """Run the page st.navigation chose; `end_page` ends the page, not the run."""
+    with contextlib.suppress(PageEnd):
+        page.run()
 
 
 def db_path() -> Path:
@@ -123,13 +143,13 @@ def actor() -> Actor:
 def guard(capability: str | None = None) -> Actor:
     """Stop the page unless the visitor is logged in (and, if given, holds the capability)."""
     if not authenticated():
-        st.stop()
+        end_page()
     user = actor()
     if user.role == NO_ROLE:
         st.rerun()  # the session ended during this run: the router shows the login form
     if capability and not user.can(capability):
         st.error(tr("error.permission", role=tr(f"role.{user.role}")))
-        st.stop()
+        end_page()
     return user
 
 

@@ -13,11 +13,12 @@ from kpi.text import escape_markdown
 
 
 def load_store():
+    """The store, or None after showing why it cannot be opened."""
     try:
         return common.store()
     except StoreError as error:
         common.show_store_error(error)
-        st.stop()
+        return None
 
 
 def cookie_settings() -> dict:

@@ -103,8 +103,13 @@ def close_area(store: Store, user: Actor, current: Meeting) -> None:
         )
     st.divider()
     st.caption(tr("meeting.close.help"))
-    if st.button(tr("meeting.close"), type="primary", key="close_meeting"):
-        timer_panel.ask_to_confirm("close")
+    st.button(
+        tr("meeting.close"),
+        type="primary",
+        key="close_meeting",
+        on_click=timer_panel.ask_to_confirm,
+        args=("close",),
+    )
 
 
 def confirm_pending(store: Store, user: Actor, current: Meeting) -> None:

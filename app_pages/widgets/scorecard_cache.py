@@ -163,7 +163,7 @@ def _explicit_dates(as_of: date) -> tuple[date, date]:
     end = right.date_input(tr("scorecard.to"), value=as_of, key="sc_to", format="DD/MM/YYYY")
     if end < start:
         st.error(tr("scorecard.bad_dates"))
-        st.stop()
+        common.end_page()
     return start, end
 
 

@@ -24,13 +24,24 @@ LAST_TAB = 5
 _POSITION = "meeting_tab_position"
 _OPENED = "meeting_tab_opened"  # the label this page opened last run
 _FOLLOWED = "meeting_tab_followed"  # (meeting, the running block's tab) the page last followed
+_REVISION = "timer_revision"  # the timer revision the page's buttons were drawn for
 
 
-def render(store: Store, meeting_id: int, clock_px: int) -> tuple[timer.Timer, timer.TimerView]:
-    """Read the stored timer and draw it; cheap state reads only (runs every second)."""
-    current = meeting.get_meeting(store, meeting_id)
+def read(store: Store, meeting_id: int) -> tuple[timer.Timer, timer.TimerView]:
+    """The stored timer and what it shows now (cheap state reads: runs every second)."""
     stored = meeting.timer_of(store, meeting_id)
-    shown = timer.view(stored, clock.now(), meeting.auto_advance(store))
+    return stored, timer.view(stored, clock.now(), meeting.auto_advance(store))
+
+
+def render(
+    store: Store,
+    meeting_id: int,
+    clock_px: int,
+    state: tuple[timer.Timer, timer.TimerView] | None = None,
+) -> None:
+    """Draw the timer panel of `state` (read now when not given)."""
+    current = meeting.get_meeting(store, meeting_id)
+    _, shown = state or read(store, meeting_id)
     blocks = current.blocks
     block = blocks[shown.current]
     following = blocks[shown.current + 1] if shown.current + 1 < len(blocks) else None
@@ -54,32 +65,29 @@ def render(store: Store, meeting_id: int, clock_px: int) -> tuple[timer.Timer, t
     one_line = panel.replace("\r", "&#13;").replace("\n", "&#10;")
     # Our fixed template; every user text in it is html-escaped.
     st.markdown(one_line, unsafe_allow_html=True)
-    return stored, shown
 
 
 def ask_to_confirm(action: str) -> None:
-    """Open the confirmation dialog of `action` (a whole-page run draws it, outside the timer's
-    fragment, so the second-by-second refresh never redraws it)."""
+    """A button's callback: the page's run that follows opens the confirmation of `action`."""
     st.session_state[CONFIRM] = action
-    st.rerun()
 
 
 def _block_tab(shown: timer.TimerView) -> int | None:
     return min(shown.current + 1, LAST_TAB) if shown.status in ("running", "paused") else None
 
 
-def follow_running_block(store: Store, current: Meeting, labels: list[str]) -> None:
+def follow_running_block(
+    store: Store, current: Meeting, labels: list[str]
+) -> tuple[timer.Timer, timer.TimerView]:
     """Choose the tab the page opens: the one the facilitator last picked, unless the running
-    block (or the meeting) changed since, then the running block's. Call before the timer."""
+    block (or the meeting) changed since, then the running block's. Call before the timer; the
+    timer state it read is the one the page's buttons then act on (pass it to `buttons`)."""
     position = st.session_state.get(_POSITION, 0)
     picked = st.session_state.get(TAB)
     if picked != st.session_state.get(_OPENED) and picked in labels:
         position = labels.index(picked)
-    stored = meeting.timer_of(store, current.id)
-    following = (
-        current.id,
-        _block_tab(timer.view(stored, clock.now(), meeting.auto_advance(store))),
-    )
+    stored, shown = read(store, current.id)
+    following = (current.id, _block_tab(shown))
     followed = st.session_state.get(_FOLLOWED)
     if following != followed:
         st.session_state[_FOLLOWED] = following
@@ -89,23 +97,40 @@ def follow_running_block(store: Store, current: Meeting, labels: list[str]) -> N
             position = 0  # another meeting, not running: its preparation
     st.session_state[_POSITION] = position
     st.session_state[TAB] = st.session_state[_OPENED] = labels[position]
+    st.session_state[_REVISION] = stored.revision
+    return stored, shown
 
 
-def controls(store: Store, user: Actor, current: Meeting) -> None:
-    """The facilitator's panel and buttons, redrawn every second (a fragment of the page)."""
+def live(store: Store, current: Meeting) -> None:
+    """The facilitator's panel, redrawn every second (a fragment of the page). When the timer
+    changed since the page drew its buttons and tabs (on another screen, or by auto-advance), the
+    whole page runs again instead, before anything is drawn: the buttons never act on a state the
+    facilitator does not see, and no panel of this run is left beside the next one's."""
+    state = read(store, current.id)
+    stored, shown = state
+    followed = st.session_state.get(_FOLLOWED)
+    if stored.revision != st.session_state.get(_REVISION) or (
+        (current.id, _block_tab(shown)) != followed
+    ):
+        st.rerun()
+    render(store, current.id, clock_px=120, state=state)
+
+
+def buttons(
+    store: Store, user: Actor, current: Meeting, state: tuple[timer.Timer, timer.TimerView]
+) -> None:
+    """The facilitator's timer buttons, outside the timer's fragment: the every-second refresh
+    never redraws them, and a click runs the whole page (the tabs follow the running block)."""
     tr = common.tr
-    stored, shown = render(store, current.id, clock_px=120)
-    if (current.id, _block_tab(shown)) != st.session_state.get(_FOLLOWED):
-        st.rerun()  # the running block changed (here or on another screen): the tabs follow it
-    st.session_state["timer_revision"] = stored.revision
+    stored, shown = state
     if message := st.session_state.pop("timer_message", None):
         st.warning(message)
     act = partial(press, store, user, current.id)
-    buttons = st.columns([1, 1, 1, 1, 2, 1])
+    columns = st.columns([1, 1, 1, 1, 2, 1])
     running = stored.status in ("running", "paused")
     # The first button starts, pauses or resumes (after a pause or an end), as the state allows.
     first = FIRST_COMMAND[stored.status]
-    buttons[0].button(
+    columns[0].button(
         tr(f"timer.{first}"),
         key=f"t_{first}",
         type="secondary" if first == "pause" else "primary",
@@ -115,7 +140,7 @@ def controls(store: Store, user: Actor, current: Meeting) -> None:
     last = len(current.blocks) - 1
     steps = (("previous", "timer.previous", shown.current == 0),)
     steps += (("next", "timer.next_button", shown.current >= last),)
-    for column, (command, label, at_edge) in zip(buttons[1:3], steps, strict=True):
+    for column, (command, label, at_edge) in zip(columns[1:3], steps, strict=True):
         column.button(
             tr(label),
             key=f"t_{command}",
@@ -123,16 +148,21 @@ def controls(store: Store, user: Actor, current: Meeting) -> None:
             on_click=act,
             args=(command,),
         )
-    if buttons[3].button(tr("timer.end"), key="t_end", disabled=not running):
-        ask_to_confirm("end")
-    target = buttons[4].selectbox(
+    columns[3].button(
+        tr("timer.end"),
+        key="t_end",
+        disabled=not running,
+        on_click=ask_to_confirm,
+        args=("end",),
+    )
+    target = columns[4].selectbox(
         tr("timer.jump"),
         range(len(current.blocks)),
         key="t_target",
         label_visibility="collapsed",
         format_func=lambda i: f"{i + 1}. {current.blocks[i].name}",
     )
-    buttons[5].button(
+    columns[5].button(
         tr("timer.jump"), key="t_jump", disabled=not running, on_click=act, args=("jump", target)
     )
 
@@ -146,7 +176,7 @@ def press(store: Store, user: Actor, meeting_id: int, command: str, target=None)
             meeting_id,
             command,
             target=target,
-            expected_revision=st.session_state.get("timer_revision"),
+            expected_revision=st.session_state.get(_REVISION),
         )
     except timer.TimerError as error:
         st.session_state["timer_message"] = common.tr(f"timer.error.{error.kind}")
