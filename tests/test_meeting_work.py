@@ -182,6 +182,23 @@ def test_block_five_starts_an_action_from_a_backlog_item(demo_app_env):
     assert backlog.get_item(store, item["id"])["status"] == "in_sprint"
     assert any(c.value == "Vinculada a «Guion ICP-A»" for c in at.caption)
     assert at.selectbox(key="action_item").value == 0, "the next action starts typed anew"
+    # Two more actions typed anew: the picker's reset never breaks the page (it once failed on
+    # the third action in the browser: its callback read a key dropped by the reset).
+    for title in ("Plan de capacidad", "Revisar SLA"):
+        at.text_input(key="action_title").input(title)
+        at.text_input(key="action_owner").input("Luis")
+        at.text_input(key="action_done").input("Hecho")
+        at.button(key="action_add").click().run()
+        assert not at.exception, at.exception
+    assert [a["title"] for a in backlog.sprint_actions(store, meeting_id)] == [
+        "Guion ICP-A",
+        "Plan de capacidad",
+        "Revisar SLA",
+    ]
+    assert [a["backlog_item_id"] for a in backlog.sprint_actions(store, meeting_id)][1:] == [
+        None,
+        None,
+    ]
 
 
 def test_an_action_is_edited_and_deleted_through_dialogs(demo_app_env):

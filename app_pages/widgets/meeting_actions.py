@@ -24,6 +24,10 @@ from kpi.store.database import Store
 from kpi.text import escape_markdown
 
 ITEM = "action_item"
+# Set after an action is added: the next run shows the item picker back on «none» before drawing
+# it (a widget's state cannot change once it is drawn, and dropping its key made the picker's
+# callback read a key that was gone: the page failed on the next action).
+_RESET_ITEM = "action_item_reset"
 
 
 def actions_area(store: Store, user: Actor, current: Meeting) -> None:
@@ -86,8 +90,11 @@ def pick_item(items: list[dict]) -> int:
     tr = common.tr
     by_id = {item["id"]: item for item in items}
 
+    if st.session_state.pop(_RESET_ITEM, False):
+        st.session_state[ITEM] = NO_ITEM
+
     def prefill() -> None:
-        item = by_id.get(st.session_state[ITEM])
+        item = by_id.get(st.session_state.get(ITEM))
         if item:
             kpi_id = item["kpi_id"] if item["kpi_id"] in catalogue.BY_ID else None
             st.session_state["action_title"] = item["title"]
@@ -121,8 +128,7 @@ def add_action(store: Store, user: Actor, current: Meeting, items: list[dict]) -
             kpi_id=kpi_id,
             **typed,
         )
-        # The next action starts typed anew.
-        st.session_state.pop(ITEM, None)
+        st.session_state[_RESET_ITEM] = True  # the next action starts typed anew
         return action
 
     attempt(add, tr("meeting.action.added"))
