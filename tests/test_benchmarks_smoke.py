@@ -8,6 +8,7 @@ from benchmarks import run as bench
 def test_harness_runs_end_to_end_and_pandas_agrees_with_the_engine(tmp_path):
     args = bench.parse_args(
         ["--leads", "10000", "--repeat", "1", "--import-rows", "10000", "--meeting-leads", "10000"]
+        + ["--write-rows", "5000"]
         + ["--cache-dir", str(tmp_path), "--quiet"]
     )
     results = bench.run(args)
@@ -23,10 +24,21 @@ def test_harness_runs_end_to_end_and_pandas_agrees_with_the_engine(tmp_path):
     assert (saves["notes_written"], saves["actions_written"], saves["ratings_written"]) == (3, 3, 3)
     assert results["projector"]["computes_during_projector"] == 0
     assert results["scorecard"]["computes_during_warm"] == 0
+    writes = results["writes"]
+    assert writes["unchanged"]["file_untouched"] and writes["unchanged"]["generation_kept"]
+    assert writes["large"]["rows"] == 5000
+    assert not writes["cli"]["altair"]
     text = bench.table(results)
-    for line in ("lower bound", "scorecard cold", "scorecard warm", "pandas", "import"):
+    for line in ("lower bound", "scorecard cold", "scorecard warm", "pandas", "import", "write:"):
         assert line in text
-    assert {b["budget"] for b in results["budgets"]} >= {"cold_vs_scan", "warm", "memory"}
+    assert {b["budget"] for b in results["budgets"]} >= {
+        "cold_vs_scan",
+        "warm",
+        "memory",
+        "write_small",
+        "write_unchanged",
+        "cli_scorecard",
+    }
 
 
 def _snapshot() -> dict:

@@ -2,15 +2,20 @@
 exactly once, the sprint cap holds, and a timer driven from two screens stays consistent."""
 
 import json
+import subprocess
+import sys
 import threading
 import time
 from collections import Counter
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
 from kpi.access.roles import Actor
 from kpi.cockpit import backlog, meeting, timer
+
+ROOT = Path(__file__).resolve().parent.parent
 
 THREADS = 20
 SECONDS = 10.0
@@ -197,3 +202,55 @@ def test_parallel_readers_see_whole_writes_only(store, threads):
     for thread in readers:
         thread.join()
     assert torn == []
+
+
+def test_imports_in_another_process_land_while_the_app_keeps_reading(store, tmp_path):
+    """Issue 16: incremental imports run beside a serving Store; no read fails, each read sees
+    one whole generation, and the read after each import sees its rows."""
+    stop = threading.Event()
+    seen, torn, errors = [], [], []
+
+    def reader() -> None:
+        while not stop.is_set():
+            try:
+                cur = store.facts()
+                generation = int(
+                    cur.execute("SELECT value FROM facts_meta WHERE key = 'generation'").fetchone()[
+                        0
+                    ]
+                )
+                leads, facts = cur.execute(
+                    "SELECT (SELECT count(*) FROM leads), (SELECT count(*) FROM lead_facts)"
+                ).fetchone()
+            except Exception as exc:  # noqa: BLE001 - any failure is a finding
+                errors.append(repr(exc))
+                continue
+            seen.append(generation)
+            if leads != facts:  # every imported lead has an MQL date: one derived row each
+                torn.append((generation, leads, facts))
+
+    readers = [threading.Thread(target=reader) for _ in range(4)]
+    for thread in readers:
+        thread.start()
+    try:
+        for batch in range(3):
+            csv = tmp_path / f"batch{batch}.csv"
+            csv.write_text(
+                "lead_id,mql_at\n" + "".join(f"B{batch}-{i},2024-01-0{i + 1}\n" for i in range(3))
+            )
+            done = subprocess.run(
+                [sys.executable, "-m", "kpi", "import", "leads", str(csv), "--db", str(store.path)],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
+            assert done.returncode == 0, done.stderr
+            count = store.facts().execute("SELECT count(*) FROM lead_facts").fetchone()[0]
+            assert count == 3 * (batch + 1), "the next read sees the import"
+    finally:
+        stop.set()
+        for thread in readers:
+            thread.join()
+    assert errors == [] and torn == []
+    assert max(seen) == store.facts_generation() == 4  # created (1) + three imports

@@ -156,3 +156,89 @@ def test_burst_of_writes_killed_keeps_every_committed_write(tmp_path, writes_bef
             )
     finally:
         store.close()
+
+
+# Stops an incremental import before its n-th call into C (a DuckDB statement, a copy, an fsync,
+# the rename...) inside the write path of kpi/store/facts_file.py and files.py, and waits there
+# to be killed. Stop 0 never stops and prints how many calls there were.
+STOPPING_IMPORTER = """
+import sys, time
+from kpi.access.roles import SYSTEM
+from kpi.ingest.importer import run_import
+WRITE_PATH = {"write", "_private_copy", "_note_touched", "_refresh_derived", "_refresh_latest",
+              "_swap_in", "copy_private", "_copy_descriptor", "fsync_path", "make_private"}
+stop, calls = int(sys.argv[3]), [0]
+def profile(frame, event, arg):
+    code = frame.f_code
+    if event == "c_call" and code.co_name in WRITE_PATH and code.co_filename.endswith("files.py"):
+        calls[0] += 1
+        if calls[0] == stop:
+            print("stopped", flush=True)
+            time.sleep(600)
+sys.setprofile(profile)
+run_import(sys.argv[1], "leads", sys.argv[2], SYSTEM)
+sys.setprofile(None)
+print("done", calls[0], flush=True)
+"""
+
+CHANGE = "lead_id,channel,mql_at\nL1,seo,2024-03-01\nNEW,web,2024-03-02\n"
+
+
+def _stopping_import(db, source, stop):
+    return subprocess.Popen(
+        [sys.executable, "-c", STOPPING_IMPORTER, str(db), str(source), str(stop)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _facts(db):
+    store = Store(db)
+    try:
+        cur = store.facts()
+        return (
+            store.facts_generation(),
+            cur.execute("SELECT count(*), count(*) FILTER (channel = 'seo') FROM leads").fetchone(),
+            cur.execute("SELECT count(*) FROM lead_facts").fetchone()[0],
+        )
+    finally:
+        store.close()
+
+
+def test_incremental_import_killed_at_every_step_leaves_committed_facts_and_a_free_lock(
+    tmp_path,
+):
+    db, source = tmp_path / "crash.duckdb", tmp_path / "change.csv"
+    committed_database(db)
+    source.write_text(CHANGE)
+    old = (1, (COMMITTED_LEADS, 0), 0)  # the committed leads have no MQL date: no lead_facts
+    new = (2, (COMMITTED_LEADS + 1, 1), 2)
+    # A dry count of the steps on a copy: the run that never stops.
+    probe = tmp_path / "probe.duckdb"
+    probe.write_bytes(db.read_bytes())
+    done = _stopping_import(probe, source, 0).communicate(timeout=120)[0].split()
+    steps = int(done[-1])
+    assert steps > 10, done
+    outcomes = []
+    for stop in range(1, steps + 1):
+        importer = _stopping_import(db, source, stop)
+        assert importer.stdout.readline().strip() == "stopped", importer.stderr.read()
+        kill(importer)
+        facts = _facts(db)
+        assert facts in (old, new), f"killed before step {stop} of {steps}: {facts}"
+        outcomes.append(facts == new)
+        with facts_lock(db, timeout=1):
+            pass
+        if facts == new:
+            break
+    # Killed before the rename, the old facts; after it, the new ones (the last steps only
+    # flush the folder). Copies left by the killed runs add steps, so the new facts may come
+    # only with the import below.
+    assert not any(outcomes[:-1])
+    assert len(outcomes) >= steps - 4, "the new facts appear only at the rename, near the end"
+    after = _stopping_import(db, source, 0).communicate(timeout=120)
+    assert "done" in after[0], after[1]
+    assert _facts(db) == new
+    assert not list(tmp_path.glob(".crash.duckdb.*")), "no copy left behind"

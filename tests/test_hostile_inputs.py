@@ -11,7 +11,7 @@ from kpi.access.roles import Actor
 from kpi.cockpit import backlog, meeting, outcomes
 from kpi.engine import targets
 from kpi.store import settings
-from kpi.store.schema import STATE_TABLES
+from kpi.store.state_schema import STATE_TABLES
 
 ADA = Actor("ada", "admin")
 XSS = "<img src=x onerror=window.__xss=1>"

@@ -8,7 +8,8 @@ import pytest
 
 from kpi.access.roles import Actor, PermissionDenied
 from kpi.store.database import Store, StoreError, migrate, rewrite_facts, state_path_for
-from kpi.store.schema import FACTS_MIGRATIONS, STATE_MIGRATIONS
+from kpi.store.schema import FACTS_MIGRATIONS
+from kpi.store.state_schema import STATE_MIGRATIONS
 
 ADMIN = Actor("ana", "admin")
 VIEWER = Actor("victor", "viewer")

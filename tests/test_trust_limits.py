@@ -23,7 +23,7 @@ from kpi.cockpit import backlog, meeting, outcomes
 from kpi.errors import InvalidInput
 from kpi.store import settings
 from kpi.store.database import open_store
-from kpi.store.schema import STATE_TABLES
+from kpi.store.state_schema import STATE_TABLES
 
 ADA = Actor("ada", "admin")
 DAY = date(2025, 3, 3)

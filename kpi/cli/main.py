@@ -14,10 +14,15 @@ COMMAND_MODULES = (
     "kpi.cli.scorecard",
     "kpi.cli.backup",
     "kpi.cli.import_file",
+    "kpi.cli.programme",
+    "kpi.cli.notify",
+    "kpi.cli.calendar",
 )
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """Every command's parser; with `command`, only the modules up to the one declaring it, so
+    that a command loads no other command's dependencies (the scorecard loads no importer)."""
     parser = argparse.ArgumentParser(
         prog="python -m kpi",
         description="Brújula: shared Marketing/Sales/Operations KPIs from a DuckDB file.",
@@ -25,13 +30,17 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMAND_MODULES:
         module = importlib.import_module(name)
-        for command in getattr(module, "COMMANDS", None) or (module.COMMAND,):
-            command.register(subparsers)
+        commands = getattr(module, "COMMANDS", None) or (module.COMMAND,)
+        for declared in commands:
+            declared.register(subparsers)
+        if command in {declared.name for declared in commands}:
+            break
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    args = build_parser(argv[0] if argv else None).parse_args(argv)
     try:
         return args.run(args)
     except StoreError as exc:

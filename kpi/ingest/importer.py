@@ -2,12 +2,12 @@
 
 Every cell is loaded as text, converted column by column with SQL (so a million rows take
 seconds), and every value that cannot be converted becomes a rejection with its line, column,
-value and reason — never a silent guess. The write happens inside `rewrite_facts`, so it is one
-transaction on a private copy that is swapped in atomically while the app keeps serving.
+value and reason — never a silent guess. The file is compared with the live facts under the
+writers' lock; a file that changes nothing writes nothing, and a change is one transaction on a
+private copy, swapped in atomically while the app keeps serving (kpi/store/facts_file.py).
 """
 
-import contextlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -30,8 +30,8 @@ from kpi.ingest.near_duplicates import find_near_duplicates
 from kpi.ingest.rejections import collect_rejects
 from kpi.ingest.report import ImportReport, fill_report, write_rejects_csv
 from kpi.ingest.source import open_source
-from kpi.ingest.upsert import build_final, log_import, write_final
-from kpi.store.database import MEMORY_LIMIT, ensure_facts_file, rewrite_facts
+from kpi.ingest.upsert import build_final, log_import, touched_keys, write_final
+from kpi.store.facts_file import update_facts
 
 # SQL here is assembled from canonical field names and generated column names (c0, v_owner...)
 # that come from code, never from the file or the user; every value is a bound parameter.
@@ -83,18 +83,6 @@ def _stage_values(con, mapping: Mapping, resolved: dict[str, int]) -> None:
         f"CREATE OR REPLACE TEMP TABLE vals_sample AS SELECT {', '.join(selects)} FROM "  # noqa: S608
         f"(SELECT * FROM raw USING SAMPLE {SAMPLE_ROWS} ROWS (reservoir, 7)) r {' '.join(joins)}"
     )
-
-
-@contextlib.contextmanager
-def _read_facts(db_path: Path | str) -> Iterator[duckdb.DuckDBPyConnection]:
-    """The current facts, read-only, for a dry run: no copy, no lock, nothing to roll back."""
-    con = duckdb.connect(":memory:", config={"memory_limit": MEMORY_LIMIT})
-    try:
-        con.execute("ATTACH ? AS facts (READ_ONLY)", [str(Path(db_path).resolve())])
-        con.execute("USE facts")
-        yield con
-    finally:
-        con.close()
 
 
 def error_message(error: IngestError, lang: str = DEFAULT_LANGUAGE) -> str:
@@ -151,17 +139,23 @@ def run_import(
         headers = dict(report.columns)
         headers.update({name: "=" + value for name, value in mapping.constants.items()})
         step(0.05)
-        # The CLI contract: a --db that does not exist yet is created, empty, even on a dry run.
-        if not Path(db_path).exists():
-            ensure_facts_file(db_path)
         try:
-            with _read_facts(db_path) if dry_run else rewrite_facts(db_path) as con:
-                _import_into(con, report, mapping, resolved, source, headers, actor, step)
+            # A dry run only reads: no lock, no copy, nothing to roll back. The CLI contract: a
+            # --db that does not exist yet is created, empty, even on a dry run (update_facts).
+            with update_facts(db_path, lock=not dry_run) as facts:
+                upsert = _import_into(facts.con, report, mapping, resolved, source, headers, step)
                 if rejects_csv and report.rejection_count:
-                    write_rejects_csv(con, Path(rejects_csv))
+                    write_rejects_csv(facts.con, Path(rejects_csv))
                     report.rejects_file = str(rejects_csv)
                 if dry_run or (report.rejected_rows and not accept_valid):
                     raise ImportAborted
+                if report.inserted or report.updated:
+                    with facts.write(**touched_keys(table)) as con:
+                        write_final(con, table, upsert)
+                        report.generation = log_import(con, actor, report)
+                else:
+                    # Nothing to change: the file, its bytes and the generation stay as they are.
+                    report.generation = facts.generation()
                 step(0.9)
             report.written = True
         except ImportAborted:
@@ -176,8 +170,8 @@ def run_import(
     return report
 
 
-def _import_into(con, report, mapping, resolved, source, headers, actor, step) -> None:
-    """Load, convert, validate and (unless held back) write the file into the open facts."""
+def _import_into(con, report, mapping, resolved, source, headers, step):
+    """Load, convert and validate the file against the open facts; returns how to upsert it."""
     bad, report.footer_lines = load_raw(con, source)
     flag_rows(con, source)
     report.mixed_encoding = source.mixed_encoding
@@ -194,10 +188,7 @@ def _import_into(con, report, mapping, resolved, source, headers, actor, step) -
     step(0.7)
     fill_report(con, report, fields)
     report.near_duplicates = find_near_duplicates(con, mapping.table, fields)
-    if report.dry_run or (report.rejected_rows and not report.accept_valid):
-        return
-    write_final(con, mapping.table, upsert)
-    report.generation = log_import(con, actor, report)
+    return upsert
 
 
 def _plan_conversion(con, report, mapping, resolved, fields, source, headers):

@@ -31,7 +31,8 @@ class Rejection:
 
 @dataclass
 class ImportReport:
-    """What an import read, changed and refused; `written` says whether the facts changed."""
+    """What an import read, changed and refused. `written`: the import completed (a file that
+    changes nothing completes without writing: no new facts file and no import_log row)."""
 
     table: str
     source: str

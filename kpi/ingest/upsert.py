@@ -148,6 +148,14 @@ def write_final(con, table: str, plan: Upsert) -> None:
         )
 
 
+def touched_keys(table: str) -> dict[str, str]:
+    """The keys of the rows `write_final` inserts or updates, as `FactsUpdate.write` takes them
+    (a refused row among them only costs a derived row rebuilt unchanged)."""
+    if table not in ("leads", "deals"):
+        return {}  # marketing spend has no derived rows
+    return {table: f"SELECT {KEYS[table][0]} FROM final WHERE action <> 'same'"}  # noqa: S608
+
+
 def log_import(con, actor: Actor, report) -> int:
     """One row in the import log; returns the facts generation the write will become."""
     con.execute(

@@ -44,7 +44,8 @@ from kpi.store.files import (
     state_path_for,
     wal_path_for,
 )
-from kpi.store.schema import STATE_MIGRATIONS, migrate
+from kpi.store.schema import migrate
+from kpi.store.state_schema import STATE_MIGRATIONS
 
 FACTS_NAME = "facts.duckdb"
 STATE_NAME = "state.duckdb"

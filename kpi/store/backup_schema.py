@@ -11,7 +11,8 @@ import functools
 
 import duckdb
 
-from kpi.store.schema import FACTS_MIGRATIONS, STATE_MIGRATIONS, migrate
+from kpi.store.schema import FACTS_MIGRATIONS, migrate
+from kpi.store.state_schema import STATE_MIGRATIONS
 
 MIGRATIONS = {"facts": FACTS_MIGRATIONS, "state": STATE_MIGRATIONS}
 
@@ -111,7 +112,7 @@ def reference(part: str, version: int) -> tuple[tuple[tuple[str, str], str], ...
 
 
 def newest_known(part: str) -> int:
-    return MIGRATIONS[part][-1][0]
+    return max(version for version, _, _ in MIGRATIONS[part])
 
 
 def schema_problem(con: duckdb.DuckDBPyConnection, part: str) -> tuple[str, dict] | None:

@@ -28,7 +28,8 @@ from kpi.store.files import (
     state_path_for,
     wal_path_for,
 )
-from kpi.store.schema import STATE_MIGRATIONS, migrate
+from kpi.store.schema import migrate
+from kpi.store.state_schema import STATE_MIGRATIONS
 from kpi.store.writer import Writer, dict_rows
 
 # Other modules import these from here, where the store has always kept them.

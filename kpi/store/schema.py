@@ -1,4 +1,5 @@
-"""Numbered schema migrations of the two DuckDB files: facts (imported records) and cockpit state."""
+"""The facts file's schema (imported records and the tables derived from them) and the migration runner
+shared with the state file (kpi/store/state_schema.py)."""
 
 import duckdb
 
@@ -6,34 +7,34 @@ from kpi import clock
 
 # Lead <-> deal relations resolved once per facts write instead of on every query: each lead's
 # wins (first won date and every won amount) and first deal, and each deal's inherited channel,
-# tier, owner and creation date; and the latest event of each table (the default as-of date). Rebuilt by every
-# `rewrite_facts` (and by migrations 2 to 4 for older files). Leads without an MQL or SQL date
-# anchor no KPI, so they are left out. Rows are stored in the order of the date most KPIs are
-# anchored on, so that a window of a few periods reads a few row groups, not all of them: at 10M
-# leads the sort costs about 3 s per write and saves a tenth of every cold scorecard.
-DERIVED_FACTS = """
-CREATE OR REPLACE TABLE lead_facts AS
+# tier, owner and creation date; and the latest event of each table (the default as-of date).
+# Leads without an MQL or SQL date anchor no KPI, so they are left out. `{leads}` and `{deals}`
+# name the rows read: the whole tables in a full rebuild (DERIVED_FACTS, by `rewrite_facts` and
+# migrations 2 to 4), only the leads and deals a write touched in an incremental one
+# (kpi/store/facts_file.py), so that both follow the same definition.
+LEAD_FACTS_SELECT = """
 WITH won AS (
     SELECT lead_id, min(closed_at) AS first_won_at, list({'at': closed_at, 'amount': amount}) AS wins
-    FROM deals
+    FROM {deals}
     WHERE stage = 'won' AND closed_at IS NOT NULL AND lead_id IS NOT NULL
     GROUP BY lead_id
 ),
 opened AS (
     -- A deal's creation date as deal_facts states it (its own, else inherited from the lead).
     SELECT d.lead_id, min(coalesce(d.created_at, l.mql_at, l.created_at)) AS first_deal_at
-    FROM deals d JOIN leads l ON l.lead_id = d.lead_id
+    FROM {deals} d JOIN {leads} l ON l.lead_id = d.lead_id
     GROUP BY d.lead_id
 )
 SELECT l.lead_id, l.created_at, coalesce(l.channel, 'unattributed') AS channel, l.campaign,
        l.icp_tier, l.owner, l.mql_at, l.sql_at, coalesce(l.mql_at, l.sql_at) AS mql_eff,
        l.accepted_at, l.rejected_at, l.rejection_reason, l.first_response_at,
        w.first_won_at, w.wins, o.first_deal_at
-FROM leads l LEFT JOIN won w ON w.lead_id = l.lead_id LEFT JOIN opened o ON o.lead_id = l.lead_id
+FROM {leads} l LEFT JOIN won w ON w.lead_id = l.lead_id LEFT JOIN opened o ON o.lead_id = l.lead_id
 WHERE coalesce(l.mql_at, l.sql_at) IS NOT NULL
-ORDER BY mql_eff;
+ORDER BY mql_eff
+"""
 
-CREATE OR REPLACE TABLE deal_facts AS
+DEAL_FACTS_SELECT = """
 SELECT d.deal_id, d.lead_id,
        coalesce(d.created_at, l.mql_at, l.created_at) AS created_eff,
        (d.created_at_inferred OR (d.created_at IS NULL
@@ -43,13 +44,30 @@ SELECT d.deal_id, d.lead_id,
        coalesce(d.owner, l.owner) AS owner,
        d.stage, d.closed_at, d.amount, d.delivery_cost, d.value_delivered_at,
        d.nps_score, d.reworked, l.lead_id IS NULL AS no_lead
-FROM deals d LEFT JOIN leads l ON l.lead_id = d.lead_id
-ORDER BY coalesce(d.closed_at, created_eff);
-
-CREATE OR REPLACE TABLE facts_latest AS
-SELECT (SELECT max(greatest(created_at, mql_at, sql_at, first_response_at)) FROM leads) AS leads,
-       (SELECT max(greatest(created_at, closed_at, value_delivered_at)) FROM deals) AS deals;
+FROM {deals} d LEFT JOIN {leads} l ON l.lead_id = d.lead_id
+ORDER BY coalesce(d.closed_at, created_eff)
 """
+
+# The latest event of one lead or deal row; facts_latest holds the maximum over each table.
+LEAD_LATEST = "greatest(created_at, mql_at, sql_at, first_response_at)"
+DEAL_LATEST = "greatest(created_at, closed_at, value_delivered_at)"
+
+
+def derived_select(template: str, leads: str = "leads", deals: str = "deals") -> str:
+    """`template` reading the relations `leads` and `deals` (str.format would trip on `{'at'`)."""
+    return template.replace("{leads}", leads).replace("{deals}", deals)
+
+
+# Rows are stored in the order of the date most KPIs are anchored on, so that a window of a few
+# periods reads a few row groups, not all of them: at 10M leads the sort costs about 3 s per full
+# rebuild and saves a tenth of every cold scorecard.
+DERIVED_FACTS = f"""
+CREATE OR REPLACE TABLE lead_facts AS {derived_select(LEAD_FACTS_SELECT)};
+CREATE OR REPLACE TABLE deal_facts AS {derived_select(DEAL_FACTS_SELECT)};
+CREATE OR REPLACE TABLE facts_latest AS
+SELECT (SELECT max({LEAD_LATEST}) FROM leads) AS leads,
+       (SELECT max({DEAL_LATEST}) FROM deals) AS deals;
+"""  # noqa: S608
 
 # Facts live in a file the app opens read-only; imports write a new copy and swap it in.
 FACTS_MIGRATIONS: list[tuple[int, str, str]] = [
@@ -115,220 +133,6 @@ FACTS_MIGRATIONS: list[tuple[int, str, str]] = [
     # A marker as 3: the rebuild adds lead_facts.first_deal_at (lead -> opportunity conversion).
     (4, "lead_facts records each lead's first deal", "SELECT 1"),
 ]
-
-# Cockpit state: one read-write file per app process; every write goes through Store.write().
-STATE_MIGRATIONS: list[tuple[int, str, str]] = [
-    (
-        1,
-        "cockpit state",
-        """
-        CREATE TABLE data_version (id INTEGER PRIMARY KEY, version BIGINT NOT NULL);
-        INSERT INTO data_version VALUES (1, 0);
-        CREATE TABLE settings (
-            key TEXT NOT NULL,
-            value TEXT NOT NULL,
-            valid_from TIMESTAMP NOT NULL,
-            changed_by TEXT NOT NULL,
-            PRIMARY KEY (key, valid_from)
-        );
-        CREATE TABLE kpi_targets (
-            kpi_id TEXT NOT NULL,
-            target DOUBLE NOT NULL,
-            tolerance DOUBLE NOT NULL,
-            valid_from TIMESTAMP NOT NULL,
-            changed_by TEXT NOT NULL,
-            PRIMARY KEY (kpi_id, valid_from)
-        );
-        CREATE SEQUENCE seq_outcomes;
-        CREATE TABLE outcomes (
-            id BIGINT PRIMARY KEY DEFAULT nextval('seq_outcomes'),
-            quarter TEXT NOT NULL,
-            title TEXT NOT NULL,
-            kpi_id TEXT NOT NULL,
-            channel TEXT,
-            icp_tier TEXT,
-            baseline DOUBLE,
-            baseline_overridden BOOLEAN NOT NULL DEFAULT false,
-            target DOUBLE NOT NULL,
-            owner TEXT,
-            created_by TEXT NOT NULL,
-            created_at TIMESTAMP NOT NULL
-        );
-        CREATE SEQUENCE seq_meetings;
-        CREATE TABLE meetings (
-            id BIGINT PRIMARY KEY DEFAULT nextval('seq_meetings'),
-            title TEXT NOT NULL,
-            meeting_date DATE NOT NULL,
-            status TEXT NOT NULL DEFAULT 'planned' CHECK (status IN ('planned', 'running', 'closed')),
-            attendees TEXT NOT NULL DEFAULT '[]',
-            next_review DATE,
-            kpi_snapshot TEXT,
-            decisions TEXT,
-            created_by TEXT NOT NULL,
-            created_at TIMESTAMP NOT NULL,
-            closed_at TIMESTAMP
-        );
-        CREATE TABLE agenda_blocks (
-            meeting_id BIGINT NOT NULL,
-            position INTEGER NOT NULL,
-            name TEXT NOT NULL,
-            minutes DOUBLE NOT NULL CHECK (minutes > 0),
-            leader TEXT,
-            content TEXT,
-            actual_start TIMESTAMP,
-            actual_end TIMESTAMP,
-            PRIMARY KEY (meeting_id, position)
-        );
-        CREATE TABLE timer_state (
-            meeting_id BIGINT PRIMARY KEY,
-            status TEXT NOT NULL CHECK (status IN ('idle', 'running', 'paused', 'ended')),
-            current_block INTEGER NOT NULL,
-            block_started_at TIMESTAMP,
-            block_elapsed_before DOUBLE NOT NULL DEFAULT 0,
-            started_at TIMESTAMP,
-            ended_at TIMESTAMP,
-            paused_at TIMESTAMP,
-            revision BIGINT NOT NULL DEFAULT 0
-        );
-        CREATE SEQUENCE seq_notes;
-        CREATE TABLE notes (
-            id BIGINT PRIMARY KEY DEFAULT nextval('seq_notes'),
-            meeting_id BIGINT,
-            kind TEXT NOT NULL,
-            text TEXT NOT NULL,
-            why TEXT,
-            area TEXT,
-            root_cause TEXT,
-            kpi_id TEXT,
-            owner TEXT,
-            backlog_item_id BIGINT,
-            created_by TEXT NOT NULL,
-            created_at TIMESTAMP NOT NULL
-        );
-        CREATE SEQUENCE seq_backlog;
-        CREATE TABLE backlog_items (
-            id BIGINT PRIMARY KEY DEFAULT nextval('seq_backlog'),
-            title TEXT NOT NULL,
-            description TEXT,
-            area TEXT,
-            owner TEXT,
-            effort INTEGER NOT NULL CHECK (effort BETWEEN 1 AND 5),
-            impact INTEGER NOT NULL CHECK (impact BETWEEN 1 AND 5),
-            kpi_id TEXT,
-            expected_effect TEXT,
-            status TEXT NOT NULL DEFAULT 'open',
-            source_note_id BIGINT,
-            created_by TEXT NOT NULL,
-            created_at TIMESTAMP NOT NULL,
-            updated_at TIMESTAMP NOT NULL
-        );
-        CREATE SEQUENCE seq_actions;
-        CREATE TABLE sprint_actions (
-            id BIGINT PRIMARY KEY DEFAULT nextval('seq_actions'),
-            meeting_id BIGINT,
-            sprint_start DATE NOT NULL,
-            backlog_item_id BIGINT,
-            title TEXT NOT NULL,
-            owner TEXT NOT NULL,
-            definition_of_done TEXT NOT NULL,
-            due_date DATE NOT NULL,
-            status TEXT NOT NULL DEFAULT 'planned'
-                CHECK (status IN ('planned', 'done', 'not_done', 'carried_over')),
-            kpi_id TEXT,
-            kpi_value_at_start DOUBLE,
-            kpi_value_at_review DOUBLE,
-            reviewed_at TIMESTAMP,
-            carried_from BIGINT,
-            created_by TEXT NOT NULL,
-            created_at TIMESTAMP NOT NULL
-        );
-        CREATE TABLE checklist_answers (
-            meeting_id BIGINT NOT NULL,
-            item INTEGER NOT NULL CHECK (item BETWEEN 1 AND 6),
-            answer BOOLEAN NOT NULL,
-            answered_by TEXT NOT NULL,
-            PRIMARY KEY (meeting_id, item)
-        );
-        CREATE TABLE meeting_ratings (
-            meeting_id BIGINT NOT NULL,
-            attendee TEXT NOT NULL,
-            rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 10),
-            PRIMARY KEY (meeting_id, attendee)
-        );
-        CREATE SEQUENCE seq_audit;
-        CREATE TABLE audit_log (
-            id BIGINT PRIMARY KEY DEFAULT nextval('seq_audit'),
-            happened_at TIMESTAMP NOT NULL,
-            actor TEXT NOT NULL,
-            action TEXT NOT NULL,
-            table_name TEXT NOT NULL,
-            row_id TEXT,
-            before TEXT,
-            after TEXT
-        );
-        CREATE TABLE login_attempts (
-            username TEXT NOT NULL,
-            attempted_at TIMESTAMP NOT NULL,
-            success BOOLEAN NOT NULL
-        );
-        """,
-    ),
-    (
-        2,
-        "agenda block running seconds",
-        # The timer banks each block's running time (pauses excluded, revisits summed) for
-        # plan-vs-actual minutes; actual_start/actual_end alone cannot tell pauses apart.
-        "ALTER TABLE agenda_blocks ADD COLUMN actual_seconds DOUBLE DEFAULT 0",
-    ),
-    # Written on every pause and never read: the timer derives everything from the block times.
-    (3, "timer without pause time", "ALTER TABLE timer_state DROP COLUMN paused_at"),
-    (
-        4,
-        "meetings reopened for corrections",
-        # The latest reopening (when, by whom) for the minutes; every one is in the audit log.
-        "ALTER TABLE meetings ADD COLUMN reopened_at TIMESTAMP;"
-        " ALTER TABLE meetings ADD COLUMN reopened_by TEXT;",
-    ),
-    (
-        5,
-        "projector mode per meeting",
-        # The facilitator's choice of what the room sees (kpi/cockpit/projector.py MODES).
-        """
-        CREATE TABLE projector_modes (
-            meeting_id BIGINT PRIMARY KEY,
-            mode TEXT NOT NULL,
-            changed_by TEXT NOT NULL,
-            changed_at TIMESTAMP NOT NULL
-        );
-        """,
-    ),
-    (
-        6,
-        "backlog items may be unscored",
-        # A note sent to the backlog in block 3 is scored in block 4; a silent 3/3 would file it
-        # among the big bets before anyone judged it.
-        "ALTER TABLE backlog_items ALTER COLUMN effort DROP NOT NULL;"
-        " ALTER TABLE backlog_items ALTER COLUMN impact DROP NOT NULL;",
-    ),
-]
-
-STATE_TABLES = frozenset(
-    {
-        "settings",
-        "kpi_targets",
-        "outcomes",
-        "meetings",
-        "agenda_blocks",
-        "timer_state",
-        "notes",
-        "backlog_items",
-        "sprint_actions",
-        "checklist_answers",
-        "meeting_ratings",
-        "login_attempts",
-        "projector_modes",
-    }
-)
 
 
 def migrate(con: duckdb.DuckDBPyConnection, migrations: list[tuple[int, str, str]]) -> int:

@@ -9,7 +9,7 @@ from typing import Any
 import duckdb
 
 from kpi.access.roles import Actor
-from kpi.store.schema import STATE_TABLES
+from kpi.store.state_schema import STATE_TABLES
 
 
 def dict_rows(cur: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict]:
