@@ -4,6 +4,8 @@ import streamlit as st
 
 from app_pages.widgets import common, kpi_trend
 from app_pages.widgets import scorecard_cache as sc
+from app_pages.widgets.programme_cards import baseline_change
+from kpi.agreements.versions import TABLES as AGREEMENT_TABLES
 from kpi.engine import catalogue as cat
 from kpi.engine.alerts import misalignment_alerts
 from kpi.engine.targets import changes_this_quarter
@@ -38,7 +40,8 @@ if changes:
             )
         else:
             key = change.key
-            what = tr(f"scorecard.{key}") if key in DEFINITION_KEYS else escape_markdown(key)
+            named = key in DEFINITION_KEYS or key in AGREEMENT_TABLES
+            what = tr(f"scorecard.{key}") if named else escape_markdown(key)
             lines.append("- " + tr("scorecard.banner.definition", when=when, who=who, what=what))
     st.warning("\n".join(lines))
 
@@ -83,6 +86,7 @@ for area, kpis in cat.by_area().items():
                 chart_type="line",
                 label_visibility="collapsed",
             )
+            baseline_change(result, card.filters, money)
             st.badge(sc.status_note(result, lang), color=sc.STATUS_BADGE[result.status])
             st.caption(
                 f"{sc.target_text(result, money)} · {tr('kpi.n', n=fmt_number(result.n, lang, 0))}"

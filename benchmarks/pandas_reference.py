@@ -125,6 +125,17 @@ def lead_facts(frames: Frames, ctx: Context) -> pd.DataFrame:
     joined = leads[["lead_id"]].merge(per_lead, left_on="lead_id", right_index=True, how="left")
     facts["first_won_at"] = joined["first_won_at"].to_numpy()
     facts["won_revenue"] = joined["revenue"].fillna(0.0).to_numpy()
+    # Each lead's first deal, created on its own date or else its lead's MQL or creation date.
+    opened = deals[["lead_id", "created_at"]].merge(
+        leads[["lead_id", "mql_at", "created_at"]], on="lead_id", suffixes=("", "_lead")
+    )
+    opened = opened.assign(
+        at=opened["created_at"].fillna(opened["mql_at"]).fillna(opened["created_at_lead"])
+    )
+    first_deal = leads[["lead_id"]].merge(
+        opened.groupby("lead_id")["at"].min(), left_on="lead_id", right_index=True, how="left"
+    )
+    facts["first_deal_at"] = first_deal["at"].to_numpy()
     return facts
 
 
@@ -269,6 +280,16 @@ SPECS: dict[str, Spec] = {
             (f["first_won_at"] >= f["mql_eff"]) & c.within(f["first_won_at"], f["mql_eff"])
         ),
     ),
+    "lead_to_opportunity_rate": Spec(
+        "mql",
+        "rate",
+        success=lambda f, c: (
+            (f["first_deal_at"] >= f["mql_eff"])
+            & (f["first_deal_at"] < c.as_of_ts)
+            & c.within(f["first_deal_at"], f["mql_eff"])
+        ),
+    ),
+    "cost_per_sql": Spec("sql", "spend"),
     "cac": Spec("close", "spend", eligible=_won),
     "revenue_per_sql": Spec(
         "sql",

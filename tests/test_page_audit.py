@@ -212,5 +212,5 @@ def test_page_shows_a_closed_meeting_in_words(app_env):
     assert not at.exception
     summaries = " ".join(at.dataframe[0].value["Cambios (campo: antes → después)"])
     assert "KPI: — → Tasa de cierre" in summaries
-    assert "Instantánea del scorecard: — → instantánea de 16 KPI" in summaries
+    assert "Instantánea del scorecard: — → instantánea de 18 KPI" in summaries
     assert "win_rate" not in summaries and "taken_at" not in summaries

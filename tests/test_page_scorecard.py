@@ -60,7 +60,7 @@ def small_app(app_env):
 def test_scorecard_shows_every_kpi_by_area(small_app):
     at = open_page("app_pages/scorecard.py", sc_period="month", sc_as_of=date(2025, 1, 31))
     labels = [m.label for m in at.metric]
-    assert len(labels) == 16
+    assert len(labels) == 18
     assert [s.value for s in at.subheader][:4] == [
         "Marketing",
         "Ventas",

@@ -23,13 +23,15 @@ def is_first_run(db_path: Path | str) -> bool:
 
 
 def ensure_database(db_path: Path | str, progress: Callable[[float], None] | None = None) -> bool:
-    """Create the facts file filled with demo data if it does not exist; True if created."""
-    from kpi.ingest.demo import generate
+    """Create the facts file filled with demo data, and the demo's programme, if it does not
+    exist; True if created."""
+    from kpi.ingest.demo import create_demo_programme, generate
 
     db_path = Path(db_path)
     if db_path.exists():
         return False
     generate(db_path, seed=DEMO_SEED, leads=DEMO_LEADS, progress=progress)
+    create_demo_programme(db_path, leads=DEMO_LEADS)
     return True
 
 

@@ -28,7 +28,8 @@ def arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from kpi.ingest.demo import generate  # numpy and pyarrow only when this command runs
+    # numpy and pyarrow only when this command runs
+    from kpi.ingest.demo import create_demo_programme, generate
 
     started = time.monotonic()
     try:
@@ -37,6 +38,7 @@ def run(args: argparse.Namespace) -> int:
             counts = generate(
                 args.db, seed=args.seed, leads=args.leads, today=args.today, progress=advance
             )
+        create_demo_programme(args.db, leads=args.leads, today=args.today)
     except (ValueError, OSError, duckdb.Error) as exc:
         print(f"error: demo: {exc}", file=sys.stderr)
         return 1

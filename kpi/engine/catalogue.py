@@ -1,4 +1,4 @@
-"""The 16 shared KPIs, each declared once as data: the engine, pages, CLI, README and tests read it.
+"""The 18 shared KPIs, each declared once as data: the engine, pages, CLI, README and tests read it.
 
 Their SQL fragments and the rules they share are written in kpi/engine/formula.py's vocabulary.
 """
@@ -16,6 +16,7 @@ from kpi.engine.formula import (
     SQL_BEFORE_MQL,
     WON_BEFORE_CREATED,
     Kpi,
+    _q,
     days,
     hours,
     within_window,
@@ -32,10 +33,6 @@ AREA_LABELS = {
 UNITS = ("rate", "hours", "days", "currency", "score")
 KINDS = ("rate", "sum_ratio", "median", "nps", "spend_per")
 DIMENSIONS = ("channel", "icp_tier", "owner")
-
-
-def _q(**counters: str) -> tuple[tuple[str, str], ...]:
-    return tuple(counters.items())
 
 
 CATALOGUE: tuple[Kpi, ...] = (
@@ -322,10 +319,10 @@ CATALOGUE: tuple[Kpi, ...] = (
     Kpi(
         id="revenue_per_sql",
         area="Dirección",
-        label_es="Ingresos por SQL",
-        label_en="Revenue per SQL",
-        definition_es="Ingresos ganados dentro de la ventana por los SQL del periodo ÷ número de esos SQL.",
-        definition_en="Revenue won within the window by the period's SQLs ÷ the number of those SQLs.",
+        label_es="Ingresos por lead cualificado",
+        label_en="Revenue per qualified lead",
+        definition_es="Ingresos ganados dentro de la ventana por los leads cualificados del periodo (SQL, o MQL según el ajuste de etapa cualificada) ÷ número de esos leads.",
+        definition_en="Revenue won within the window by the period's qualified leads (SQLs, or MQLs per the qualified-stage setting) ÷ the number of those leads.",
         unit="currency",
         direction=1,
         target=3000,
@@ -337,6 +334,42 @@ CATALOGUE: tuple[Kpi, ...] = (
         numerator_sum="coalesce(won_revenue, 0)",
         cohort=True,
         quality=_q(skipped_stages=SKIPPED_STAGES),
+    ),
+    Kpi(
+        id="lead_to_opportunity_rate",
+        area="Marketing",
+        label_es="Conversión lead→oportunidad",
+        label_en="Lead→opportunity conversion",
+        definition_es="Porcentaje de los MQL del periodo con una oportunidad creada dentro de la ventana de cohorte.",
+        definition_en="Share of the period's MQLs with a deal created within the cohort window.",
+        unit="rate",
+        direction=1,
+        target=0.30,
+        tolerance=5,
+        anchor="mql",
+        kind="rate",
+        min_sample=30,
+        breakdowns=DIMENSIONS,
+        success="first_deal_at >= mql_eff AND first_deal_at < $asof AND "
+        + within_window("first_deal_at", "mql_eff"),
+        cohort=True,
+        quality=_q(skipped_stages=SKIPPED_STAGES, backward_stages="first_deal_at < mql_eff"),
+    ),
+    Kpi(
+        id="cost_per_sql",
+        area="Marketing",
+        label_es="Coste por lead cualificado",
+        label_en="Cost per qualified lead",
+        definition_es="Inversión de marketing del periodo ÷ leads cualificados del periodo (SQL, o MQL según el ajuste de etapa cualificada).",
+        definition_en="Marketing spend in the period ÷ qualified leads of the period (SQLs, or MQLs per the qualified-stage setting).",
+        unit="currency",
+        direction=-1,
+        target=500,
+        tolerance=100,
+        anchor="sql",
+        kind="spend_per",
+        min_sample=10,
+        breakdowns=("channel",),
     ),
 )
 
@@ -352,29 +385,6 @@ def get(kpi_id: str) -> Kpi:
 
 def by_area() -> dict[str, list[Kpi]]:
     return {area: [k for k in CATALOGUE if k.area == area] for area in AREAS}
-
-
-def _target_text(kpi: Kpi) -> str:
-    arrow = "≥" if kpi.direction > 0 else "≤"
-    if kpi.unit == "rate":
-        return f"{arrow} {kpi.target * 100:g}% (±{kpi.tolerance:g} pp)"
-    unit = {"hours": " h", "days": " d", "currency": " €", "score": ""}[kpi.unit]
-    return f"{arrow} {kpi.target:g}{unit} (±{kpi.tolerance:g}{unit})"
-
-
-def kpi_table_markdown() -> str:
-    """The README's KPI table, rendered from the catalogue so the two never disagree."""
-    lines = [
-        "| id | area | KPI | definition | good | default target | min. sample | breakdowns |",
-        "|---|---|---|---|---|---|---|---|",
-    ]
-    for kpi in CATALOGUE:
-        good = "↑" if kpi.direction > 0 else "↓"
-        lines.append(
-            f"| `{kpi.id}` | {kpi.area} | {kpi.label_en} | {kpi.definition_en} | {good} | "
-            f"{_target_text(kpi)} | {kpi.min_sample} | {', '.join(kpi.breakdowns)} |"
-        )
-    return "\n".join(lines) + "\n"
 
 
 def label_of(kpi_id: str | None, lang: str) -> str:

@@ -12,6 +12,7 @@ from kpi import clock
 from kpi.engine import catalogue as cat
 from kpi.engine import drill, grid
 from kpi.engine.drill import ROWS_LIMIT, KpiRows
+from kpi.engine.formula import at_stage
 from kpi.engine.grid import is_maturing, status_for
 from kpi.engine.periods import (
     CUSTOM,
@@ -38,6 +39,7 @@ __all__ = [
     "dimension_values",
     "is_maturing",
     "kpi_rows",
+    "kpi_series",
     "kpi_value",
     "status_for",
 ]
@@ -59,6 +61,12 @@ class _Settings:
     sla_hours: float
     anchor: date
     as_of: date
+    qualified_stage: str
+
+    def kpis(self, kpi_ids: list[str] | None = None) -> list[cat.Kpi]:
+        """The KPIs asked for (all by default) as the qualified-stage setting reads them."""
+        kpis = [cat.get(k) for k in kpi_ids] if kpi_ids else list(cat.CATALOGUE)
+        return [at_stage(kpi, self.qualified_stage) for kpi in kpis]
 
 
 def _settings_for(store: Store, window: int | None, as_of: date | None) -> _Settings:
@@ -71,6 +79,7 @@ def _settings_for(store: Store, window: int | None, as_of: date | None) -> _Sett
         float(settings["sla_hours"]),
         date.fromisoformat(settings["sprint_anchor"]),
         as_of or default_as_of(store),
+        settings["qualified_stage"],
     )
 
 
@@ -106,8 +115,7 @@ def compute_scorecard(
     kind, current = _reported_period(period, settings.as_of, start, end, settings.anchor)
     periods = tuple(period_grid(kind, current, settings.anchor))
     query = Query(periods, settings.as_of, settings.window, settings.sla_hours, filters)
-    kpis = [cat.get(k) for k in kpi_ids] if kpi_ids else list(cat.CATALOGUE)
-    evaluation = grid.compute_grid(store, query, kpis, current_targets(store))
+    evaluation = grid.compute_grid(store, query, settings.kpis(kpi_ids), current_targets(store))
     return Scorecard(
         kind,
         current.start,
@@ -153,8 +161,24 @@ def kpi_value(
     query = Query(
         periods, settings.as_of, settings.window, settings.sla_hours, filters or Filters()
     )
-    evaluation = grid.compute_grid(store, query, [cat.get(kpi_id)], current_targets(store))
+    evaluation = grid.compute_grid(store, query, settings.kpis([kpi_id]), current_targets(store))
     return evaluation.results[0]
+
+
+def kpi_series(
+    store: Store,
+    kpi_ids: list[str],
+    periods: list[Period],
+    *,
+    as_of: date | None = None,
+    window: int | None = None,
+) -> grid.Evaluation:
+    """KPIs over explicit consecutive periods (a programme's cadence since its start): each
+    result's trend has one point per period after the first, the last is its value, and its
+    breakdown compares the last period with the one before; volumes cover every period."""
+    settings = _settings_for(store, window, as_of)
+    query = Query(tuple(periods), settings.as_of, settings.window, settings.sla_hours, Filters())
+    return grid.compute_grid(store, query, settings.kpis(kpi_ids), current_targets(store))
 
 
 def kpi_rows(
@@ -172,7 +196,7 @@ def kpi_rows(
     settings = _settings_for(store, window, as_of)
     return drill.rows_behind(
         store,
-        kpi_id,
+        settings.kpis([kpi_id])[0],
         Period(start, end),
         filters=filters or Filters(),
         as_of=settings.as_of,

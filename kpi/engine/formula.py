@@ -5,7 +5,7 @@ and may use `$asof` (first instant after the as-of day) and `$w` (cohort window 
 unlimited). They are code constants, never user text.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -115,3 +115,17 @@ class Kpi:
 
 def _q(**counters: str) -> tuple[tuple[str, str], ...]:
     return tuple(counters.items())
+
+
+# The setting `qualified_stage` (sql, the default, or mql) says which stage a "qualified lead"
+# is: these KPIs then count their leads at that stage's date (and revenue from it).
+QUALIFIED_STAGE_VARIANTS: dict[str, dict[str, dict[str, str]]] = {
+    "cost_per_sql": {"mql": {"anchor": "mql"}},
+    "revenue_per_sql": {"mql": {"anchor": "mql", "numerator_sum": "coalesce(won_revenue_mql, 0)"}},
+}
+
+
+def at_stage(kpi: Kpi, qualified_stage: str) -> Kpi:
+    """`kpi` as the qualified-stage setting reads it (unchanged unless it counts qualified leads)."""
+    variant = QUALIFIED_STAGE_VARIANTS.get(kpi.id, {}).get(qualified_stage)
+    return replace(kpi, **variant) if variant else kpi

@@ -80,7 +80,7 @@ def is_maturing(kpi: Kpi, period: Period, as_of: date, window: int) -> bool:
     return window == 0 or period.end_ts + timedelta(days=window) > end_of_day(as_of)
 
 
-def _contributions(
+def contributions(
     kpi: Kpi,
     current: Metric,
     previous: Metric,
@@ -141,7 +141,11 @@ def _trend(judged: _Judged) -> list[TrendPoint]:
         metric = judged.metric_at(p)
         maturing = is_maturing(kpi, period, query.as_of, query.window)
         status = status_for(kpi, metric.value, metric.n, judged.target, judged.tolerance, maturing)
-        trend.append(TrendPoint(period.start, period.end, metric.value, metric.n, maturing, status))
+        trend.append(
+            TrendPoint(
+                period.start, period.end, metric.value, metric.n, maturing, status, metric.mean
+            )
+        )
     return trend
 
 
@@ -158,7 +162,7 @@ def _breakdown(judged: _Judged, dim: str, current: Metric, previous: Metric | No
         keys |= {key for (p, key) in judged.aggregates.spend if key is not None and p in shown}
     now = {key: judged.metric_at(last, dim, key) for key in keys}
     before = {key: judged.metric_at(last - 1, dim, key) for key in keys} if last else {}
-    contrib = _contributions(kpi, current, previous or current, now, before)
+    contrib = contributions(kpi, current, previous or current, now, before)
     rows = [
         BreakdownRow(
             dim,

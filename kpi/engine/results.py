@@ -31,6 +31,7 @@ class TrendPoint:
     n: int
     maturing: bool
     status: str
+    mean: float | None = None  # median KPIs: the mean beside the median
 
 
 @dataclass(frozen=True)

@@ -26,12 +26,17 @@ LEAD_VIEW = f"""
 SELECT lead_id, created_at, channel, campaign, icp_tier, owner, mql_at, sql_at, mql_eff,
        accepted_at, rejected_at, rejection_reason, first_response_at,
        mql_eff + to_microseconds(CAST(round($sla * 3600000000) AS BIGINT)) AS sla_due,
-       CASE WHEN first_won_at < $asof THEN first_won_at END AS first_won_at,
+       CASE WHEN first_won_at < $asof THEN first_won_at END AS first_won_at, first_deal_at,
        -- CASE keeps the list lambda off the many leads that never won.
        CASE WHEN wins IS NOT NULL THEN
            list_sum([x.amount FOR x IN wins IF x.at >= sql_at AND x.at < $asof
                      AND {within_window("x.at", "sql_at")}])
-       END AS won_revenue
+       END AS won_revenue,
+       -- The same from the MQL date: revenue per qualified lead when MQLs qualify (a setting).
+       CASE WHEN wins IS NOT NULL THEN
+           list_sum([x.amount FOR x IN wins IF x.at >= mql_eff AND x.at < $asof
+                     AND {within_window("x.at", "mql_eff")}])
+       END AS won_revenue_mql
 FROM lead_facts
 WHERE ($channel IS NULL OR channel = $channel) AND ($icp IS NULL OR icp_tier = $icp)
   AND ($owner IS NULL OR owner = $owner) AND {{window}}"""  # noqa: S608 (a code constant)

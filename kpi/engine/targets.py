@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from kpi.access.roles import Actor
+from kpi.agreements.versions import changes_since as agreement_changes_since
 from kpi.engine import catalogue as cat
 from kpi.engine.periods import quarter_start
 from kpi.errors import InvalidInput, finite_number
@@ -123,7 +124,7 @@ def changes_this_quarter(store: Store, today: date) -> list[TargetChange]:
         for kpi_id, target, tolerance, valid_from, who, previous in rows
         if kpi_id in cat.BY_ID
     ]
-    for change in setting_changes_since(store, since):
+    for change in [*setting_changes_since(store, since), *agreement_changes_since(store, since)]:
         changes.append(
             TargetChange(
                 "definition", change.key, change.valid_from, change.changed_by, text=change.value

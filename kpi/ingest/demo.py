@@ -2,10 +2,14 @@
 
 Stories built into the numbers (all relative to `today`):
   (a) paid_social brings the most leads but the poorest ICP-A share and MQL→SQL rate;
-  (b) first-response times drift from ~10 h to above the 24 h SLA in the last 6 fortnights;
+  (b) first-response times drift from ~10 h to above the 24 h SLA in the half year before the
+      alignment programme (which starts on the first of the month four months back);
   (c) ICP-A deals win about 45 % of the time, ICP-C about 15 %;
   (d) in the quarter two quarters before today's, more deals are won while rework and
-      time-to-value rise.
+      time-to-value rise;
+  (e) once the programme works (from the end of its 4-week diagnosis, fully 8 weeks later),
+      Sales accepts more leads, answers them within ~10 h again, and deals close sooner and
+      win more often: the before/after story of the Programa page.
 Deliberate data-quality oddities, in small numbers, so the quality counters have something to
 show: SQLs without an MQL date (skipped stage) and SQLs dated before their MQL (negative
 duration). `generate` returns how many of each it wrote.
@@ -18,12 +22,16 @@ from pathlib import Path
 import numpy as np
 
 from kpi import clock
+from kpi.access.roles import SYSTEM
 from kpi.ingest.demo_draws import deals_chunk, leads_chunk, spend_table
-from kpi.ingest.demo_model import day_weights, timeline_for
+from kpi.ingest.demo_model import SPEND_REFERENCE_LEADS, day_weights, timeline_for
 from kpi.ingest.demo_tables import INSERT_DEALS, INSERT_LEADS, deals_table, leads_table
-from kpi.store.database import rewrite_facts
+from kpi.programme import active_programme, create_programme, set_cost
+from kpi.store.database import open_store, rewrite_facts
 
 CHUNK_LEADS = 500_000
+# What the demo company paid for its programme (consultancy and time), at the reference size.
+PROGRAMME_COST = 60_000.0
 DUCKDB_MAGIC = b"DUCK"  # bytes 8-11 of every DuckDB database file
 
 
@@ -98,3 +106,16 @@ def generate(
     if progress:
         progress(1.0)
     return counts
+
+
+def create_demo_programme(db_path: Path | str, *, leads: int = 25_000, today: date | None = None):
+    """Story (e)'s programme in the database's state: started on the first of the month four
+    months before `today`, its baseline frozen from the facts, its cost entered (scaled like the
+    spend). Call it after `generate`; a programme already running is kept. Returns it."""
+    store = open_store(db_path)
+    if (running := active_programme(store)) is not None:
+        return running  # demo data regenerated over a database that already runs one
+    start = timeline_for(today or clock.today()).programme_start
+    programme = create_programme(store, SYSTEM, start=start)
+    cost = round(PROGRAMME_COST * leads / SPEND_REFERENCE_LEADS, 2)
+    return set_cost(store, SYSTEM, programme.id, cost)

@@ -36,9 +36,14 @@ from kpi.ingest.demo_model import (
     PAID_SOCIAL,
     PAID_SOCIAL_SHARE,
     REASON_MIX,
+    REJECT_FACTOR_AFTER,
     REJECT_FACTOR_CHANNEL,
+    REJECT_FACTOR_DRIFTED,
     REJECT_PROB_TIER,
     REJECTION_REASONS,
+    RESPONSE_HOURS_AFTER,
+    RESPONSE_HOURS_CALM,
+    RESPONSE_HOURS_DRIFTED,
     SALES_SOURCED_SHARE,
     SALES_SOURCED_TIER_MIX,
     SKIPPED_STAGE_RATE,
@@ -50,10 +55,14 @@ from kpi.ingest.demo_model import (
     UNANSWERED_PROB,
     UNATTRIBUTED_COST_RATIO,
     UNDECIDED_PROB,
+    WIN_FACTOR_AFTER,
     WIN_FACTOR_CHANNEL,
     WIN_PROB_TIER,
+    WON_CYCLE_FACTOR_AFTER,
     Timeline,
     add_months,
+    before_and_after,
+    pre_programme_drift,
 )
 
 
@@ -77,12 +86,12 @@ def _pick(rng: np.random.Generator, probabilities: np.ndarray) -> np.ndarray:
     return np.minimum((u > cumulative).sum(axis=1), probabilities.shape[1] - 1)
 
 
-def _response_median_hours(mql_s: np.ndarray, horizon_s: float) -> np.ndarray:
-    """Story (b): ~10 h long ago, creeping up, then 28 → 42 h over the last 84 days."""
-    days_ago = (horizon_s - mql_s) / DAY
-    creeping = 10.0 + np.clip((140.0 - days_ago) / 56.0, 0.0, 1.0) * 10.0
-    drifted = 28.0 + np.clip((84.0 - days_ago) / 84.0, 0.0, 1.0) * 14.0
-    return np.where(days_ago <= 84.0, drifted, creeping)
+def _response_median_hours(tl: Timeline, mql_s: np.ndarray) -> np.ndarray:
+    """Story (b): ~10 h, drifting to ~30 h before the programme, back to ~10 h after it."""
+    drifted = RESPONSE_HOURS_CALM + (
+        RESPONSE_HOURS_DRIFTED - RESPONSE_HOURS_CALM
+    ) * pre_programme_drift(tl, mql_s)
+    return before_and_after(tl, mql_s, drifted, RESPONSE_HOURS_AFTER)
 
 
 def _oddity_indices(
@@ -149,10 +158,7 @@ def _first_touch(rng: np.random.Generator, tl: Timeline, leads: dict) -> None:
     owner = rng.integers(0, len(OWNERS), n)
 
     answered = ~np.isnan(mql) & (rng.random(n) >= UNANSWERED_PROB)
-    median_hours = (
-        _response_median_hours(np.nan_to_num(mql, nan=tl.horizon_s), tl.horizon_s)
-        * OWNER_RESPONSE_FACTOR[owner]
-    )
+    median_hours = _response_median_hours(tl, mql) * OWNER_RESPONSE_FACTOR[owner]
     response = _before(
         np.where(answered, mql + _lognormal_seconds(rng, median_hours, 0.7, n, HOUR), np.nan),
         tl.horizon_s,
@@ -169,7 +175,13 @@ def _decisions(rng: np.random.Generator, tl: Timeline, leads: dict) -> None:
         np.where(decided, response + _lognormal_seconds(rng, 6.0, 1.0, n, HOUR), np.nan),
         tl.horizon_s,
     )
-    rejected = rng.random(n) < REJECT_PROB_TIER[tier] * REJECT_FACTOR_CHANNEL[channel]
+    programme = before_and_after(
+        tl,
+        leads["mql"],
+        1.0 + (REJECT_FACTOR_DRIFTED - 1.0) * pre_programme_drift(tl, leads["mql"]),
+        REJECT_FACTOR_AFTER,
+    )
+    rejected = rng.random(n) < (REJECT_PROB_TIER[tier] * REJECT_FACTOR_CHANNEL[channel] * programme)
     has_decision = ~np.isnan(decision)
     accepted_at = np.where(has_decision & ~rejected, decision, np.nan)
     rejected_at = np.where(has_decision & rejected, decision, np.nan)
@@ -251,19 +263,27 @@ def _deal_origins(rng: np.random.Generator, tl: Timeline, leads: dict, first: bo
 
 
 def _closing(rng: np.random.Generator, tl: Timeline, deals: dict) -> None:
-    """Adds `stage` and `closed`: story (c) by tier, story (d) pushes wins in the busy quarter."""
+    """Adds `stage` and `closed`: story (c) by tier, story (d) pushes wins in the busy quarter,
+    and once the programme works deals close sooner and win more often."""
     created, channel, tier = deals["created"], deals["channel"], deals["tier"]
     n = len(created)
     win_channel = np.append(WIN_FACTOR_CHANNEL, 1.0)[channel]
     will_win = rng.random(n)
-    won_cycle = _lognormal_seconds(rng, 38.0, 0.55, n, DAY)
+    won_cycle = np.ceil(
+        _lognormal_seconds(rng, 38.0, 0.55, n, DAY)
+        * before_and_after(tl, created, np.ones(n), WON_CYCLE_FACTOR_AFTER)
+    )
     lost_cycle = _lognormal_seconds(rng, 28.0, 0.6, n, DAY)
     stalls = rng.random(n) < 0.03
     # Story (d): deals that would close in the busy quarter are pushed harder to a win.
     close_if_won = created + won_cycle
     busy_close = (close_if_won >= tl.busy_start_s) & (close_if_won < tl.busy_end_s)
     win_prob = np.minimum(
-        WIN_PROB_TIER[tier] * win_channel * np.where(busy_close, BUSY_WIN_FACTOR, 1.0), 0.9
+        WIN_PROB_TIER[tier]
+        * win_channel
+        * np.where(busy_close, BUSY_WIN_FACTOR, 1.0)
+        * before_and_after(tl, close_if_won, np.ones(n), WIN_FACTOR_AFTER),
+        0.9,
     )
     wins = will_win < win_prob
     closed = np.where(wins, close_if_won, created + lost_cycle)

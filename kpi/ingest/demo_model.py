@@ -84,6 +84,18 @@ BUSY_WIN_FACTOR = 1.3
 BUSY_TTV_MEDIAN_DAYS, NORMAL_TTV_MEDIAN_DAYS = 52.0, 28.0
 BUSY_REWORK_PROB, NORMAL_REWORK_PROB = 0.30, 0.08
 NPS_ANSWER_PROB = 0.6
+# The alignment programme (issue 17): it starts on the first of the month four months before
+# today; its effects ramp in over the implementation phase and hold through the measurement.
+PROGRAMME_MONTHS_AGO = 4
+DIAGNOSIS_WEEKS, IMPLEMENTATION_WEEKS = 4, 8
+# Story (b): in the half year before the start, first responses slow from ~10 h to ~30 h (past
+# the 24 h SLA: what the diagnosis finds); the programme brings them down to ~10 h.
+RESPONSE_HOURS_CALM, RESPONSE_HOURS_DRIFTED, RESPONSE_HOURS_AFTER = 10.0, 30.0, 10.0
+DRIFT_DAYS = 182.0
+# Slow answers make Sales reject more before the start; the agreed definitions cut rejections.
+REJECT_FACTOR_DRIFTED, REJECT_FACTOR_AFTER = 1.25, 0.35
+# Faster answers and agreed hand-offs: deals opened once it works close sooner and win more.
+WON_CYCLE_FACTOR_AFTER, WIN_FACTOR_AFTER = 0.9, 1.35
 # Monthly spend per channel for the default 25,000 leads (scaled with the lead count).
 SPEND_BASE = np.array([38_000.0, 46_000.0, 12_000.0, 22_000.0, 18_000.0, 4_000.0, 9_000.0])
 SPEND_REFERENCE_LEADS = 25_000
@@ -110,6 +122,8 @@ class Timeline:
     horizon_s: float
     busy_start_s: float
     busy_end_s: float
+    programme_start: date
+    programme_s: float
 
 
 def epoch_seconds(day: date) -> float:
@@ -126,6 +140,7 @@ def add_months(day: date, months: int) -> date:
 def timeline_for(today: date) -> Timeline:
     """History starts on the first day of the month 18 months back; nothing at or after today."""
     start = add_months(today, -HISTORY_MONTHS)
+    programme_start = add_months(today, -PROGRAMME_MONTHS_AGO)
     quarter_start = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
     busy_start = add_months(quarter_start, -6)
     return Timeline(
@@ -135,7 +150,28 @@ def timeline_for(today: date) -> Timeline:
         horizon_s=epoch_seconds(today),
         busy_start_s=epoch_seconds(busy_start),
         busy_end_s=epoch_seconds(add_months(busy_start, 3)),
+        programme_start=programme_start,
+        programme_s=epoch_seconds(programme_start),
     )
+
+
+def programme_effect(tl: Timeline, times: np.ndarray) -> np.ndarray:
+    """0 until the diagnosis ends, rising linearly over the implementation, then 1 (NaN → 0)."""
+    effect_start = tl.programme_s + DIAGNOSIS_WEEKS * 7 * DAY
+    ramp = (np.nan_to_num(times, nan=0.0) - effect_start) / (IMPLEMENTATION_WEEKS * 7 * DAY)
+    return np.clip(ramp, 0.0, 1.0)
+
+
+def pre_programme_drift(tl: Timeline, times: np.ndarray) -> np.ndarray:
+    """0 until half a year before the start, rising linearly to 1 at the start, then 1."""
+    ramp = (np.nan_to_num(times, nan=0.0) - tl.programme_s) / (DRIFT_DAYS * DAY) + 1.0
+    return np.clip(ramp, 0.0, 1.0)
+
+
+def before_and_after(tl: Timeline, times: np.ndarray, before: np.ndarray, after: float):
+    """`before` until the programme works, blending into `after` as its effect ramps in."""
+    effect = programme_effect(tl, times)
+    return before * (1.0 - effect) + after * effect
 
 
 def day_weights(tl: Timeline) -> np.ndarray:

@@ -1,4 +1,4 @@
-"""In Chromium: a viewer opens the scorecard, sees the 16 KPI cards by area, opens a KPI's detail;
+"""In Chromium: a viewer opens the scorecard, sees the 18 KPI cards by area, opens a KPI's detail;
 screenshots of both are saved under test-output/."""
 
 import pytest
@@ -12,7 +12,8 @@ def test_scorecard_and_detail_render(page, log_in, shot):
     page.get_by_test_id("stSidebarNav").get_by_text("Scorecard").click()
     wait_for_app(page)
     page.get_by_test_id("stMetric").first.wait_for(timeout=30_000)
-    assert page.get_by_test_id("stMetric").count() == 16
+    # The catalogue's 18 KPIs (16 + lead → opportunity and cost per qualified lead, issue 17).
+    assert page.get_by_test_id("stMetric").count() == 18
     for area in ("Marketing", "Ventas", "Operaciones", "Dirección"):
         assert page.get_by_role("heading", name=area).is_visible()
     assert page.get_by_text("Volúmenes del periodo (contexto, no son objetivos)").is_visible()
