@@ -38,12 +38,16 @@ PAGES = {
         ("app_pages/scorecard.py", "nav.scorecard", "📊", "scorecard", ALL),
         ("app_pages/kpi_detail.py", "nav.kpi_detail", "🔎", "kpi", ALL),
         ("app_pages/outcomes.py", "nav.outcomes", "🎯", "outcomes", ALL),
+        ("app_pages/programme.py", "nav.programme", "🧪", "programa", ALL),
+        ("app_pages/agreements.py", "nav.agreements", "🤝", "acuerdos", ALL),
+        ("app_pages/rejections.py", "nav.rejections", "🚫", "rechazados", ALL),
     ],
     "nav.section.meeting": [
         ("app_pages/meeting.py", "nav.meeting", "⏱️", "reunion", EDITORS),
         ("app_pages/projector.py", "nav.projector", "📽️", "proyector", ALL),
         ("app_pages/backlog.py", "nav.backlog", "🗂️", "backlog", ALL),
         ("app_pages/history.py", "nav.history", "📚", "historial", ALL),
+        ("app_pages/calendar.py", "nav.calendar", "🗓️", "calendario", ALL),
     ],
     "nav.section.admin": [
         ("app_pages/import_data.py", "nav.import", "📥", "importar", ADMINS),
@@ -106,7 +110,8 @@ def route() -> None:
         if any(role in roles for *_, roles in pages)
     }
     st.sidebar.caption(common.tr("sidebar.data", path=common.db_path().name))
-    common.run_page(st.navigation(sections))
+    # Every page listed: a folded list ends in Streamlit's own «View N more», in English.
+    common.run_page(st.navigation(sections, expanded=True))
     cookie_written()
 
 

@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from app_pages.widgets import common, home_monday
+from app_pages.widgets import common, home_monday, mail_preferences, survey_home
+from app_pages.widgets.programme_header import current_phase_line
 from kpi.engine.summary import data_summary
 from kpi.i18n import fmt_date, fmt_number
 from kpi.text import escape_markdown
@@ -14,6 +15,7 @@ st.title(f"🧭 {common.tr('app.title')}")
 st.caption(common.tr("app.tagline"))
 name = escape_markdown(st.session_state.get("name") or "")
 st.subheader(common.tr("home.welcome", name=name))
+current_phase_line(common.store())
 
 view = home_monday.load()
 left, right = st.columns(2)
@@ -24,6 +26,7 @@ with left:
 with right:
     home_monday.red_kpis(view)
     home_monday.outcomes(view)
+survey_home.survey_area(common.store())
 
 st.divider()
 summary = data_summary(common.store())
@@ -45,3 +48,5 @@ else:
             last=fmt_date(summary.last_lead.date(), lang),
         )
     )
+
+mail_preferences.my_notices()

@@ -5,7 +5,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from app_pages.widgets import common, feedback
+from app_pages.widgets import calendar_settings, common, feedback, mail_settings, programme_settings
 from app_pages.widgets.fields import channel_label_form, decimal_input, kpi_select
 from kpi.engine import catalogue as cat
 from kpi.engine import targets
@@ -144,3 +144,6 @@ st.divider()
 method_section(current)
 st.divider()
 channel_label_form(store, user, FLASH)
+calendar_settings.cadence_form(store, user, FLASH)
+programme_settings.programme_form(store, user, FLASH)
+mail_settings.mail_form(store, user, FLASH)

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from app_pages.widgets import common, feedback
+from app_pages.widgets import common, feedback, user_email, user_team
 from kpi import clock
 from kpi.access import auth
 from kpi.access.roles import ROLES
@@ -119,6 +119,8 @@ if st.button(
         active=switch == "reactivate",
         stale=(f"users_edit_active_{target}",),
     )
+user_email.email_form(path, target, FLASH)
+user_team.team_editor(path, target, FLASH)
 
 st.subheader(tr("backup.title"))
 st.caption(tr("backup.intro"))

@@ -81,7 +81,7 @@ def test_numbers_have_one_decimal_dates_are_day_first_and_history_is_in_words(ap
     assert at.text_input(key="target_tolerance_mql_to_sql_rate").value == "2,5"
     assert at.text_input(key="method_sla_hours").value == "24,0"
     assert {n.proto.format for n in at.number_input} == {"%d"}  # whole numbers stay spinners
-    assert [d.proto.format for d in at.date_input] == ["DD/MM/YYYY"]
+    assert [d.proto.format for d in at.date_input] == ["DD/MM/YYYY"] * 3  # anchor + calendar
     history = at.dataframe[0].value
     assert list(history.columns) == ["Objetivo", "Tolerancia", "Vigente desde", "Cambiado por"]
     # The newest version first: 25,0 % with a tolerance of 2,5 points.

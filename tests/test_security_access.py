@@ -13,7 +13,7 @@ import pytest
 
 from kpi.access import auth
 from kpi.access.roles import CAPABILITIES, SYSTEM, Actor, PermissionDenied
-from kpi.store.schema import STATE_TABLES
+from kpi.store.state_schema import STATE_TABLES
 
 ROOT = Path(__file__).resolve().parent.parent
 VIEWER = Actor("vera", "viewer")
@@ -87,6 +87,25 @@ def _outcome(store, tmp):
         store, SYSTEM, quarter="2025-Q2", title="Subir conversión", kpi_id="win_rate", target=0.3
     )
     return {"outcome": row["id"]}
+
+
+SLA_TERMS = {
+    "response_hours": 24,
+    "min_icp_a_share": 0.5,
+    "feedback_business_days": 2,
+    "review_days": 5,
+    "compliance_target": 0.9,
+    "approvers": "Ana, Luis",
+    "approved_on": "2025-04-01",
+}
+GUIDE_ROW = {
+    "mql_criteria": "m",
+    "sql_criteria": "s",
+    "disqualification": "d",
+    "reasons": "[]",
+    "approvers": '["Ana"]',
+    "approved_on": date(2025, 4, 1),
+}
 
 
 CASES = [
@@ -299,6 +318,210 @@ CASES = [
         ("meetings",),
         _closed_meeting,
     ),
+    WriteCase(
+        "kpi.cockpit.meeting.apply_template",
+        "meeting",
+        lambda s, a, c: _fn("kpi.cockpit.meeting.apply_template")(s, a, c["meeting"], "monthly"),
+        ("meetings", "agenda_blocks"),
+        _meeting,
+    ),
+]
+
+
+def _rejected_lead(store, tmp):
+    """A lead Sales rejected, in the store's facts file (issue 18 rejected-lead review)."""
+    from kpi.store.database import rewrite_facts
+
+    with rewrite_facts(store.path) as con:
+        con.execute(
+            "INSERT INTO leads (lead_id, created_at, rejected_at, rejection_reason) "
+            "VALUES ('L1', '2025-03-01', '2025-03-02', 'duplicado')"
+        )
+    return {}
+
+
+def _disputed_rejection(store, tmp):
+    _rejected_lead(store, tmp)
+    _fn("kpi.cockpit.rejection_review.mark_rejection")(store, SYSTEM, "L1", "disputed")
+    return _meeting(store, tmp)
+
+
+CASES += [
+    WriteCase(
+        "kpi.cockpit.rejection_review.mark_rejection",
+        "notes",
+        lambda s, a, c: _fn("kpi.cockpit.rejection_review.mark_rejection")(
+            s, a, "L1", "agreed", "ok"
+        ),
+        ("rejection_reviews",),
+        _rejected_lead,
+    ),
+    WriteCase(
+        "kpi.cockpit.rejection_review.take_to_meeting",
+        "notes",
+        lambda s, a, c: _fn("kpi.cockpit.rejection_review.take_to_meeting")(
+            s, a, c["meeting"], "L1", "es"
+        ),
+        ("notes", "rejection_reviews"),
+        _disputed_rejection,
+    ),
+    WriteCase(
+        "kpi.cockpit.team_survey.answer_survey",
+        "survey",
+        lambda s, a, c: _fn("kpi.cockpit.team_survey.answer_survey")(s, a, 8, "bien", "ventas"),
+        ("survey_responses",),
+    ),
+    WriteCase(
+        "kpi.access.teams.set_team",
+        "users",
+        lambda s, a, c: _fn("kpi.access.teams.set_team")(s, a, c["auth"], "admin", "direccion"),
+        ("users",),
+        _auth_file,
+    ),
+]
+
+
+def _mail_message(store, tmp):
+    """One message in the outbox (issue 18 e-mail)."""
+    message = {
+        "message_key": "minutes:1:ana:2025-03-03",
+        "kind": "minutes",
+        "object_id": 1,
+        "recipient": "ana",
+        "address": "ana@example.test",
+        "lang": "es",
+        "due_on": date(2025, 3, 3),
+        "subject": "Acta",
+        "body": "Adjunta.",
+        "attachment_name": None,
+        "attachment": None,
+    }
+    _fn("kpi.mail.outbox.enqueue")(store, SYSTEM, [message])
+    return {"message": message}
+
+
+CASES += [
+    WriteCase(
+        "kpi.mail.secret.save_password",
+        "settings",
+        lambda s, a, c: _fn("kpi.mail.secret.save_password")(
+            s, a, c["tmp"] / "auth.smtp-password", "smtp-pass-1"
+        ),
+        ("settings",),
+        lambda store, tmp: {"tmp": tmp},
+    ),
+    WriteCase(
+        "kpi.mail.outbox.enqueue",
+        "meeting",
+        lambda s, a, c: _fn("kpi.mail.outbox.enqueue")(
+            s, a, [{**c["message"], "message_key": "minutes:1:bea:2025-03-03"}]
+        ),
+        ("mail_outbox",),
+        _mail_message,
+    ),
+    WriteCase(
+        "kpi.mail.outbox.record_attempt",
+        "meeting",
+        lambda s, a, c: _fn("kpi.mail.outbox.record_attempt")(s, a, 1, "421 try later"),
+        ("mail_outbox",),
+        _mail_message,
+    ),
+    WriteCase(
+        "kpi.mail.recipients.set_email",
+        "users",
+        lambda s, a, c: _fn("kpi.mail.recipients.set_email")(
+            s, a, c["auth"], "admin", "admin@example.com"
+        ),
+        ("users",),
+        _auth_file,
+    ),
+]
+
+
+def _programme(store, tmp):
+    """An active alignment programme (issue 17), its baseline frozen on the empty facts."""
+    programme = _fn("kpi.programme.writes.create_programme")(store, SYSTEM, start="2025-09-01")
+    return {"programme": programme.id}
+
+
+CASES += [
+    WriteCase(
+        "kpi.programme.writes.create_programme",
+        "settings",
+        lambda s, a, c: _fn("kpi.programme.writes.create_programme")(s, a, start="2026-01-05"),
+        ("programmes", "programme_baselines"),
+        _programme,
+    ),
+    WriteCase(
+        "kpi.programme.writes.refreeze_baseline",
+        "settings",
+        lambda s, a, c: _fn("kpi.programme.writes.refreeze_baseline")(s, a, c["programme"]),
+        ("programme_baselines",),
+        _programme,
+    ),
+    WriteCase(
+        "kpi.programme.writes.set_phases",
+        "settings",
+        lambda s, a, c: _fn("kpi.programme.writes.set_phases")(
+            s, a, c["programme"], {"diagnosis": 6}
+        ),
+        ("programmes",),
+        _programme,
+    ),
+    WriteCase(
+        "kpi.programme.writes.set_cost",
+        "settings",
+        lambda s, a, c: _fn("kpi.programme.writes.set_cost")(s, a, c["programme"], 25000),
+        ("programmes",),
+        _programme,
+    ),
+    WriteCase(
+        "kpi.programme.writes.set_metric_target",
+        "targets",
+        lambda s, a, c: _fn("kpi.programme.writes.set_metric_target")(
+            s, a, c["programme"], "acceptance", 0.25, 0.35
+        ),
+        ("programme_targets",),
+        _programme,
+    ),
+    WriteCase(
+        "kpi.programme.writes.set_benchmark",
+        "settings",
+        lambda s, a, c: _fn("kpi.programme.writes.set_benchmark")(
+            s, a, c["programme"], "win_rate", 0.2, "Informe sectorial"
+        ),
+        ("programme_benchmarks",),
+        _programme,
+    ),
+    WriteCase(
+        "kpi.agreements.sla.save_sla",
+        "settings",
+        lambda s, a, c: _fn("kpi.agreements.sla.save_sla")(s, a, **SLA_TERMS),
+        ("sla_versions",),
+    ),
+    WriteCase(
+        "kpi.agreements.guide.save_guide",
+        "settings",
+        lambda s, a, c: _fn("kpi.agreements.guide.save_guide")(
+            s,
+            a,
+            mql_criteria="ICP A o B",
+            sql_criteria="Presupuesto y plazo",
+            disqualification="Estudiantes",
+            reasons=[("Sin presupuesto", "budget")],
+            approvers="Ana",
+            approved_on="2025-04-01",
+        ),
+        ("qualification_guide_versions",),
+    ),
+    WriteCase(
+        "kpi.agreements.versions.save_version",
+        "settings",
+        lambda s, a, c: _fn("kpi.agreements.versions.save_version")(
+            s, a, "qualification_guide", GUIDE_ROW
+        ),
+        ("qualification_guide_versions",),
+    ),
 ]
 IDS = [case.function for case in CASES]
 
@@ -356,7 +579,9 @@ def test_editor_may_do_meeting_work_but_no_admin_work():
         EDITOR.can(c) for c in ("meeting", "notes", "backlog", "sprint", "outcomes", "checklist")
     )
     assert not any(EDITOR.can(c) for c in ("import", "settings", "targets", "users", "backup"))
-    assert not any(VIEWER.can(c) for c in CAPABILITIES["admin"])
+    assert not any(VIEWER.can(c) for c in CAPABILITIES["admin"] - {"survey"})
+    # Everyone answers the team survey; nothing else is open to a viewer.
+    assert CAPABILITIES["viewer"] == {"survey"}
 
 
 @pytest.mark.parametrize("case", CASES, ids=IDS)

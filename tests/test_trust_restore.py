@@ -248,8 +248,8 @@ def test_migration_from_a_newer_build_is_refused(live, tmp_path):
     )
     error = refused_restore(live, folder)
     assert error.key == "restore.error.newer"
-    # This build's state migrations, counted from kpi/store/schema.py by hand: 1 to 6.
-    assert (error.values["found"], error.values["known"]) == (99, 6)
+    # This build's state migrations, counted from kpi/store/schema.py by hand: 1 to 11.
+    assert (error.values["found"], error.values["known"]) == (99, 11)
 
 
 def test_a_macro_shadowing_a_builtin_is_refused(live, tmp_path):
@@ -351,7 +351,22 @@ def test_a_backup_from_an_older_build_restores_and_is_migrated(live, tmp_path):
         "ALTER TABLE agenda_blocks DROP COLUMN actual_seconds",
         "ALTER TABLE meetings DROP COLUMN reopened_at",
         "ALTER TABLE meetings DROP COLUMN reopened_by",
+        "ALTER TABLE meetings DROP COLUMN template",
         "DROP TABLE projector_modes",
+        "DROP TABLE mail_outbox",
+        "DROP SEQUENCE seq_mail_outbox",
+        "DROP TABLE mail_opt_outs",
+        "DROP TABLE programmes",
+        "DROP SEQUENCE seq_programmes",
+        "DROP TABLE programme_baselines",
+        "DROP SEQUENCE seq_programme_baselines",
+        "DROP TABLE programme_targets",
+        "DROP TABLE programme_benchmarks",
+        "DROP TABLE sla_versions",
+        "DROP TABLE qualification_guide_versions",
+        "DROP TABLE rejection_reviews",
+        "DROP TABLE survey_responses",
+        "DROP TABLE survey_answers",
         "ALTER TABLE backlog_items ALTER COLUMN effort SET NOT NULL",
         "ALTER TABLE backlog_items ALTER COLUMN impact SET NOT NULL",
         "DROP TABLE timer_state",
@@ -370,8 +385,16 @@ def test_a_backup_from_an_older_build_restores_and_is_migrated(live, tmp_path):
 
     assert "actual_seconds" in columns("agenda_blocks")
     assert "paused_at" not in columns("timer_state")
-    assert {"reopened_at", "reopened_by"} <= set(columns("meetings"))
+    assert {"reopened_at", "reopened_by", "template"} <= set(columns("meetings"))
     assert columns("projector_modes") == ["meeting_id", "mode", "changed_by", "changed_at"]
+    for table in (
+        "programmes",
+        "mail_outbox",
+        "sla_versions",
+        "rejection_reviews",
+        "survey_answers",
+    ):
+        assert columns(table), table
     assert store.state().execute("SELECT count(*) FROM notes").fetchone()[0] == 1
 
 

@@ -9,9 +9,10 @@ from typing import NoReturn
 import streamlit as st
 
 from kpi.access import auth, bootstrap, sessions
-from kpi.access.roles import NO_ROLE, Actor, PermissionDenied
+from kpi.access.roles import NO_ROLE, SYSTEM, Actor, PermissionDenied
 from kpi.errors import InvalidInput
 from kpi.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
+from kpi.mail import notify
 from kpi.store.database import DEFAULT_DB_PATH, Store, StoreError, open_store
 from kpi.text import escape_markdown
 
@@ -47,7 +48,9 @@ def _store_for(path: str) -> Store:
         bar = st.progress(0.0, text="Creando datos demo / creating demo data…")
         bootstrap.ensure_database(path, progress=lambda f: bar.progress(min(f, 1.0)))
         bar.empty()
-    return open_store(path)
+    store = open_store(path)
+    notify.keep_sending(store, SYSTEM)  # the reminders and briefs while the app holds the file
+    return store
 
 
 def store() -> Store:

@@ -6,7 +6,8 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from app_pages.widgets import common, feedback, sprint
+from app_pages.widgets import agreements_meeting, common, feedback, sprint
+from app_pages.widgets.programme_header import current_phase_line
 from app_pages.widgets.scorecard_cache import STATUS_BADGE
 from kpi.access.roles import Actor
 from kpi.cockpit import backlog, meeting, outcomes
@@ -49,6 +50,7 @@ def auto_advance_control(store: Store, user: Actor) -> None:
 def outcomes_area(store: Store, current: Meeting) -> None:
     tr, lang = common.tr, common.lang()
     quarter = outcomes.quarter_label(current.meeting_date)
+    current_phase_line(store)
     st.subheader(tr("meeting.outcomes", quarter=outcomes.quarter_name(quarter, lang)))
     rows = meeting.outcome_rows(store, quarter, current.meeting_date, lang)
     if not rows:
@@ -67,6 +69,7 @@ def outcomes_area(store: Store, current: Meeting) -> None:
         st.markdown(f"**{label}**")
         st.text(settings[key])
     st.caption(tr("meeting.definitions.help"))
+    agreements_meeting.agreements_in_force(store)
 
 
 def panel_area(store: Store, user: Actor, current: Meeting) -> None:

@@ -13,6 +13,7 @@ from kpi.access.roles import Actor
 from kpi.cockpit import meeting, minutes
 from kpi.cockpit.meeting import Meeting
 from kpi.i18n import fmt_date, fmt_number
+from kpi.mail.notify import send_due_in_background
 from kpi.store.database import Store
 from kpi.text import escape_markdown
 
@@ -139,8 +140,13 @@ def _confirm(store: Store, user: Actor, current: Meeting, action: str) -> None:
     if action == "end":
         timer_panel.press(store, user, current.id, "end")
         st.rerun()
+
+    def close_and_mail() -> None:
+        meeting.close_meeting(store, user, current.id)
+        send_due_in_background(store, user)  # the minutes to the attendees; never holds the page
+
     with st.spinner(tr("meeting.close.working")):
-        attempt(lambda: meeting.close_meeting(store, user, current.id), tr("meeting.closed"))
+        attempt(close_and_mail, tr("meeting.closed"))
     # Refused (the reason shows above): the dialog stays open on it.
     st.session_state[timer_panel.CONFIRM] = action
 

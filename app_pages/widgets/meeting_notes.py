@@ -3,7 +3,7 @@ to the backlog; and the confirm dialogs blocks 3 and 5 share."""
 
 import streamlit as st
 
-from app_pages.widgets import common
+from app_pages.widgets import common, rejections_candidates
 from app_pages.widgets.fields import kpi_select
 from app_pages.widgets.meeting_blocks import attempt
 from kpi.access.roles import Actor
@@ -75,6 +75,7 @@ def cancel_button(where) -> None:
 def notes_area(store: Store, user: Actor, current: Meeting) -> None:
     note_form(store, user, current)
     notes_list(store, user, current)
+    rejections_candidates.disputed_candidates(store, user, current)
 
 
 def note_fields(prefix: str) -> dict:

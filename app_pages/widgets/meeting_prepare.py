@@ -8,6 +8,7 @@ from app_pages.widgets.meeting_blocks import attempt
 from kpi.access.auth import auth_path_for, list_users
 from kpi.access.roles import Actor
 from kpi.cockpit import brief, meeting
+from kpi.cockpit.agenda_templates import TEMPLATES, TRACCION
 from kpi.cockpit.meeting import Meeting
 from kpi.errors import LONG_TEXT_MAX
 from kpi.store.database import Store
@@ -20,6 +21,7 @@ def user_names() -> list[str]:
 def prepare(store: Store, user: Actor, current: Meeting) -> None:
     tr, lang = common.tr, common.lang()
     attendees_area(store, user, current)
+    template_area(store, user, current)
     agenda_area(store, user, current)
     st.subheader(tr("brief.title"))
     st.caption(tr("brief.help"))
@@ -53,6 +55,36 @@ def attendees_area(store: Store, user: Actor, current: Meeting) -> None:
                 store, user, current.id, attendees=picked + typed.split(",")
             ),
             tr("meeting.saved"),
+        )
+
+
+def template_select(where, key: str, current: str = TRACCION, disabled: bool = False) -> str:
+    """A pick of agenda template by its name (here, and in the new-meeting form)."""
+    return where.selectbox(
+        common.tr("calendar.template"),
+        list(TEMPLATES),
+        index=list(TEMPLATES).index(current),
+        format_func=lambda name: TEMPLATES[name].name(common.lang()),
+        disabled=disabled,
+        help=common.tr("calendar.prepare.help"),
+        key=key,
+    )
+
+
+def template_area(store: Store, user: Actor, current: Meeting) -> None:
+    """The meeting's agenda template; another one replaces the agenda, only before the start."""
+    tr, lang = common.tr, common.lang()
+    started = meeting.timer_of(store, current.id).status != "idle"
+    left, right = st.columns([3, 1], vertical_alignment="bottom")
+    picked = template_select(left, f"template_{current.id}", current.template, disabled=started)
+    if right.button(
+        tr("calendar.prepare.apply"),
+        key="apply_template",
+        disabled=started or picked == current.template,
+    ):
+        attempt(
+            lambda: meeting.apply_template(store, user, current.id, picked, lang),
+            tr("calendar.prepare.applied"),
         )
 
 

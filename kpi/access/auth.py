@@ -214,7 +214,13 @@ def _ends_sessions(before: dict, after: dict) -> bool:
 
 
 def _audit_view(entry: dict) -> dict:
-    return {"name": entry.get("name"), "roles": entry.get("roles"), "active": is_active(entry)}
+    return {
+        "name": entry.get("name"),
+        "roles": entry.get("roles"),
+        "active": is_active(entry),
+        "email": entry.get("email"),
+        "team": entry.get("team"),
+    }
 
 
 def _require_listed_rights(actor: Actor, users: dict) -> None:

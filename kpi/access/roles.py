@@ -9,8 +9,11 @@ NO_ROLE = "none"
 
 # Capabilities are checked in the core on every write; pages only hide what a role cannot use.
 CAPABILITIES: dict[str, frozenset[str]] = {
-    "viewer": frozenset(),
-    "editor": frozenset({"meeting", "notes", "backlog", "sprint", "outcomes", "checklist"}),
+    # Every user answers the internal team survey (kpi/cockpit/team_survey.py), viewers too.
+    "viewer": frozenset({"survey"}),
+    "editor": frozenset(
+        {"meeting", "notes", "backlog", "sprint", "outcomes", "checklist", "survey"}
+    ),
     "admin": frozenset(
         {
             "meeting",
@@ -24,6 +27,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             "targets",
             "users",
             "backup",
+            "survey",
         }
     ),
 }

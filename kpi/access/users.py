@@ -1,5 +1,7 @@
 """Rules for user accounts: limits, translated refusals and the last-active-admin rule."""
 
+import re
+
 from kpi.access.roles import ROLES, role_of
 from kpi.errors import SHORT_TEXT_MAX, InvalidInput, user_text
 from kpi.i18n import LANGUAGES
@@ -8,6 +10,12 @@ MAX_USERNAME = 64
 MAX_NAME = SHORT_TEXT_MAX  # a person's name, like owners and attendees
 MIN_PASSWORD = 8
 MAX_PASSWORD_BYTES = 72  # bcrypt ignores (bcrypt 5: refuses) anything longer
+MAX_EMAIL = 254  # the longest address SMTP carries (RFC 5321 path limit)
+# One address, nothing that could open a second header or recipient: no spaces, commas, angle
+# brackets or quotes; the domain has a dot (`admin@localhost`, the first run's placeholder,
+# receives nothing).
+_ADDRESS_PART = r"[^@\s<>,;:\"()\[\]\\]+"
+_EMAIL = re.compile(rf"{_ADDRESS_PART}@{_ADDRESS_PART}\.{_ADDRESS_PART}")
 
 
 class UserError(InvalidInput):
@@ -86,3 +94,44 @@ def language_of(entry: dict) -> str | None:
     """The language the user last chose, when the credentials name one the app speaks."""
     chosen = entry.get("language")
     return chosen if chosen in LANGUAGES else None
+
+
+def check_email(email: str | None) -> str | None:
+    """An optional e-mail address, trimmed (None when empty); anything but one plain address is
+    refused."""
+    clean = str(email or "").strip()
+    if not clean:
+        return None
+    if len(clean) > MAX_EMAIL or not clean.isascii() or not _EMAIL.fullmatch(clean):
+        raise UserError("users.error.email", email=clean[:60])
+    return clean
+
+
+def email_of(entry: dict) -> str | None:
+    """Where mail for the user goes: their stored address when it is a real one, else None."""
+    try:
+        return check_email(entry.get("email"))
+    except UserError:
+        return None
+
+
+# The teams the method aligns (the internal NPS reports per team); stored by code.
+TEAMS = ("marketing", "ventas", "operaciones", "direccion")
+
+
+def check_team(team: str | None) -> str | None:
+    """An optional team code (None when empty); anything but one of TEAMS is refused."""
+    clean = str(team or "").strip().lower()
+    if not clean:
+        return None
+    if clean not in TEAMS:
+        raise UserError("users.error.team", team=clean[:40])
+    return clean
+
+
+def team_of(entry: dict) -> str | None:
+    """The user's team when the credentials name a known one, else None."""
+    try:
+        return check_team(entry.get("team"))
+    except UserError:
+        return None

@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from kpi.access.roles import Actor, require
-from kpi.cockpit import backlog, timer
+from kpi.cockpit import agenda_templates, backlog, timer
 from kpi.cockpit.meeting_panel import (
     METHOD_KPIS,
     alert_texts,
@@ -53,7 +53,7 @@ from kpi.cockpit.meeting_record import (
 )
 from kpi.engine import catalogue
 from kpi.errors import business_date
-from kpi.i18n import DEFAULT_LANGUAGE, fmt_date, t
+from kpi.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from kpi.store.database import Store
 from kpi.store.writer import Writer
 
@@ -75,6 +75,7 @@ __all__ = [
     "active_meeting_id",
     "add_note",
     "alert_texts",
+    "apply_template",
     "auto_advance",
     "average_rating",
     "clean_agenda",
@@ -114,16 +115,21 @@ def create_meeting(
     attendees: list[str] | None = None,
     agenda: list[dict] | None = None,
     lang: str = DEFAULT_LANGUAGE,
+    template: str = agenda_templates.TRACCION,
 ) -> int:
+    """A planned meeting of `template` (kpi/cockpit/agenda_templates.py): its agenda and title
+    unless given."""
     require(actor, "meeting")
+    kind = agenda_templates.template(template)
     day = business_date(meeting_date or default_meeting_date(store), "meeting_date")
-    blocks = clean_agenda(agenda if agenda is not None else default_agenda(lang))
-    title = TITLE.clean(title) or t("meeting.default_title", lang, date=fmt_date(day, lang))
+    blocks = clean_agenda(agenda if agenda is not None else kind.agenda(lang))
+    title = TITLE.clean(title) or kind.title(day, lang)
     with store.write(actor, "meeting") as w:
         meeting = w.insert(
             "meetings",
             {
                 "title": title,
+                "template": kind.key,
                 "meeting_date": day,
                 "attendees": json.dumps(clean_attendees(attendees or []), ensure_ascii=False),
                 "next_review": day + timedelta(days=MEETING_DAYS),
@@ -131,8 +137,7 @@ def create_meeting(
                 "created_at": w.now,
             },
         )
-        for position, block in enumerate(blocks):
-            w.insert("agenda_blocks", {"meeting_id": meeting["id"], "position": position, **block})
+        _replace_blocks(w, meeting["id"], blocks)
     return meeting["id"]
 
 
@@ -184,13 +189,38 @@ def replace_agenda(store: Store, actor: Actor, meeting_id: int, blocks: list[dic
         _require_open(w, meeting_id)
         if timer.load(w.cur, meeting_id).status != "idle":
             raise MeetingError("meeting.error.agenda_started")
-        old = w.cur.execute(
-            "SELECT count(*) FROM agenda_blocks WHERE meeting_id = ?", [meeting_id]
-        ).fetchone()[0]
-        for position in range(old):
-            w.delete("agenda_blocks", {"meeting_id": meeting_id, "position": position})
-        for position, block in enumerate(cleaned):
-            w.insert("agenda_blocks", {"meeting_id": meeting_id, "position": position, **block})
+        _replace_blocks(w, meeting_id, cleaned)
+
+
+def _replace_blocks(w: Writer, meeting_id: int, blocks: list[dict]) -> None:
+    """The meeting's agenda becomes `blocks` (a new meeting has none to delete)."""
+    old = w.cur.execute(
+        "SELECT count(*) FROM agenda_blocks WHERE meeting_id = ?", [meeting_id]
+    ).fetchone()[0]
+    for position in range(old):
+        w.delete("agenda_blocks", {"meeting_id": meeting_id, "position": position})
+    for position, block in enumerate(blocks):
+        w.insert("agenda_blocks", {"meeting_id": meeting_id, "position": position, **block})
+
+
+def apply_template(
+    store: Store, actor: Actor, meeting_id: int, template: str, lang: str = DEFAULT_LANGUAGE
+) -> None:
+    """Make a meeting not yet started one of `template`: its agenda becomes the template's, and
+    a title still the old template's default (in either language) becomes the new one's."""
+    kind = agenda_templates.template(template)
+    blocks = clean_agenda(kind.agenda(lang))
+    with store.write(actor, "meeting") as w:
+        row = _require_open(w, meeting_id)
+        if timer.load(w.cur, meeting_id).status != "idle":
+            raise MeetingError("calendar.error.started")
+        old = agenda_templates.TEMPLATES.get(row["template"], kind)
+        defaults = {old.title(row["meeting_date"], language) for language in LANGUAGES}
+        changes = {"template": kind.key}
+        if row["title"] in defaults:
+            changes["title"] = kind.title(row["meeting_date"], lang)
+        w.update("meetings", {"id": meeting_id}, changes)
+        _replace_blocks(w, meeting_id, blocks)
 
 
 def timer_command(

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from kpi.cockpit import timer
+from kpi.cockpit.agenda_templates import TEMPLATES, TRACCION
 from kpi.cockpit.backlog_rules import AREAS
 from kpi.engine import catalogue
 from kpi.errors import (
@@ -17,14 +18,12 @@ from kpi.errors import (
     TextField,
     one_of,
 )
-from kpi.i18n import DEFAULT_LANGUAGE, t
+from kpi.i18n import DEFAULT_LANGUAGE
 from kpi.store.database import Store
 from kpi.store.settings import get_settings
 from kpi.store.writer import Writer
 
 MEETING_DAYS = 14
-# The method's agenda (DESIGN §1): string key suffix and planned minutes of each block.
-DEFAULT_BLOCKS = (("1", 5), ("2", 10), ("3", 15), ("4", 10), ("5", 5))
 MAX_ATTENDEES = 60  # with names of at most SHORT_TEXT_MAX characters, bounds the stored list
 # The text people type into a meeting (limits and line rules in kpi.errors.user_text).
 TITLE = TextField("meeting.title", TITLE_MAX)
@@ -78,6 +77,7 @@ class Meeting:
     # The latest reopening for corrections (None if never reopened); the audit log has them all.
     reopened_at: datetime | None = None
     reopened_by: str | None = None
+    template: str = TRACCION  # kpi/cockpit/agenda_templates.py
 
     @property
     def review_date(self) -> date:
@@ -85,20 +85,18 @@ class Meeting:
 
 
 def default_agenda(lang: str = DEFAULT_LANGUAGE) -> list[dict]:
-    return [
-        {
-            "name": t(f"meeting.block.{key}.name", lang),
-            "minutes": minutes,
-            "leader": t(f"meeting.block.{key}.leader", lang),
-            "content": t(f"meeting.block.{key}.content", lang),
-        }
-        for key, minutes in DEFAULT_BLOCKS
-    ]
+    """The method's 45-minute tracción agenda (DESIGN §1)."""
+    return TEMPLATES[TRACCION].agenda(lang)
 
 
 def default_meeting_date(store: Store, today: date | None = None) -> date:
-    """Fourteen days after the latest meeting, else today."""
-    latest = store.state().execute("SELECT max(meeting_date) FROM meetings").fetchone()[0]
+    """Fourteen days after the latest tracción (reviews and committees keep their own
+    calendar), else today."""
+    latest = (
+        store.state()
+        .execute("SELECT max(meeting_date) FROM meetings WHERE template = ?", [TRACCION])
+        .fetchone()[0]
+    )
     if latest is None:
         return today or store.now().date()
     return latest + timedelta(days=MEETING_DAYS)
@@ -183,6 +181,7 @@ def get_meeting(store: Store, meeting_id: int) -> Meeting:
         blocks=blocks,
         reopened_at=row["reopened_at"],
         reopened_by=row["reopened_by"],
+        template=row["template"],
     )
 
 
@@ -191,7 +190,7 @@ def list_meetings(store: Store, search: str | None = None) -> list[dict]:
     decisions, notes and the sprint's actions (case-insensitive)."""
     sql = (
         "SELECT m.id, m.title, m.meeting_date, m.status, m.attendees, m.next_review, "
-        "(SELECT avg(rating) FROM meeting_ratings r WHERE r.meeting_id = m.id) AS rating "
+        "m.template, (SELECT avg(rating) FROM meeting_ratings r WHERE r.meeting_id = m.id) AS rating "
         "FROM meetings m"
     )
     params: list = []
@@ -228,14 +227,15 @@ def active_meeting_id(store: Store) -> int | None:
 
 
 def previous_meeting_id(store: Store, meeting_id: int) -> int | None:
-    """The meeting held before this one (its sprint is reviewed in block 2)."""
+    """The meeting of the same template held before this one (a tracción reviews the previous
+    tracción's sprint in block 2, whatever reviews or committees came between)."""
     current = meeting_row(store, meeting_id)
     row = (
         store.state()
         .execute(
-            "SELECT id FROM meetings WHERE meeting_date < ? OR (meeting_date = ? AND id < ?) "
-            "ORDER BY meeting_date DESC, id DESC LIMIT 1",
-            [current["meeting_date"], current["meeting_date"], meeting_id],
+            "SELECT id FROM meetings WHERE template = ? AND (meeting_date < ? "
+            "OR (meeting_date = ? AND id < ?)) ORDER BY meeting_date DESC, id DESC LIMIT 1",
+            [current["template"], current["meeting_date"], current["meeting_date"], meeting_id],
         )
         .fetchone()
     )

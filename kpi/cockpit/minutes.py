@@ -4,6 +4,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 
 from kpi.cockpit import backlog, checklist, meeting
+from kpi.cockpit.agenda_templates import template
 from kpi.cockpit.documents import Outline, Section, Table, outline_markdown, outline_pdf
 from kpi.engine import catalogue
 from kpi.engine.compute import default_as_of
@@ -193,6 +194,7 @@ def outline(
     current = meeting.get_meeting(store, meeting_id)
     facts = [
         (t("minutes.date", lang), fmt_date(current.meeting_date, lang)),
+        (t("calendar.minutes.template", lang), template(current.template).name(lang)),
         (t("minutes.state", lang), _state(current, lang, user)),
         (t("minutes.attendees", lang), ", ".join(map(user, current.attendees)) or DASH),
         (t("minutes.next_review", lang), fmt_date(current.review_date, lang)),

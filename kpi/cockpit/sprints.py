@@ -16,6 +16,7 @@ scorecard engine with no filter; the difference is what the action moved.
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from kpi.cockpit.agenda_templates import TRACCION
 from kpi.cockpit.backlog_rules import BacklogError
 from kpi.engine.compute import kpi_value
 from kpi.errors import LONG_TEXT_MAX, SHORT_TEXT_MAX, TITLE_MAX, TextField
@@ -70,29 +71,31 @@ def _anchor(store: Store) -> date:
 
 
 def current_sprint(store: Store, today: date | None = None) -> Sprint:
-    """The sprint the backlog page works on when no meeting is named (rule in the docstring)."""
+    """The sprint the backlog page works on when no meeting is named (rule in the docstring);
+    only a tracción holds a sprint, never a monthly review or a committee."""
     today = today or store.now().date()
     cur = store.state()
     candidates = (
         (
-            "SELECT id, meeting_date FROM meetings WHERE status = 'running' "
+            "SELECT id, meeting_date FROM meetings WHERE template = ? AND status = 'running' "
             "ORDER BY meeting_date DESC, id DESC LIMIT 1",
-            [],
+            [TRACCION],
         ),
         (
-            "SELECT id, meeting_date FROM meetings WHERE status = 'planned' "
+            "SELECT id, meeting_date FROM meetings WHERE template = ? AND status = 'planned' "
             "AND meeting_date <= ? ORDER BY meeting_date DESC, id DESC LIMIT 1",
-            [today],
+            [TRACCION, today],
         ),
         (
-            "SELECT id, meeting_date FROM meetings WHERE status = 'closed' AND meeting_date <= ? "
-            "AND meeting_date + INTERVAL 14 DAY > ? ORDER BY meeting_date DESC, id DESC LIMIT 1",
-            [today, today],
+            "SELECT id, meeting_date FROM meetings WHERE template = ? AND status = 'closed' "
+            "AND meeting_date <= ? AND meeting_date + INTERVAL 14 DAY > ? "
+            "ORDER BY meeting_date DESC, id DESC LIMIT 1",
+            [TRACCION, today, today],
         ),
         (
-            "SELECT id, meeting_date FROM meetings WHERE status = 'planned' AND meeting_date > ? "
-            "ORDER BY meeting_date, id LIMIT 1",
-            [today],
+            "SELECT id, meeting_date FROM meetings WHERE template = ? AND status = 'planned' "
+            "AND meeting_date > ? ORDER BY meeting_date, id LIMIT 1",
+            [TRACCION, today],
         ),
     )
     for sql, params in candidates:
@@ -127,14 +130,14 @@ def sprint_actions(store: Store, meeting_id: int | None = None) -> list[dict]:
 
 
 def next_sprint(store: Store, sprint: Sprint) -> Sprint:
-    """Where a carried-over action goes: the first meeting after the sprint started, else the
-    meeting-less sprint 14 days later."""
+    """Where a carried-over action goes: the first tracción after the sprint started, else the
+    meeting-less sprint 14 days later (a monthly review or a committee holds no sprint)."""
     row = (
         store.state()
         .execute(
-            "SELECT id, meeting_date FROM meetings WHERE meeting_date > ? "
+            "SELECT id, meeting_date FROM meetings WHERE template = ? AND meeting_date > ? "
             "ORDER BY meeting_date, id LIMIT 1",
-            [sprint.start],
+            [TRACCION, sprint.start],
         )
         .fetchone()
     )

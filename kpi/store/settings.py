@@ -7,6 +7,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from kpi.access.roles import Actor
+from kpi.access.users import check_email
 from kpi.errors import (
     LONG_TEXT_MAX,
     SHORT_TEXT_MAX,
@@ -27,8 +28,28 @@ DEFAULTS: dict[str, Any] = {
     "sprint_anchor": "2025-01-06",
     "committed_icp_share": 0.70,
     "auto_advance": False,
+    # Which stage is a "qualified lead" for cost_per_sql and revenue_per_sql (catalogue.at_stage).
+    "qualified_stage": "sql",
+    # The alignment programme's ROI uses this gross margin when no won deal records its
+    # delivery cost (kpi/programme/roi.py).
+    "programme_gross_margin": 0.35,
+    # Governance calendar cadences (kpi/cockpit/governance_calendar.py): the tracción counts its
+    # days from sprint_anchor; the monthly review and the quarterly committee repeat the day of
+    # the month of their anchor.
+    "traccion_days": 14,
+    "review_anchor": "2025-01-27",
+    "committee_anchor": "2025-01-13",
+    # Months between two internal NPS surveys (kpi/cockpit/team_survey.py).
+    "survey_cadence_months": 3,
     # Channel code -> the label an admin chose (kpi/engine/dimension_labels.py reads it).
     "channel_labels": {},
+    # Outgoing mail (kpi/mail/): without a host nothing is sent. The password is not a setting:
+    # it lives in a 0600 file beside the credentials (kpi/mail/secret.py), never in a database.
+    "smtp_host": "",
+    "smtp_port": 587,
+    "smtp_security": "starttls",
+    "smtp_sender": "",
+    "smtp_user": "",
     "definition_mql": (
         "Lead que encaja con el ICP y ha mostrado intención (demo, precio o contenido de "
         "fondo de embudo) y que Marketing entrega a Ventas."
@@ -48,11 +69,20 @@ DEFINITION_KEYS = ("definition_mql", "definition_sql", "definition_icp")
 
 # Accepted ranges and choices, declared once: the settings page and the core both read them.
 NUMBER_RANGES: dict[str, tuple[float, float]] = {
+    "survey_cadence_months": (1, 12),
     "sla_hours": (0.25, 720.0),
     "cohort_window_days": (0, 3650),
     "committed_icp_share": (0.0, 1.0),
+    "programme_gross_margin": (0.0, 1.0),
+    "smtp_port": (1, 65535),
+    "traccion_days": (7, 28),
 }
-CHOICES: dict[str, tuple[str, ...]] = {"language": ("es", "en")}
+# Calendar days stored as ISO text.
+DATE_KEYS = ("sprint_anchor", "review_anchor", "committee_anchor")
+CHOICES: dict[str, tuple[str, ...]] = {"language": ("es", "en"), "qualified_stage": ("sql", "mql")}
+CHOICES["smtp_security"] = ("none", "starttls", "tls")
+# Text settings an admin may clear (no host: no mail; no user: no login).
+MAY_BE_BLANK = ("smtp_host", "smtp_sender", "smtp_user")
 # Text settings as typed (limits and line rules in kpi.errors.user_text), checked on write only:
 # a stored value always reads back, whatever the limits were when it was written.
 TEXT_FIELDS: dict[str, TextField] = {
@@ -92,9 +122,15 @@ def _parse(key: str, value: Any) -> Any:
             return int(number)
         return number
     text = str(value).strip()
+    if not text and key in MAY_BE_BLANK:
+        return text
     if not text:
         raise InvalidInput("error.input.blank", field=key)
-    if key == "sprint_anchor":
+    if key == "smtp_sender":
+        return check_email(text)
+    if key == "smtp_host" and len(text.split()) != 1:
+        raise InvalidInput("error.input.choice", field=key, value=text[:40])
+    if key in DATE_KEYS:
         return business_date(text, key).isoformat()
     if key == "time_zone":
         try:

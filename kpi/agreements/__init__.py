@@ -1,0 +1,1 @@
+"""The agreements between Marketing and Sales: the SLA document and the qualification guide."""
