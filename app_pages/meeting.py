@@ -7,8 +7,8 @@ from app_pages.widgets import (
     feedback,
     meeting_blocks,
     meeting_close,
-    meeting_notes,
     meeting_prepare,
+    meeting_tabs,
     projector_modes,
     timer_panel,
 )
@@ -50,12 +50,19 @@ with (
         key="new_picked",
     )
     typed = st.text_input(tr("meeting.attendees.typed"), max_chars=LONG_TEXT_MAX, key="new_typed")
+    template = meeting_prepare.template_select(st, "new_template")
     if st.form_submit_button(tr("meeting.create"), type="primary", key="new_create"):
 
         def create() -> None:
             attendees = picked + typed.split(",")
             st.session_state["meeting_id"] = meeting.create_meeting(
-                store, user, meeting_date=day, title=title, attendees=attendees, lang=lang
+                store,
+                user,
+                meeting_date=day,
+                title=title,
+                attendees=attendees,
+                lang=lang,
+                template=template,
             )
 
         feedback.attempt(create, tr("meeting.created"), key=meeting_blocks.FLASH)
@@ -78,7 +85,8 @@ st.query_params[URL_MEETING] = str(meeting_id)
 current = meeting.get_meeting(store, meeting_id)
 
 
-labels = [tr("meeting.tab.prepare")] + [tr(f"meeting.tab.{n}") for n in range(1, 6)]
+blocks = meeting_tabs.block_tabs(current)
+labels = [tr("meeting.tab.prepare")] + [label for label, _ in blocks]
 timer_state = timer_panel.follow_running_block(store, current, labels)
 
 
@@ -96,13 +104,6 @@ meeting_blocks.auto_advance_control(store, user)
 tabs = st.tabs(labels, key=timer_panel.TAB, on_change="rerun")
 with tabs[0]:
     meeting_prepare.prepare(store, user, current)
-with tabs[1]:
-    meeting_blocks.outcomes_area(store, current)
-with tabs[2]:
-    meeting_blocks.panel_area(store, user, current)
-with tabs[3]:
-    meeting_notes.notes_area(store, user, current)
-with tabs[4]:
-    meeting_blocks.matrix_area(store)
-with tabs[5]:
-    meeting_close.close_area(store, user, current)
+for tab, (_, area) in zip(tabs[1:], blocks, strict=True):
+    with tab:
+        area(store, user, current)

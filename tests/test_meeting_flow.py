@@ -262,3 +262,40 @@ def test_migration_four_adds_the_reopen_columns(store):
     assert {"reopened_at", "reopened_by"} <= columns
     versions = store.state().execute("SELECT version FROM schema_migrations").fetchall()
     assert (4,) in versions
+
+
+def test_a_monthly_review_and_a_committee_show_their_own_blocks_as_tabs(demo_app_env):
+    store = open_store(demo_app_env)
+    review = meeting.create_meeting(
+        store, EDITOR, meeting_date=date(2026, 3, 2), template="monthly"
+    )
+    at = _page()
+    assert not at.exception, at.exception
+    [tabs] = [node for node in at.main if getattr(node, "type", None) == "tab_container"]
+    labels = [tab.label for tab in tabs.children.values()]
+    assert labels == [
+        "Preparar",
+        "1 · Cumplimiento del SLA",
+        "2 · Leads rechazados",
+        "3 · Guía de calificación",
+        "4 · Decisiones",
+    ]
+    # Block 1 works on the SLA in force; block 4 closes the meeting.
+    assert any(h.value == t("agreements.meeting.title", "es") for h in at.subheader)
+    assert at.button(key="close_meeting")
+    # Started, the review's running block opens its tab; a committee reads the same way.
+    meeting.timer_command(store, EDITOR, review, "start")
+    meeting.timer_command(store, EDITOR, review, "next")
+    at.run()
+    assert at.session_state[TAB] == "2 · Leads rechazados"
+    meeting.close_meeting(store, EDITOR, review, snapshot=SNAPSHOT)
+    meeting.create_meeting(store, EDITOR, meeting_date=date(2026, 3, 3), template="committee")
+    at = _page()
+    [tabs] = [node for node in at.main if getattr(node, "type", None) == "tab_container"]
+    assert [tab.label for tab in tabs.children.values()][1:] == [
+        "1 · Outcomes del trimestre",
+        "2 · Revisión del SLA",
+        "3 · Informe del programa",
+        "4 · Outcomes del próximo trimestre",
+    ]
+    assert not at.exception, at.exception

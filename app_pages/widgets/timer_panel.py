@@ -17,8 +17,8 @@ from kpi.text import escape_markdown
 FIRST_COMMAND = {"idle": "start", "running": "pause", "paused": "resume", "ended": "resume"}
 # The one-click-irreversible action («Terminar», «Cerrar la reunión») awaiting confirmation.
 CONFIRM = "meeting_confirm"
-# The facilitator page's tabs: 0 is «Preparar», n is block n (the blocks after the fifth of a
-# longer agenda open the last tab). The open tab is kept as a position: labels are translated.
+# The facilitator page's tabs: 0 is «Preparar», n is block n (the blocks after the last tab's of
+# a longer agenda open the last tab). The open tab is kept as a position: labels are translated.
 TAB = "meeting_tab"
 LAST_TAB = 5
 _POSITION = "meeting_tab_position"
@@ -92,7 +92,7 @@ def follow_running_block(
     if following != followed:
         st.session_state[_FOLLOWED] = following
         if following[1] is not None:
-            position = following[1]
+            position = min(following[1], len(labels) - 1)
         elif followed is None or followed[0] != current.id:
             position = 0  # another meeting, not running: its preparation
     st.session_state[_POSITION] = position
