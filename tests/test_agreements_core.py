@@ -14,6 +14,7 @@ from kpi.engine.periods import Period
 from kpi.engine.targets import changes_this_quarter
 from kpi.errors import InvalidInput
 from kpi.store.database import Store, rewrite_facts
+from kpi.store.settings import get_settings
 
 ADMIN = Actor("marta", "admin")
 MARCH = Period(date(2025, 3, 1), date(2025, 3, 31))
@@ -192,12 +193,29 @@ def test_each_approval_is_a_new_version_with_its_approvers_and_raises_the_banner
         ("definition", "sla_document", "v2"),
         ("definition", "qualification_guide", "v1"),
     ]
-    audited = store.rows("SELECT table_name FROM audit_log WHERE actor = 'marta'")
+    audited = store.rows("SELECT table_name FROM audit_log WHERE actor = 'marta' ORDER BY id")
+    # The first approval also sets the scorecard's ICP-A share (50 % against the 70 % default;
+    # its 24 h equal the setting already), the second changes neither.
     assert [row["table_name"] for row in audited] == [
+        "settings",
         "sla_versions",
         "sla_versions",
         "qualification_guide_versions",
     ]
+
+
+def test_the_approved_sla_is_what_the_scorecard_measures(timed):
+    store, _ = timed
+    # The default settings say 24 h and a 70 % ICP-A share; the SLA approves 12 h and 50 %.
+    approve_sla(store, response_hours=12)
+    settings = get_settings(store)
+    assert (settings["sla_hours"], settings["committed_icp_share"]) == (12.0, 0.5)
+    # One transaction: the version row and both settings rows, audited together.
+    audited = store.rows("SELECT table_name FROM audit_log WHERE actor = 'marta' ORDER BY id")
+    assert [row["table_name"] for row in audited] == ["settings", "settings", "sla_versions"]
+    # Approving the same terms again changes no setting.
+    approve_sla(store, response_hours=12)
+    assert len(store.rows("SELECT 1 FROM settings WHERE key = 'sla_hours'")) == 1
 
 
 def test_refusals(timed):

@@ -10,6 +10,7 @@ from kpi.access.roles import Actor
 from kpi.agreements import guide, sla
 from kpi.cockpit import meeting
 from kpi.store.database import open_store
+from kpi.store.settings import get_settings, set_setting
 
 PAGE = "app_pages/agreements.py"
 
@@ -54,7 +55,13 @@ def test_admin_approves_an_sla_version_which_the_banner_announces(demo_app_env):
     assert current.approval.approvers == ("Ana", "Luis")
     assert "Versión 1 aprobada." in [s.value for s in at.success]
     assert "12,5 h" in table_cells(at) and "ICP-A: 4,0 h" in table_cells(at)
-    # The scorecard's KPI still reads the 24 h setting: the page says they differ.
+    # The scorecard now measures the approved 12,5 h; when Ajustes later says otherwise, the
+    # page says they differ.
+    store = open_store(demo_app_env)
+    assert get_settings(store)["sla_hours"] == 12.5
+    assert "no coincide con el acuerdo" not in texts(at)
+    set_setting(store, Actor("ada", "admin"), "sla_hours", 24)
+    at.run()
     assert "no coincide con el acuerdo (12,5 h)" in texts(at)
     at.switch_page("app_pages/scorecard.py").run()
     banner = "\n".join(w.value for w in at.warning)

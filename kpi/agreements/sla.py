@@ -97,7 +97,9 @@ def save_sla(
     approved_on: Any,
     note: Any = "",
 ) -> Sla:
-    """Approve a new version of the SLA document (admins; audited); returns it."""
+    """Approve a new version of the SLA document (admins; audited); returns it. Its general
+    response hours and minimum ICP-A share become the scorecard's `sla_hours` and
+    `committed_icp_share` settings."""
     general = _hours(response_hours, "response_hours")
     if general is None:
         raise TextRefused("error.input.blank", field="agreements.field.response_hours")
@@ -117,4 +119,9 @@ def save_sla(
         "compliance_target": finite_number(compliance_target, "compliance_target", 0.0, 1.0),
         **versions.clean_approval(approvers, approved_on, note),
     }
-    return _from_row(versions.save_version(store, actor, DOCUMENT, values))
+    # The scorecard measures the SLA that was approved: its response hours and ICP-A share become
+    # the settings the engine and the alerts read, in the same transaction.
+    agreed = {"sla_hours": general, "committed_icp_share": values["min_icp_a_share"]}
+    settings = get_settings(store)
+    in_force = {key: value for key, value in agreed.items() if settings[key] != value}
+    return _from_row(versions.save_version(store, actor, DOCUMENT, values, settings=in_force))

@@ -9,7 +9,7 @@ from typing import Any
 from kpi.access.roles import Actor
 from kpi.errors import SHORT_TEXT_MAX, InvalidInput, TextField, TextRefused, business_date
 from kpi.store.database import Store
-from kpi.store.settings import Change
+from kpi.store.settings import Change, write_setting
 
 # Each document's versions table, named by the key its banner line and strings use.
 TABLES = {"sla_document": "sla_versions", "qualification_guide": "qualification_guide_versions"}
@@ -59,10 +59,15 @@ def approval_of(row: dict) -> Approval:
     )
 
 
-def save_version(store: Store, actor: Actor, document: str, values: dict) -> dict:
-    """Store `values` (already cleaned) as the next version of `document`; returns the row."""
+def save_version(
+    store: Store, actor: Actor, document: str, values: dict, settings: dict | None = None
+) -> dict:
+    """Store `values` (already cleaned) as the next version of `document`, and the `settings`
+    the version sets, in one transaction; returns the row."""
     table = TABLES[document]
     with store.write(actor, CAPABILITY) as writer:
+        for key, value in (settings or {}).items():
+            write_setting(writer, actor, key, value)
         sql = f"SELECT coalesce(max(version), 0) AS last FROM {table}"  # noqa: S608 - constant
         last = writer.rows(sql)[0]["last"]
         return writer.insert(

@@ -17,6 +17,7 @@ from kpi.errors import (
     finite_number,
 )
 from kpi.store.database import Store
+from kpi.store.writer import Writer
 
 # Each setting is parsed and validated on write, so a bad value is never stored.
 DEFAULTS: dict[str, Any] = {
@@ -159,21 +160,27 @@ def get_settings(store: Store) -> dict[str, Any]:
 
 
 def set_setting(store: Store, actor: Actor, key: str, value: Any) -> Any:
+    with store.write(actor, "settings") as writer:
+        return write_setting(writer, actor, key, value)
+
+
+def write_setting(writer: Writer, actor: Actor, key: str, value: Any) -> Any:
+    """Validate and store a new version of setting `key` inside `writer`'s transaction (another
+    audited write may change a setting with its own rows, all or nothing)."""
     if key not in DEFAULTS:
         raise KeyError(f"unknown setting {key!r}")
     if key in TEXT_FIELDS:
         value = TEXT_FIELDS[key].clean(value)
     parsed = _parse(key, value)
-    with store.write(actor, "settings") as writer:
-        writer.insert(
-            "settings",
-            {
-                "key": key,
-                "value": json.dumps(parsed, ensure_ascii=False),
-                "valid_from": writer.version_time("settings", {"key": key}),
-                "changed_by": actor.username,
-            },
-        )
+    writer.insert(
+        "settings",
+        {
+            "key": key,
+            "value": json.dumps(parsed, ensure_ascii=False),
+            "valid_from": writer.version_time("settings", {"key": key}),
+            "changed_by": actor.username,
+        },
+    )
     return parsed
 
 
