@@ -1,9 +1,12 @@
 """History: past and open meetings with search, their minutes on screen and as Markdown or PDF."""
 
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
 from app_pages.widgets import common
+from app_pages.widgets.downloads import document_downloads
 from kpi.cockpit import meeting, minutes
 from kpi.errors import TITLE_MAX
 from kpi.i18n import fmt_date, fmt_number
@@ -45,18 +48,14 @@ ids = [m["id"] for m in rows]
 labels = {m["id"]: f"{fmt_date(m['meeting_date'], lang)} · {m['title']}" for m in rows}
 meeting_id = st.selectbox(tr("history.pick"), ids, format_func=labels.get, key="history_meeting")
 stem = f"acta-{rows[ids.index(meeting_id)]['meeting_date'].isoformat()}-{meeting_id}"
-exports = (
-    ("md", minutes.minutes_markdown, "text/markdown"),
-    ("pdf", minutes.minutes_pdf, "application/pdf"),
+document_downloads(
+    stem,
+    [
+        (kind, tr(f"meeting.minutes.{kind}"), partial(render, store, meeting_id, lang))
+        for kind, render in (("md", minutes.minutes_markdown), ("pdf", minutes.minutes_pdf))
+    ],
+    key="history",
 )
-for column, (kind, render, mime) in zip(st.columns(2), exports, strict=True):
-    column.download_button(
-        tr(f"meeting.minutes.{kind}"),
-        data=lambda render=render: render(store, meeting_id, lang),
-        file_name=f"{stem}.{kind}",
-        mime=mime,
-        key=f"history_{kind}",
-    )
 # Markdown without unsafe HTML, and every user text in it escaped: it reads as typed.
 with st.container(border=True):
     st.markdown(minutes.minutes_markdown(store, meeting_id, lang))

@@ -6,6 +6,7 @@ import streamlit as st
 
 from app_pages.widgets import common, feedback
 from app_pages.widgets import programme_admin as admin
+from app_pages.widgets.downloads import document_downloads
 from app_pages.widgets.programme_baseline import baseline_view
 from app_pages.widgets.programme_header import header
 from app_pages.widgets.programme_metrics import cached_report, metrics_view
@@ -52,18 +53,18 @@ with tabs[3]:
     st.caption(tr("programa.report.help"))
     channel_labels = custom_channel_labels(store)
     stem = f"{tr('programa.report.file')}-{programme.start.isoformat()}"
-    formats = (
-        ("pdf", "application/pdf", report_pdf),
-        ("md", "text/markdown", report_markdown),
+    document_downloads(
+        stem,
+        [
+            (
+                kind,
+                tr(f"programa.report.{kind}"),
+                partial(render, data, lang, money, channel_labels),
+            )
+            for kind, render in (("pdf", report_pdf), ("md", report_markdown))
+        ],
+        key="pg_report",
     )
-    for column, (suffix, mime, render) in zip(st.columns(2), formats, strict=True):
-        column.download_button(
-            tr(f"programa.report.{suffix}"),
-            data=partial(render, data, lang, money, channel_labels),
-            file_name=f"{stem}.{suffix}",
-            mime=mime,
-            key=f"pg_report_{suffix}",
-        )
     if not can_admin:
         st.caption(tr("programa.readonly"))
 if can_admin:

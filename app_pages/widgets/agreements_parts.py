@@ -1,9 +1,12 @@
 """What both agreement tabs show alike: the approval line, downloads, the period picker and the
 list of versions."""
 
+from functools import partial
+
 import streamlit as st
 
 from app_pages.widgets import common
+from app_pages.widgets.downloads import document_downloads
 from kpi.agreements import compliance, outlines, versions
 from kpi.engine.periods import PERIOD_KINDS
 from kpi.i18n import fmt_date
@@ -20,18 +23,15 @@ def header(store, document: str, approval: versions.Approval | None) -> None:
     """The version in force and the two downloads of `document` (sla or guide)."""
     tr, lang = common.tr, common.lang()
     st.caption(outlines.approval_text(approval, lang, user=escape_markdown))
-    exports = (
-        ("md", outlines.document_markdown, "text/markdown"),
-        ("pdf", outlines.document_pdf, "application/pdf"),
+    exports = (("md", outlines.document_markdown), ("pdf", outlines.document_pdf))
+    document_downloads(
+        FILE_STEMS[document],
+        [
+            (kind, tr(f"agreements.download.{kind}"), partial(render, store, document, lang))
+            for kind, render in exports
+        ],
+        key=f"agreements_{document}",
     )
-    for column, (kind, render, mime) in zip(st.columns(2), exports, strict=True):
-        column.download_button(
-            tr(f"agreements.download.{kind}"),
-            data=lambda render=render: render(store, document, lang),
-            file_name=f"{FILE_STEMS[document]}.{kind}",
-            mime=mime,
-            key=f"agreements_{document}_{kind}",
-        )
 
 
 def periods(store, document: str):

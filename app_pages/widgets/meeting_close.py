@@ -7,6 +7,7 @@ import streamlit as st
 
 from app_pages.widgets import common, timer_panel
 from app_pages.widgets.checklist_form import checklist_form
+from app_pages.widgets.downloads import document_downloads
 from app_pages.widgets.meeting_actions import actions_area
 from app_pages.widgets.meeting_blocks import FLASH, attempt
 from kpi.access.roles import Actor
@@ -92,16 +93,14 @@ def close_area(store: Store, user: Actor, current: Meeting) -> None:
     ratings_area(store, user, current)
     st.subheader(tr("meeting.minutes"))
     stem = f"acta-{current.meeting_date.isoformat()}-{current.id}"
-    formats = (("md", "text/markdown", minutes.minutes_markdown),)
-    formats += (("pdf", "application/pdf", minutes.minutes_pdf),)
-    for column, (suffix, mime, render) in zip(st.columns(2), formats, strict=True):
-        column.download_button(
-            tr(f"meeting.minutes.{suffix}"),
-            data=partial(render, store, current.id, lang),
-            file_name=f"{stem}.{suffix}",
-            mime=mime,
-            key=f"minutes_{suffix}",
-        )
+    document_downloads(
+        stem,
+        [
+            (kind, tr(f"meeting.minutes.{kind}"), partial(render, store, current.id, lang))
+            for kind, render in (("md", minutes.minutes_markdown), ("pdf", minutes.minutes_pdf))
+        ],
+        key="minutes",
+    )
     st.divider()
     st.caption(tr("meeting.close.help"))
     st.button(
