@@ -4,7 +4,11 @@ The catalogue is data: one TOML file per product area in `kpi/strings/`, so the 
 independently; every key must exist in both languages (a test checks it).
 """
 
+import contextlib
 import decimal
+import hashlib
+import json
+import os
 import tomllib
 from datetime import date, datetime
 from pathlib import Path
@@ -26,17 +30,36 @@ DASH = "—"
 STRINGS_FOLDER = Path(__file__).parent / "strings"
 
 
-def _load_catalogue() -> dict[str, dict[str, str]]:
+def load_catalogue(folder: Path = STRINGS_FOLDER) -> dict[str, dict[str, str]]:
+    """The merged catalogue, from a JSON copy beside the TOML files while they are unchanged:
+    parsing 19 TOML files in pure Python took a third of a CLI scorecard's own time."""
+    sources = [(path.name, path.read_bytes()) for path in sorted(folder.glob("*.toml"))]
+    digest = hashlib.sha256(repr(sources).encode()).hexdigest()[:20]
+    cache = folder / "__pycache__" / f"catalogue-{digest}.json"
+    with contextlib.suppress(OSError, ValueError):
+        return json.loads(cache.read_text(encoding="utf-8"))
     catalogue: dict[str, dict[str, str]] = {}
-    for path in sorted(STRINGS_FOLDER.glob("*.toml")):
-        for key, texts in tomllib.loads(path.read_text(encoding="utf-8")).items():
+    for _name, raw in sources:
+        for key, texts in tomllib.loads(raw.decode("utf-8")).items():
             if key in catalogue:
                 raise ValueError(f"string key {key!r} declared twice")
             catalogue[key] = {lang: texts[lang] for lang in LANGUAGES}
+    _keep_copy(cache, catalogue)
     return catalogue
 
 
-CATALOGUE = _load_catalogue()
+def _keep_copy(cache: Path, catalogue: dict) -> None:
+    """Write the JSON copy atomically (a read-only install simply parses every time)."""
+    with contextlib.suppress(OSError):
+        cache.parent.mkdir(exist_ok=True)
+        for stale in cache.parent.glob("catalogue-*.json"):
+            stale.unlink(missing_ok=True)
+        partial = cache.with_name(f".{cache.name}.{os.getpid()}")
+        partial.write_text(json.dumps(catalogue, ensure_ascii=False), encoding="utf-8")
+        os.replace(partial, cache)
+
+
+CATALOGUE = load_catalogue()
 
 
 def t(key: str, lang: str = DEFAULT_LANGUAGE, **values) -> str:

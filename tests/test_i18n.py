@@ -12,6 +12,7 @@ from kpi.i18n import (
     fmt_number,
     fmt_percent,
     fmt_points,
+    load_catalogue,
     parse_number,
     t,
 )
@@ -22,6 +23,18 @@ def test_every_key_has_spanish_and_english_with_the_same_placeholders():
         assert texts["es"].strip() and texts["en"].strip(), key
         placeholders = {lang: set(re.findall(r"{(\w+)}", texts[lang])) for lang in texts}
         assert placeholders["es"] == placeholders["en"], key
+
+
+def test_the_catalogue_kept_as_json_follows_its_toml_files(tmp_path):
+    (tmp_path / "a.toml").write_text('[hello]\nes = "Hola"\nen = "Hello"\n', encoding="utf-8")
+    (tmp_path / "b.toml").write_text('[bye]\nes = "Adiós"\nen = "Bye"\n', encoding="utf-8")
+    expected = {"hello": {"es": "Hola", "en": "Hello"}, "bye": {"es": "Adiós", "en": "Bye"}}
+    assert load_catalogue(tmp_path) == expected
+    assert len(list((tmp_path / "__pycache__").glob("catalogue-*.json"))) == 1
+    assert load_catalogue(tmp_path) == expected  # read back from the copy
+    (tmp_path / "b.toml").write_text('[bye]\nes = "Hasta luego"\nen = "Bye"\n', encoding="utf-8")
+    assert load_catalogue(tmp_path)["bye"]["es"] == "Hasta luego"
+    assert len(list((tmp_path / "__pycache__").glob("catalogue-*.json"))) == 1
 
 
 def test_spanish_is_the_default():

@@ -46,6 +46,22 @@ def test_state_lives_beside_the_facts_file(tmp_path):
     assert state_path_for(tmp_path / "company.duckdb").name == "company.state.duckdb"
 
 
+def test_a_facts_file_behind_the_migrations_is_brought_up_to_date_when_opened(tmp_path):
+    path = tmp_path / "older.duckdb"
+    con = duckdb.connect(str(path))
+    migrate(con, FACTS_MIGRATIONS[:-1])
+    con.execute("INSERT INTO leads (lead_id) VALUES ('L1')")
+    con.close()
+    store = Store(path)
+    facts = store.facts()
+    assert (
+        facts.execute("SELECT max(version) FROM schema_migrations").fetchone()[0]
+        == (FACTS_MIGRATIONS[-1][0])
+    )
+    assert facts.execute("SELECT lead_id FROM leads").fetchall() == [("L1",)]
+    store.close()
+
+
 def test_swapped_facts_are_seen_by_an_open_store_and_bump_the_generation(store):
     assert store.facts_generation() == 1
     with rewrite_facts(store.path) as con:

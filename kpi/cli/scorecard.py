@@ -140,7 +140,7 @@ def scorecard_table(scorecard: "Scorecard", lang: str, currency: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from kpi.engine.compute import Filters, compute_scorecard  # pandas only for this command
+    from kpi.engine.compute import Filters, compute_scorecard  # the engine only for this command
 
     if (args.start is None) != (args.end is None):
         args.parser.error("--from and --to go together")

@@ -8,6 +8,7 @@ original; the app notices the new inode and attaches it under a fresh alias. The
 """
 
 import contextlib
+import functools
 import os
 import threading
 from collections.abc import Callable, Iterator
@@ -18,7 +19,13 @@ import duckdb
 
 from kpi import clock
 from kpi.access.roles import Actor, require
-from kpi.store.facts_file import MEMORY_LIMIT, ensure_facts_file, facts_lock, rewrite_facts
+from kpi.store.facts_file import (
+    MEMORY_LIMIT,
+    ensure_facts_file,
+    facts_are_current,
+    facts_lock,
+    rewrite_facts,
+)
 from kpi.store.files import (
     StoreError,
     keep_files_private,
@@ -77,7 +84,8 @@ class Store:
         self._aliases: list[str] = []
         self._counter = 0
         try:
-            ensure_facts_file(self.path)
+            if not self.path.exists():
+                ensure_facts_file(self.path)
             if state_in_memory:
                 # Read-only callers when the app holds the state file: defaults, nothing kept.
                 self._con.execute("ATTACH ':memory:' AS state")
@@ -86,8 +94,9 @@ class Store:
             cur = self._con.cursor()
             cur.execute("USE state")
             migrate(cur, STATE_MIGRATIONS)
-            self._columns = self._state_columns(cur)
             self._refresh_facts()
+            if not facts_are_current(self.facts()):
+                self._bring_facts_up_to_date()
         except (duckdb.IOException, duckdb.PermissionException, OSError) as exc:
             self._con.close()
             raise StoreError(open_error_kind(exc), self.path, str(exc)) from exc
@@ -97,12 +106,18 @@ class Store:
         for own in (self.path, self.state_path, wal_path_for(self.state_path)):
             make_private(own)
 
-    @staticmethod
-    def _state_columns(cur: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, ...]]:
-        rows = cur.execute(
-            "SELECT table_name, column_name FROM duckdb_columns() "
-            "WHERE database_name = 'state' ORDER BY table_name, column_index"
-        ).fetchall()
+    @functools.cached_property
+    def _columns(self) -> dict[str, tuple[str, ...]]:
+        """The state tables' columns, for the audit rows; read at the first write, as a process
+        that only reads (the CLI scorecard) should not pay for the catalogue query."""
+        rows = (
+            self.state()
+            .execute(
+                "SELECT table_name, column_name FROM duckdb_columns() "
+                "WHERE database_name = 'state' ORDER BY table_name, column_index"
+            )
+            .fetchall()
+        )
         columns: dict[str, list[str]] = {}
         for table, column in rows:
             columns.setdefault(table, []).append(column)
@@ -131,6 +146,17 @@ class Store:
                 old = self._aliases.pop(0)
                 with contextlib.suppress(duckdb.Error):
                     self._con.execute(f"DETACH {old}")
+
+    def _bring_facts_up_to_date(self) -> None:
+        """A facts file behind the migrations is rewritten whole; checked on the attached file,
+        as opening it a second time only to check costs a CLI run tens of milliseconds."""
+        with self._attach_lock:
+            for alias in self._aliases:
+                self._con.execute(f"DETACH {alias}")
+            self._aliases.clear()
+            self._facts_alias = self._facts_ident = None
+        ensure_facts_file(self.path)
+        self._refresh_facts()
 
     def facts(self) -> duckdb.DuckDBPyConnection:
         """A fresh cursor whose unqualified names are the current facts tables."""

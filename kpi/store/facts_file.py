@@ -267,7 +267,7 @@ def update_facts(
             try:
                 con.execute("ATTACH ? AS facts (READ_ONLY)", [str(path)])
                 con.execute("USE facts")
-                if _is_current(con):
+                if facts_are_current(con):
                     yield FactsUpdate(path, con, locked=lock)
                     return
             finally:
@@ -277,7 +277,7 @@ def update_facts(
         ensure_facts_file(path)
 
 
-def _is_current(con: duckdb.DuckDBPyConnection) -> bool:
+def facts_are_current(con: duckdb.DuckDBPyConnection) -> bool:
     """The facts `con` uses have every facts migration."""
     has_table = con.execute(
         "SELECT count(*) FROM duckdb_tables() "
@@ -295,7 +295,7 @@ def ensure_facts_file(path: Path | str) -> bool:
     if path.exists():
         con = duckdb.connect(str(path), read_only=True)
         try:
-            if _is_current(con):
+            if facts_are_current(con):
                 return False
         finally:
             con.close()
