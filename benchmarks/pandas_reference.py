@@ -209,16 +209,15 @@ def _won(f, _ctx):
     return f["stage"] == "won"
 
 
+def _reached_from_mql(column: str) -> Callable:
+    """Success of a rate from the MQL: `column` after the MQL, before as-of, within the window."""
+    return lambda f, c: (
+        (f[column] >= f["mql_eff"]) & (f[column] < c.as_of_ts) & c.within(f[column], f["mql_eff"])
+    )
+
+
 SPECS: dict[str, Spec] = {
-    "mql_to_sql_rate": Spec(
-        "mql",
-        "rate",
-        success=lambda f, c: (
-            (f["sql_at"] >= f["mql_eff"])
-            & (f["sql_at"] < c.as_of_ts)
-            & c.within(f["sql_at"], f["mql_eff"])
-        ),
-    ),
+    "mql_to_sql_rate": Spec("mql", "rate", success=_reached_from_mql("sql_at")),
     "lead_acceptance_rate": Spec(
         "mql",
         "rate",
@@ -280,15 +279,7 @@ SPECS: dict[str, Spec] = {
             (f["first_won_at"] >= f["mql_eff"]) & c.within(f["first_won_at"], f["mql_eff"])
         ),
     ),
-    "lead_to_opportunity_rate": Spec(
-        "mql",
-        "rate",
-        success=lambda f, c: (
-            (f["first_deal_at"] >= f["mql_eff"])
-            & (f["first_deal_at"] < c.as_of_ts)
-            & c.within(f["first_deal_at"], f["mql_eff"])
-        ),
-    ),
+    "lead_to_opportunity_rate": Spec("mql", "rate", success=_reached_from_mql("first_deal_at")),
     "cost_per_sql": Spec("sql", "spend"),
     "cac": Spec("close", "spend", eligible=_won),
     "revenue_per_sql": Spec(

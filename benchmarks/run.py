@@ -28,6 +28,15 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from benchmarks import meeting_saves, write_path
+from benchmarks.common import (
+    BUDGET_ROWS,
+    Row,
+    fmt_bytes,
+    fmt_seconds,
+    import_verdict,
+    row,
+    row_in_same_process,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CACHE = ROOT / "benchmarks" / ".cache"
@@ -444,7 +453,7 @@ def operator_summary(profile: dict, top: int = 8) -> list[str]:
     head = (
         f"total {query.get('total_time', 0):.3f} s, CPU {query.get('cpu_time', 0):.3f} s, "
         f"{query.get('total_intermediate_rows', '?')} intermediate rows, peak buffer "
-        f"{_fmt_bytes(system.get('peak_buffer_memory'))}"
+        f"{fmt_bytes(system.get('peak_buffer_memory'))}"
     )
     return [head] + [text for _t, text in sorted(found, key=lambda f: -f[0])[:top]]
 
@@ -580,6 +589,16 @@ def _exceptions(at) -> list[str]:
     return [str(e.value)[:300] for e in at.exception]
 
 
+def _timed_reruns(at, count: int) -> list[float]:
+    """The wall time of each of `count` reruns of the page `at` shows."""
+    timings = []
+    for _ in range(count):
+        started = time.perf_counter()
+        at.run()
+        timings.append(time.perf_counter() - started)
+    return timings
+
+
 def child_page(db: Path, options: dict) -> dict:
     _quiet_streamlit()
     computes = _Computes()
@@ -593,11 +612,7 @@ def child_page(db: Path, options: dict) -> dict:
     cold = time.perf_counter() - started
     errors = _exceptions(at)
     computes_cold = computes.count - calls
-    warm = []
-    for _ in range(3):
-        started = time.perf_counter()
-        at.run()
-        warm.append(time.perf_counter() - started)
+    warm = _timed_reruns(at, 3)
     return {
         "home": home,
         "cold": cold,
@@ -656,11 +671,7 @@ def child_projector(db: Path, options: dict) -> dict:
     # The landing page (Inicio) computes its own scorecard once; the projector must add none.
     before_projector = computes.count
     at.switch_page("app_pages/projector.py")
-    runs = []
-    for _ in range(5):
-        started = time.perf_counter()
-        at.run()
-        runs.append(time.perf_counter() - started)
+    runs = _timed_reruns(at, 5)
     return {
         "tick_median": statistics.median(ticks),
         "tick_max": max(ticks),
@@ -693,20 +704,6 @@ def child_main(args: argparse.Namespace) -> int:
 
 
 # ---------------------------------------------------------------- the run
-
-
-def _fmt_seconds(seconds: float | None) -> str:
-    if seconds is None:
-        return "—"
-    if seconds < 1:
-        return f"{seconds * 1000:.1f} ms"
-    return f"{seconds:.2f} s"
-
-
-def _fmt_bytes(value: int | None) -> str:
-    if not value:
-        return "—"
-    return f"{value / 1024**2:,.0f} MB"
 
 
 def app_env(db: Path) -> dict:
@@ -873,7 +870,7 @@ def budgets(r: dict) -> list[dict]:
         warm,
         WARM_SECONDS,
         warm <= WARM_SECONDS,
-        f"scorecard warm ≤ {WARM_SECONDS * 1000:.0f} ms: {_fmt_seconds(warm)}",
+        f"scorecard warm ≤ {WARM_SECONDS * 1000:.0f} ms: {fmt_seconds(warm)}",
     )
     if "pandas" in r:
         factor = r["pandas"]["total"] / sc["cold"]
@@ -900,9 +897,9 @@ def budgets(r: dict) -> list[dict]:
             "import",
             seconds,
             IMPORT_SECONDS,
-            seconds <= IMPORT_SECONDS if rows >= 1_000_000 else None,
-            f"{rows:,}-row CSV import ≤ {IMPORT_SECONDS:.0f} s: {_fmt_seconds(seconds)}"
-            + ("" if rows >= 1_000_000 else " (budget is for 1,000,000 rows)"),
+            import_verdict(seconds, IMPORT_SECONDS, rows),
+            f"{rows:,}-row CSV import ≤ {IMPORT_SECONDS:.0f} s: {fmt_seconds(seconds)}"
+            + ("" if rows >= BUDGET_ROWS else " (budget is for 1,000,000 rows)"),
         )
     ours = [
         r[k]["peak_bytes"]
@@ -915,10 +912,10 @@ def budgets(r: dict) -> list[dict]:
         peak,
         PEAK_BYTES,
         peak <= PEAK_BYTES,
-        f"peak memory ≤ {_fmt_bytes(PEAK_BYTES)} (our processes): {_fmt_bytes(peak)}",
+        f"peak memory ≤ {fmt_bytes(PEAK_BYTES)} (our processes): {fmt_bytes(peak)}",
     )
     if "writes" in r:
-        write_path.budgets(r["writes"], add, _fmt_seconds, _fmt_bytes)
+        write_path.budgets(r["writes"], add)
     if "meeting_saves" in r:
         slowest, ok, text = meeting_saves.budget(r["meeting_saves"])
         add("meeting_saves", slowest, meeting_saves.SAVE_SECONDS, ok, text)
@@ -934,119 +931,69 @@ def budgets(r: dict) -> list[dict]:
     return out
 
 
+def _scorecard_rows(r: dict) -> list[Row]:
+    lb, sc = r["lower_bound"], r["scorecard"]
+    groups = f"GROUP BY fortnight×channel×tier, counts + median; {lb['groups']} groups"
+    slowest = sorted(sc["queries"], key=lambda q: -q[1])[:3]
+    queries = "queries: " + "; ".join(f"{fmt_seconds(q[1])} {q[0][:24]}…" for q in slowest)
+    warm = f"median of {WARM_LOOKUPS}, max {fmt_seconds(sc['warm_max'])}; {sc['warm_how']}"
+    return [
+        row("lower bound: one DuckDB scan of leads", lb["seconds"], lb, groups),
+        row("scorecard cold (compute_scorecard)", sc["cold"], sc, queries),
+        row_in_same_process("scorecard warm (cached path)", sc["warm_median"], warm),
+    ]
+
+
+def _pandas_rows(p: dict) -> list[Row]:
+    load = f"load {fmt_seconds(p['load'])} + compute {fmt_seconds(p['compute'])}"
+    return [row("pandas load + compute (same numbers)", p["total"], p, load)]
+
+
+def _import_rows(i: dict) -> list[Row]:
+    label = f"import {i['rows']:,}-row CSV (python -m kpi import)"
+    csv = f"{i['csv_bytes'] / 1024**2:,.0f} MB CSV into a new DB; whole CLI process"
+    return [row(label, i["seconds"], i, csv)]
+
+
+def _page_rows(pg: dict) -> list[Row]:
+    home = f"{pg['computes_cold']} compute(s); home page before it {fmt_seconds(pg['home'])}"
+    reruns = f"{pg['computes_warm']} computes on 3 reruns"
+    return [
+        row("scorecard page render, cold (AppTest)", pg["cold"], pg, home),
+        row_in_same_process("scorecard page render, warm (AppTest)", pg["warm"], reruns),
+    ]
+
+
+def _projector_rows(pj: dict) -> list[Row]:
+    how = pj.get("tick_how", "load timer + view + panel")
+    tick = f"{how}; max {fmt_seconds(pj['tick_max'])}"
+    computes = f"{pj['computes_during_projector']} scorecard computes"
+    return [
+        row("projector tick (server work)", pj["tick_median"], pj, tick),
+        row_in_same_process("projector page full run (AppTest)", pj["page_run"], computes),
+    ]
+
+
+# The table's optional sections in print order: the results key and the lines it gives.
+SECTIONS = {
+    "pandas": _pandas_rows,
+    "import": _import_rows,
+    "writes": write_path.rows,
+    "page": _page_rows,
+    "projector": _projector_rows,
+    "meeting_saves": meeting_saves.rows,
+}
+
+
 def table(r: dict) -> str:
     """One table: wall time, CPU time (user + system, all threads), peak RSS, notes."""
-    rows: list[tuple[str, str, str, str, str]] = []
     lb, sc = r["lower_bound"], r["scorecard"]
-    cpu = _fmt_seconds
-    rows.append(
-        (
-            "lower bound: one DuckDB scan of leads",
-            _fmt_seconds(lb["seconds"]),
-            cpu(lb["cpu"]),
-            _fmt_bytes(lb["peak_bytes"]),
-            f"GROUP BY fortnight×channel×tier, counts + median; {lb['groups']} groups",
-        )
-    )
-    slowest = sorted(sc["queries"], key=lambda q: -q[1])[:3]
-    rows.append(
-        (
-            "scorecard cold (compute_scorecard)",
-            _fmt_seconds(sc["cold"]),
-            cpu(sc["cpu"]),
-            _fmt_bytes(sc["peak_bytes"]),
-            "queries: " + "; ".join(f"{_fmt_seconds(q[1])} {q[0][:24]}…" for q in slowest),
-        )
-    )
-    rows.append(
-        (
-            "scorecard warm (cached path)",
-            _fmt_seconds(sc["warm_median"]),
-            "",
-            "same process",
-            f"median of {WARM_LOOKUPS}, max {_fmt_seconds(sc['warm_max'])}; {sc['warm_how']}",
-        )
-    )
-    if "pandas" in r:
-        p = r["pandas"]
-        rows.append(
-            (
-                "pandas load + compute (same numbers)",
-                _fmt_seconds(p["total"]),
-                cpu(p["cpu"]),
-                _fmt_bytes(p["peak_bytes"]),
-                f"load {_fmt_seconds(p['load'])} + compute {_fmt_seconds(p['compute'])}",
-            )
-        )
-    if "import" in r:
-        i = r["import"]
-        rows.append(
-            (
-                f"import {i['rows']:,}-row CSV (python -m kpi import)",
-                _fmt_seconds(i["seconds"]),
-                cpu(i["cpu"]),
-                _fmt_bytes(i["peak_bytes"]),
-                f"{i['csv_bytes'] / 1024**2:,.0f} MB CSV into a new DB; whole CLI process",
-            )
-        )
-    if "writes" in r:
-        rows += write_path.rows(r["writes"], _fmt_seconds, _fmt_bytes)
-    if "page" in r:
-        pg = r["page"]
-        rows.append(
-            (
-                "scorecard page render, cold (AppTest)",
-                _fmt_seconds(pg["cold"]),
-                "",
-                _fmt_bytes(pg["peak_bytes"]),
-                f"{pg['computes_cold']} compute(s); home page before it {_fmt_seconds(pg['home'])}",
-            )
-        )
-        rows.append(
-            (
-                "scorecard page render, warm (AppTest)",
-                _fmt_seconds(pg["warm"]),
-                "",
-                "same process",
-                f"{pg['computes_warm']} computes on 3 reruns",
-            )
-        )
-    if "projector" in r:
-        pj = r["projector"]
-        rows.append(
-            (
-                "projector tick (server work)",
-                _fmt_seconds(pj["tick_median"]),
-                "",
-                _fmt_bytes(pj["peak_bytes"]),
-                f"{pj.get('tick_how', 'load timer + view + panel')}; max "
-                f"{_fmt_seconds(pj['tick_max'])}",
-            )
-        )
-        rows.append(
-            (
-                "projector page full run (AppTest)",
-                _fmt_seconds(pj["page_run"]),
-                "",
-                "same process",
-                f"{pj['computes_during_projector']} scorecard computes",
-            )
-        )
-    if "meeting_saves" in r:
-        ms = r["meeting_saves"]
-        rows.append(
-            (
-                f"meeting save + page back, {ms['leads']:,} leads (AppTest)",
-                _fmt_seconds(max(ms["note_median"], ms["action_median"], ms["rating_median"])),
-                "",
-                _fmt_bytes(ms["peak_bytes"]),
-                f"slowest kind's median; note {_fmt_seconds(ms['note_median'])}, action "
-                f"{_fmt_seconds(ms['action_median'])}, rating {_fmt_seconds(ms['rating_median'])}"
-                f"; plain rerun {_fmt_seconds(ms['page_run'])}",
-            )
-        )
+    rows = _scorecard_rows(r)
+    for key, rows_of in SECTIONS.items():
+        if key in r:
+            rows += rows_of(r[key])
     titles = ("measurement", "wall", "CPU", "peak RSS")
-    width = [max(len(row[i]) for row in [titles, *rows]) for i in range(4)]
+    width = [max(len(entry[i]) for entry in [titles, *rows]) for i in range(4)]
     head = (
         f"Brújula benchmark: {r['leads']:,} leads, {r['deals']:,} deals, seed {r['seed']}, "
         f"{r['period']} as of {r['as_of']}; {r['cpus']} × {r['cpu_model']}, "
@@ -1056,9 +1003,9 @@ def table(r: dict) -> str:
     )
     lines = [head, ""]
     lines.append("  ".join(t.ljust(w) for t, w in zip(titles, width, strict=True)) + "  notes")
-    for row in rows:
-        cells = "  ".join(c.ljust(w) for c, w in zip(row[:4], width, strict=True))
-        lines.append(cells + "  " + row[4])
+    for entry in rows:
+        cells = "  ".join(c.ljust(w) for c, w in zip(entry[:4], width, strict=True))
+        lines.append(cells + "  " + entry[4])
     lines.append("")
     ratio = sc["cold"] / lb["seconds"]
     cpu_ratio = sc["cpu"] / lb["cpu"] if lb["cpu"] else float("nan")

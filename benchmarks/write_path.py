@@ -12,6 +12,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from benchmarks.common import Row, fmt_bytes, fmt_seconds, import_verdict, row
+
 SMALL_SECONDS = 1.0
 SMALL_PEAK_BYTES = 500 * 1024**2
 LARGE_SECONDS = 15.0
@@ -192,7 +194,7 @@ def measure_cli(ctx, db: Path, repeat: int, say) -> dict:
     }
 
 
-def budgets(w: dict, add, fmt_seconds, fmt_bytes) -> None:
+def budgets(w: dict, add) -> None:
     """Issue 16's budgets for one run (the 1M ↔ 10M comparison is made across two runs)."""
     s = w["small"]
     ok = s["seconds"] <= SMALL_SECONDS and s["peak_bytes"] <= SMALL_PEAK_BYTES
@@ -222,17 +224,18 @@ def budgets(w: dict, add, fmt_seconds, fmt_bytes) -> None:
             "write_large",
             g["seconds"],
             LARGE_SECONDS,
-            g["seconds"] <= LARGE_SECONDS if g["rows"] >= 1_000_000 else None,
+            import_verdict(g["seconds"], LARGE_SECONDS, g["rows"]),
             f"{g['rows']:,}-row import into this database ≤ {LARGE_SECONDS:.0f} s: "
             f"{fmt_seconds(g['seconds'])}",
         )
     c = w["cli"]
     factor = c["seconds"] / c["bare_seconds"]
+    lean = not c["pandas"] and not c["altair"]
     add(
         "cli_scorecard",
         factor,
         CLI_FACTOR,
-        factor <= CLI_FACTOR and not c["pandas"] and not c["altair"],
+        factor <= CLI_FACTOR and lean,
         f"CLI scorecard ≤ {CLI_FACTOR:.0f}× a bare single-scan process, no pandas/Altair: "
         f"{fmt_seconds(c['seconds'])} vs {fmt_seconds(c['bare_seconds'])} = {factor:.2f}×"
         f" (pandas loaded: {c['pandas']}, altair: {c['altair']})",
@@ -248,52 +251,33 @@ def budgets(w: dict, add, fmt_seconds, fmt_bytes) -> None:
     )
 
 
-def rows(w: dict, fmt_seconds, fmt_bytes) -> list[tuple[str, str, str, str, str]]:
+def rows(w: dict) -> list[Row]:
     """The table lines of the write path."""
     s, u, c, r = w["small"], w["unchanged"], w["cli"], w["reads_after"]
+    each = "1 new lead + 1 changed; all " + " / ".join(fmt_seconds(x) for x in s["all"])
+    dry = (
+        f"dry run of the same file {fmt_seconds(u['dry_run_seconds'])}; file untouched "
+        f"{u['file_untouched']}, generation kept {u['generation_kept']}"
+    )
     out = [
-        (
-            "write: 2-row import (python -m kpi import)",
-            fmt_seconds(s["seconds"]),
-            fmt_seconds(s["cpu"]),
-            fmt_bytes(s["peak_bytes"]),
-            "1 new lead + 1 changed; all " + " / ".join(fmt_seconds(x) for x in s["all"]),
-        ),
-        (
-            "write: unchanged re-import",
-            fmt_seconds(u["seconds"]),
-            "",
-            fmt_bytes(u["peak_bytes"]),
-            f"dry run of the same file {fmt_seconds(u['dry_run_seconds'])}; file untouched "
-            f"{u['file_untouched']}, generation kept {u['generation_kept']}",
-        ),
+        row("write: 2-row import (python -m kpi import)", s["seconds"], s, each),
+        row("write: unchanged re-import", u["seconds"], u, dry),
     ]
     if "large" in w:
         g = w["large"]
         out.append(
-            (
+            row(
                 f"write: {g['rows']:,} new leads imported",
-                fmt_seconds(g["seconds"]),
-                fmt_seconds(g["cpu"]),
-                fmt_bytes(g["peak_bytes"]),
+                g["seconds"],
+                g,
                 "into this database (a copy)",
             )
         )
-    out += [
-        (
-            "reads after the writes: scan / cold / warm",
-            fmt_seconds(r["cold"]),
-            "",
-            "",
-            f"lower bound {fmt_seconds(r['lower_bound'])}, warm {fmt_seconds(r['warm'])}",
-        ),
-        (
-            "CLI scorecard --format json (whole process)",
-            fmt_seconds(c["seconds"]),
-            "",
-            fmt_bytes(c["peak_bytes"]),
-            f"bare process (open + single scan) {fmt_seconds(c['bare_seconds'])}; "
-            f"pandas loaded: {c['pandas']}",
-        ),
-    ]
+    scan = f"lower bound {fmt_seconds(r['lower_bound'])}, warm {fmt_seconds(r['warm'])}"
+    bare = (
+        f"bare process (open + single scan) {fmt_seconds(c['bare_seconds'])}; "
+        f"pandas loaded: {c['pandas']}"
+    )
+    out.append(row("reads after the writes: scan / cold / warm", r["cold"], r, scan))
+    out.append(row("CLI scorecard --format json (whole process)", c["seconds"], c, bare))
     return out
