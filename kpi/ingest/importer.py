@@ -90,13 +90,10 @@ def error_message(error: IngestError, lang: str = DEFAULT_LANGUAGE) -> str:
     return t(f"ingest.error.{error.code}", lang, **error.params)
 
 
-def detected_mapping(table: str, path: Path | str) -> Mapping:
-    """A mapping guessed from the file's headers (English, Spanish and Portuguese synonyms)."""
-    source = open_source(path)
-    try:
-        return Mapping(table=table, columns=detect_columns(table, source.headers))
-    finally:
-        source.close()
+def _check_mapping(mapping: Mapping, table: str) -> None:
+    if mapping.table != table:
+        raise MappingError("table_mismatch", mapping=mapping.table, requested=table)
+    mapping.validate()
 
 
 def run_import(
@@ -122,11 +119,10 @@ def run_import(
     if table not in FIELDS:
         raise MappingError("unknown_table", table=table, valid=", ".join(FIELDS))
     step = progress or (lambda _fraction: None)
-    mapping = mapping or detected_mapping(table, path)
-    if mapping.table != table:
-        raise MappingError("table_mismatch", mapping=mapping.table, requested=table)
-    mapping.validate()
-    source = open_source(path, mapping.source, lambda f: step(0.2 * f))
+    if mapping:
+        _check_mapping(mapping, table)
+    # Opened once: sniffing reads the whole file to decide its encoding.
+    source = open_source(path, mapping.source if mapping else None, lambda f: step(0.2 * f))
     report = ImportReport(
         table=table,
         source=source_name or Path(path).name,
@@ -134,6 +130,9 @@ def run_import(
         accept_valid=accept_valid,
     )
     try:
+        if not mapping:
+            mapping = Mapping(table=table, columns=detect_columns(table, source.headers))
+            _check_mapping(mapping, table)
         resolved, report.skipped_fields = resolve_columns(mapping, source.headers)
         report.columns = {name: source.headers[i] for name, i in resolved.items()}
         headers = dict(report.columns)
