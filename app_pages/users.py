@@ -8,6 +8,7 @@ from kpi import clock
 from kpi.access import auth
 from kpi.access.roles import ROLES
 from kpi.access.users import MAX_NAME, MAX_USERNAME
+from kpi.i18n import DASH
 from kpi.store.backup import BackupError, backup_store
 from kpi.text import escape_markdown
 
@@ -25,7 +26,10 @@ def role_label(role: str) -> str:
 
 
 users = auth.list_users(path)
-table = pd.DataFrame(users, columns=["username", "name", "role", "active"])
+for row in users:  # labels before the frame: pandas would make a missing team NaN
+    row["team"] = tr(f"team.{row['team'] or 'none'}")
+    row["email"] = row["email"] or DASH
+table = pd.DataFrame(users, columns=["username", "name", "role", "team", "email", "active"])
 table["role"] = table["role"].map(role_label)
 table["active"] = table["active"].map(lambda a: tr("users.yes" if a else "users.no"))
 st.dataframe(

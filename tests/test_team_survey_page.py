@@ -4,7 +4,9 @@ import yaml
 
 from kpi.access import auth
 from kpi.access.roles import Actor
+from kpi.access.teams import set_team
 from kpi.cockpit import team_survey
+from kpi.mail.recipients import set_email
 from kpi.store.database import open_store
 from tests import support
 
@@ -61,3 +63,15 @@ def test_an_admin_sets_a_users_team_on_the_users_page(app_env):
     assert store.rows("SELECT actor, table_name FROM audit_log WHERE table_name = 'users'") == [
         {"actor": "admin", "table_name": "users"}
     ]
+
+
+def test_the_users_table_shows_each_users_team_and_address(app_env):
+    store = open_store(app_env)
+    support.seed_user("eva", "editor")
+    path = auth.auth_path_for(app_env)
+    set_team(store, Actor("admin", "admin"), path, "eva", "ventas")
+    set_email(store, Actor("admin", "admin"), path, "eva", "eva@example.com")
+    table = support.open_page("app_pages/users.py", "admin").dataframe[0].value
+    rows = {row["Usuario"]: row for row in table.to_dict("records")}
+    assert (rows["eva"]["Equipo"], rows["eva"]["Correo"]) == ("Ventas", "eva@example.com")
+    assert (rows["admin"]["Equipo"], rows["admin"]["Correo"]) == ("Sin equipo", "—")

@@ -20,11 +20,13 @@ from kpi.access.users import (
     check_password,
     check_role,
     check_username,
+    email_of,
     is_active,
     language_of,
     password_fits,
     refuse_leaving_no_admin,
     refuse_taken,
+    team_of,
     username_key,
 )
 from kpi.store.database import Store
@@ -116,6 +118,8 @@ class Account:
     password_hash: str = field(repr=False)
     # The language the user last chose (None: never chose one); restored at every login.
     language: str | None = None
+    team: str | None = None
+    email: str | None = None
 
 
 def _account(username: str, data: dict) -> Account:
@@ -128,6 +132,8 @@ def _account(username: str, data: dict) -> Account:
         generation=generation if type(generation) is int else 0,
         password_hash=str(data.get("password") or ""),
         language=language_of(data),
+        team=team_of(data),
+        email=email_of(data),
     )
 
 
@@ -155,7 +161,14 @@ def account(path: Path | str, username: str) -> Account | None:
 
 def list_users(path: Path | str) -> list[dict]:
     return [
-        {"username": a.username, "name": a.name, "role": a.role, "active": a.active}
+        {
+            "username": a.username,
+            "name": a.name,
+            "role": a.role,
+            "team": a.team,
+            "email": a.email,
+            "active": a.active,
+        }
         for _, a in sorted(accounts(path).items())
     ]
 
