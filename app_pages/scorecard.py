@@ -49,12 +49,8 @@ choice = sc.filter_bar()
 card = sc.scorecard(choice)
 window = str(card.window) if card.window else tr("scorecard.window_unlimited")
 st.caption(
-    tr(
-        "scorecard.caption",
-        start=fmt_date(card.start, lang),
-        end=fmt_date(card.end, lang),
-        as_of=fmt_date(card.as_of, lang),
-        window=window,
+    common.tr_dates(
+        "scorecard.caption", start=card.start, end=card.end, as_of=card.as_of, window=window
     )
 )
 

@@ -41,6 +41,10 @@ class InvalidInput(TranslatedError, ValueError):
     """A refused value, with its explanation in both languages."""
 
 
+class FeedbackError(InvalidInput):
+    """A refused feedback-loop entry (a rejected lead's review mark, a survey answer)."""
+
+
 def business_date(value: Any, field: str) -> date:
     """A date between 2000 and 2100 from a date or ISO text; refuses anything else clearly."""
     if isinstance(value, str):

@@ -2,6 +2,7 @@
 
 import os
 import shutil
+from datetime import date, timedelta
 from pathlib import Path
 
 import bcrypt
@@ -16,6 +17,28 @@ APP = str(ROOT / "app.py")
 # The editor and viewer of the core tests (their names show in audit rows and ownership).
 EDITOR = Actor("eva", "editor")
 VIEWER = Actor("victor", "viewer")
+# Each meeting template's Spanish agenda, (block, planned minutes), written from the method.
+TEMPLATE_BLOCKS = {
+    "traccion": [
+        ("Aterrizar outcomes y definiciones", 5),
+        ("Revisar panel", 10),
+        ("Aprendizajes y bloqueos", 15),
+        ("Priorizar y asignar dueños", 10),
+        ("Cerrar", 5),
+    ],
+    "monthly": [
+        ("Cumplimiento del SLA", 20),
+        ("Leads rechazados", 20),
+        ("Guía de calificación", 15),
+        ("Decisiones", 5),
+    ],
+    "committee": [
+        ("Outcomes del trimestre", 30),
+        ("Revisión del SLA", 25),
+        ("Informe del programa", 25),
+        ("Outcomes del próximo trimestre", 10),
+    ],
+}
 # A cheap hash (4 rounds) of a password no seeded-session test types.
 _SEEDED_HASH = bcrypt.hashpw(b"seeded-user-password", bcrypt.gensalt(4)).decode()
 
@@ -57,6 +80,11 @@ def open_page(page: str, role: str = "admin", username: str | None = None, **sta
     return at
 
 
+def state_value(store, sql: str, params: list | None = None):
+    """The one value `sql` returns from the state tables of `store`."""
+    return store.state().execute(sql, params or []).fetchone()[0]
+
+
 def password_of(username: str) -> str:
     """The password every user of a written credentials file has."""
     return f"{username}-pass-123"
@@ -89,12 +117,13 @@ def write_credentials(
     return path
 
 
-def demo_file(tmp_path_factory, leads: int, seed: int = 3) -> Path:
-    """Demo facts generated into a fresh temp folder (copy them before use)."""
+def demo_file(tmp_path_factory, leads: int, seed: int = 3, today: date | None = None) -> Path:
+    """Demo facts generated into a fresh temp folder (copy them before use); `today` defaults to
+    the real date, as in the demo."""
     from kpi.ingest.demo import generate
 
     path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-    generate(path, seed=seed, leads=leads)
+    generate(path, seed=seed, leads=leads, today=today)
     return path
 
 
@@ -113,9 +142,21 @@ def add_user_on_page(at: AppTest, username: str, name: str, role: str, password:
     return at.button[0].click().run()
 
 
-def meeting_with_action(store, actor, meeting_date, **action) -> tuple[int, dict]:
-    """A meeting on `meeting_date` with one sprint action (`action`: add_sprint_action's fields)."""
+def meeting_with_action(
+    store, actor, meeting_date: date, title: str = "Acción de prueba", **fields
+) -> tuple[int, dict]:
+    """A meeting on `meeting_date` with one sprint action called `title`; `fields` (any of
+    add_sprint_action's) replace the defaults: owner Ana, a definition of done, and a due date
+    two weeks after the meeting."""
     from kpi.cockpit import backlog, meeting
 
+    action = {
+        "owner": "Ana",
+        "definition_of_done": "Hecho",
+        "due_date": meeting_date + timedelta(days=14),
+        **fields,
+    }
     meeting_id = meeting.create_meeting(store, actor, meeting_date=meeting_date)
-    return meeting_id, backlog.add_sprint_action(store, actor, meeting_id=meeting_id, **action)
+    return meeting_id, backlog.add_sprint_action(
+        store, actor, meeting_id=meeting_id, title=title, **action
+    )

@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 
 import duckdb
 import pytest
+from support import TEMPLATE_BLOCKS
 
 from kpi.access.roles import Actor
 from kpi.cockpit import backlog, meeting, minutes
@@ -43,12 +44,7 @@ def test_a_monthly_review_runs_closes_and_its_minutes_name_the_template(store, t
     created = meeting.get_meeting(store, meeting_id)
     assert created.template == "monthly"
     assert created.title == "Revisión mensual 2 mar 2026"
-    assert [(b.name, b.minutes) for b in created.blocks] == [
-        ("Cumplimiento del SLA", 20),
-        ("Leads rechazados", 20),
-        ("Guía de calificación", 15),
-        ("Decisiones", 5),
-    ]
+    assert [(b.name, b.minutes) for b in created.blocks] == TEMPLATE_BLOCKS["monthly"]
     # The room overruns block 2 by 5 minutes and gains them back in block 3.
     _run(store, meeting_id, [20, 25, 10, 5])
     closed = meeting.get_meeting(store, meeting_id)

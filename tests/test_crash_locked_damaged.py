@@ -126,15 +126,22 @@ time.sleep(120)
 """
 
 
-@pytest.fixture
-def held(tmp_path):
-    """A second Brújula process holding the database, as a second app would."""
-    db = tmp_path / "app.duckdb"
+def hold_a_new_database(db) -> subprocess.Popen:
+    """A database made at `db`, then held open by a second Brújula process, as a second app
+    would; the process is returned once it holds the file."""
     make_database(db)
     holder = subprocess.Popen(
         [sys.executable, "-c", HOLDER, str(db)], cwd=ROOT, stdout=subprocess.PIPE, text=True
     )
     assert holder.stdout.readline().strip() == "holding"
+    return holder
+
+
+@pytest.fixture
+def held(tmp_path):
+    """A database held by a second Brújula process."""
+    db = tmp_path / "app.duckdb"
+    holder = hold_a_new_database(db)
     yield db
     holder.kill()
     holder.wait()
@@ -168,11 +175,7 @@ def test_second_process_still_gets_the_scorecard_with_a_warning(held):
 
 def test_the_data_is_intact_once_the_holder_is_gone(tmp_path):
     db = tmp_path / "app.duckdb"
-    make_database(db)
-    holder = subprocess.Popen(
-        [sys.executable, "-c", HOLDER, str(db)], cwd=ROOT, stdout=subprocess.PIPE, text=True
-    )
-    assert holder.stdout.readline().strip() == "holding"
+    holder = hold_a_new_database(db)
     holder.kill()
     holder.wait()
     store = Store(db)

@@ -4,8 +4,10 @@ from datetime import date
 
 import duckdb
 import pytest
+from support import demo_file
 
-from kpi.ingest.demo import create_demo_programme, generate
+from kpi.cockpit.programme_report import report_markdown
+from kpi.ingest.demo import create_demo_programme
 from kpi.ingest.demo_model import timeline_for
 from kpi.programme import baselines, report
 from kpi.store.database import open_store
@@ -20,9 +22,7 @@ AFTER = "mql_at >= TIMESTAMP '2026-10-01' AND mql_at < TIMESTAMP '2026-11-01'"
 
 @pytest.fixture(scope="module")
 def story(tmp_path_factory):
-    path = tmp_path_factory.mktemp("demo_programme") / "story.duckdb"
-    generate(path, seed=42, leads=20_000, today=TODAY)
-    return path
+    return demo_file(tmp_path_factory, leads=20_000, seed=42, today=TODAY)
 
 
 @pytest.fixture
@@ -82,3 +82,6 @@ def test_the_demo_programme_tells_the_story_in_its_report(story, tmp_path):
     assert metrics["response_time"]["status"] == "reached"
     assert metrics["sla_compliance"]["change_abs"] > 0.2
     assert metrics["sales_cycle"]["change_rel"] < 0
+    # Frozen by the demo itself: the report names Brújula, not the internal "system" account.
+    markdown = report_markdown(report(store, as_of=date(2026, 10, 31)), "es")
+    assert r"por Brújula \(automático\)" in markdown and "system" not in markdown

@@ -2,6 +2,7 @@
 humanised; stored as a versioned, validated setting."""
 
 import pytest
+from support import state_value
 
 from kpi.access.roles import Actor, PermissionDenied
 from kpi.engine.dimension_labels import (
@@ -51,12 +52,7 @@ def test_labels_are_a_versioned_admin_setting(store):
     assert channel_namer(store, "en")("events") == "Ferias"
     set_channel_label(store, ADMIN, "events", " ")  # blank: back to the built-in label
     assert channel_namer(store, "es")("events") == "Eventos"
-    versions = (
-        store.state()
-        .execute("SELECT count(*) FROM settings WHERE key = 'channel_labels'")
-        .fetchone()[0]
-    )
-    assert versions == 3
+    assert state_value(store, "SELECT count(*) FROM settings WHERE key = 'channel_labels'") == 3
 
 
 def test_labels_are_refused_to_non_admins_and_when_malformed(store):

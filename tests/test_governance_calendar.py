@@ -5,6 +5,7 @@ from datetime import date
 
 import icalendar
 import pytest
+from support import TEMPLATE_BLOCKS
 
 from kpi.access.roles import Actor
 from kpi.cli.main import main
@@ -28,27 +29,6 @@ TRACCION_DAYS = [
 ]  # fmt: skip
 MONTHLY_DAYS = [(3, 31), (4, 30), (5, 31), (6, 30), (7, 31), (8, 31)]
 COMMITTEE_DAYS = [(5, 15), (8, 15)]
-BLOCKS = {
-    "traccion": [
-        ("Aterrizar outcomes y definiciones", 5),
-        ("Revisar panel", 10),
-        ("Aprendizajes y bloqueos", 15),
-        ("Priorizar y asignar dueños", 10),
-        ("Cerrar", 5),
-    ],
-    "monthly": [
-        ("Cumplimiento del SLA", 20),
-        ("Leads rechazados", 20),
-        ("Guía de calificación", 15),
-        ("Decisiones", 5),
-    ],
-    "committee": [
-        ("Outcomes del trimestre", 30),
-        ("Revisión del SLA", 25),
-        ("Informe del programa", 25),
-        ("Outcomes del próximo trimestre", 10),
-    ],
-}
 SUMMARY = {
     "traccion": "Reunión de tracción",
     "monthly": "Revisión estratégica mensual",
@@ -95,8 +75,10 @@ def _check_ics(data: bytes) -> None:
     assert len({str(e["uid"]) for e in found}) == len(found)
     for event, (_, key) in zip(found, _expected(), strict=True):
         lines = str(event["description"]).split("\n")
-        assert len(lines) == len(BLOCKS[key])
-        for n, (line, (name, minutes)) in enumerate(zip(lines, BLOCKS[key], strict=True), 1):
+        assert len(lines) == len(TEMPLATE_BLOCKS[key])
+        for n, (line, (name, minutes)) in enumerate(
+            zip(lines, TEMPLATE_BLOCKS[key], strict=True), 1
+        ):
             assert line.startswith(f"{n}. {name} ({minutes} min) · ")
 
 

@@ -86,51 +86,43 @@ def setting_value(key):
 
 
 # --- accepted verbatim: markup, SQL, emoji and right-to-left text are data, not code ----------
-VERBATIM = [
-    ("note-xss", note(kind="worked", text=XSS), XSS, text_of("notes", "text")),
-    ("note-why-script", note(kind="worked", text="t", why=SCRIPT), SCRIPT, text_of("notes", "why")),
-    ("note-sqli", note(kind="risk", text=SQLI), SQLI, text_of("notes", "text")),
-    (
-        "note-emoji-rtl",
-        note(kind="dependency", text=EMOJI_RTL),
-        EMOJI_RTL,
-        text_of("notes", "text"),
-    ),
-    ("item-title-xss", item(title=XSS), XSS, text_of("backlog_items", "title")),
-    (
-        "item-description-sqli",
-        item(description=SQLI),
-        SQLI,
-        text_of("backlog_items", "description"),
-    ),
-    ("item-owner-emoji-rtl", item(owner=EMOJI_RTL), EMOJI_RTL, text_of("backlog_items", "owner")),
-    ("action-title-xss", action(title=XSS), XSS, text_of("sprint_actions", "title")),
+FORMULA = '=HYPERLINK("http://evil","x")'
+# (id, write, payload, table, column): the row the write returns holds `payload` in that column.
+KEPT_IN_ROWS = [
+    ("note-xss", note(kind="worked", text=XSS), XSS, "notes", "text"),
+    ("note-why-script", note(kind="worked", text="t", why=SCRIPT), SCRIPT, "notes", "why"),
+    ("note-sqli", note(kind="risk", text=SQLI), SQLI, "notes", "text"),
+    ("note-emoji-rtl", note(kind="dependency", text=EMOJI_RTL), EMOJI_RTL, "notes", "text"),
+    ("item-title-xss", item(title=XSS), XSS, "backlog_items", "title"),
+    ("item-description-sqli", item(description=SQLI), SQLI, "backlog_items", "description"),
+    ("item-owner-emoji-rtl", item(owner=EMOJI_RTL), EMOJI_RTL, "backlog_items", "owner"),
+    ("action-title-xss", action(title=XSS), XSS, "sprint_actions", "title"),
     (
         "action-dod-script",
         action(definition_of_done=SCRIPT),
         SCRIPT,
-        text_of("sprint_actions", "definition_of_done"),
+        "sprint_actions",
+        "definition_of_done",
     ),
-    ("action-owner-rtl", action(owner=EMOJI_RTL), EMOJI_RTL, text_of("sprint_actions", "owner")),
-    ("outcome-title-xss", outcome(title=XSS), XSS, text_of("outcomes", "title")),
-    ("outcome-owner-sqli", outcome(owner=SQLI), SQLI, text_of("outcomes", "owner")),
-    (
-        "definition-script",
-        setting("definition_mql", SCRIPT),
-        SCRIPT,
-        setting_value("definition_mql"),
+    ("action-owner-rtl", action(owner=EMOJI_RTL), EMOJI_RTL, "sprint_actions", "owner"),
+    ("outcome-title-xss", outcome(title=XSS), XSS, "outcomes", "title"),
+    ("outcome-owner-sqli", outcome(owner=SQLI), SQLI, "outcomes", "owner"),
+]
+# (id, setting key, payload): the setting reads back as `payload`.
+KEPT_AS_SETTINGS = [
+    ("definition-script", "definition_mql", SCRIPT),
+    ("definition-emoji-rtl", "definition_icp", EMOJI_RTL),
+    ("definition-formula", "definition_sql", FORMULA),
+]
+# Both tables as (id, write, payload, read-back) cases.
+VERBATIM = [
+    *(
+        (name, call, payload, text_of(table, column))
+        for name, call, payload, table, column in KEPT_IN_ROWS
     ),
-    (
-        "definition-emoji-rtl",
-        setting("definition_icp", EMOJI_RTL),
-        EMOJI_RTL,
-        setting_value("definition_icp"),
-    ),
-    (
-        "definition-formula",
-        setting("definition_sql", '=HYPERLINK("http://evil","x")'),
-        '=HYPERLINK("http://evil","x")',
-        setting_value("definition_sql"),
+    *(
+        (name, setting(key, payload), payload, setting_value(key))
+        for name, key, payload in KEPT_AS_SETTINGS
     ),
 ]
 

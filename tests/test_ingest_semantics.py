@@ -79,6 +79,14 @@ def test_dry_run_writes_nothing(tmp_path):
     assert rows(db, "SELECT count(*) FROM import_log") == [(1,)]
 
 
+def deals_as_completed(db) -> list[tuple]:
+    """Each deal with what its lead completes: created_at (and whether inferred), channel, tier."""
+    return rows(
+        db,
+        "SELECT deal_id, created_at, created_at_inferred, channel, icp_tier FROM deals ORDER BY 1",
+    )
+
+
 def test_deals_take_channel_tier_and_date_from_their_lead(tmp_path):
     db = tmp_path / "f.duckdb"
     run_import(db, "leads", write(tmp_path / "l.csv", LEADS), SYSTEM)
@@ -94,10 +102,7 @@ def test_deals_take_channel_tier_and_date_from_their_lead(tmp_path):
     report = run_import(db, "deals", deals, SYSTEM)
     assert report.created_at_inferred == 2
     assert report.unknown_leads == 1 and report.unknown_lead_examples == ["L99"]
-    assert rows(
-        db,
-        "SELECT deal_id, created_at, created_at_inferred, channel, icp_tier FROM deals ORDER BY 1",
-    ) == [
+    assert deals_as_completed(db) == [
         ("D1", datetime(2024, 1, 3, 10, 0), True, "web", "A"),
         ("D2", datetime(2024, 1, 5), True, "partner", "B"),
         ("D3", datetime(2024, 2, 1), False, "events", "C"),
@@ -224,10 +229,7 @@ def test_deals_imported_before_their_leads_are_completed_later(tmp_path):
     again = run_import(db, "deals", deals, SYSTEM)
     assert (again.inserted, again.updated, again.unchanged) == (0, 2, 0)
     assert (again.unknown_leads, again.created_at_inferred) == (0, 2)
-    assert rows(
-        db,
-        "SELECT deal_id, created_at, created_at_inferred, channel, icp_tier FROM deals ORDER BY 1",
-    ) == [
+    assert deals_as_completed(db) == [
         ("D1", datetime(2024, 1, 3, 10, 0), True, "web", "A"),
         ("D2", datetime(2024, 1, 8), True, "events", "C"),
     ]

@@ -187,7 +187,7 @@ def test_action_reminders_two_days_before_and_the_day_after_the_due_date(mail_st
         mail_store,
         SYSTEM,
         date(2026, 3, 2),
-        title="Llamar a 10 clientes",
+        "Llamar a 10 clientes",
         owner="ana",
         definition_of_done="10 llamadas registradas",
         due_date=date(2026, 3, 20),

@@ -40,14 +40,9 @@ def test_brief_lists_off_target_kpis_red_streaks_and_actions_due(tmp_path):
     path = tmp_path / "brief.duckdb"
     _deals(path)
     store = open_store(path)
+    # Ana's action (the helper's default owner), due two weeks on: 2 March.
     previous, _action = meeting_with_action(
-        store,
-        EVA,
-        date(2026, 2, 16),
-        title="Llamar a 20 leads",
-        owner="Ana",
-        definition_of_done="20 llamadas",
-        due_date=date(2026, 3, 2),
+        store, EVA, date(2026, 2, 16), "Llamar a 20 leads", definition_of_done="20 llamadas"
     )
     backlog.add_sprint_action(
         store,
@@ -66,7 +61,9 @@ def test_brief_lists_off_target_kpis_red_streaks_and_actions_due(tmp_path):
     assert "Quincena del 16 feb 2026 al 1 mar 2026, datos hasta el 4 mar 2026." in text
     assert "- Tasa de cierre: 10,0 % frente a ≥ 25,0 % (fuera de objetivo)" in text
     assert "- Tasa de cierre: 2 quincenas seguidas en rojo" in text
-    assert "## Acciones que vencen hasta el 2 mar 2026 (1)" in text
-    assert "- Llamar a 20 leads · Ana · vence el 2 mar 2026 · hecho = 20 llamadas" in text
+    assert (
+        "## Acciones que vencen hasta el 2 mar 2026 (1)\n\n"
+        "- Llamar a 20 leads · Ana · vence el 2 mar 2026 · hecho = 20 llamadas"
+    ) in text
     assert "Más tarde" not in text
     assert "## Outcomes de T1 2026 fuera de ritmo (0)\n\nNada que señalar." in text

@@ -203,14 +203,7 @@ def test_block_five_starts_an_action_from_a_backlog_item(demo_app_env):
 
 def test_an_action_is_edited_and_deleted_through_dialogs(demo_app_env):
     store = open_store(demo_app_env)
-    meeting_id, action = meeting_with_action(
-        store,
-        EDITOR,
-        date(2026, 3, 2),
-        title="Acordar SLA",
-        owner="Ana",
-        definition_of_done="SLA firmado",
-    )
+    meeting_id, action = meeting_with_action(store, EDITOR, date(2026, 3, 2), "Acordar SLA")
     at = open_page(PAGE, "editor", "eva")
     at.button(key=f"action_edit_{action['id']}").click().run()
     prefix = f"action_edit_{action['id']}"

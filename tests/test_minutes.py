@@ -31,6 +31,16 @@ SNAPSHOT = {
         },
     ],
 }
+NOTES = [
+    {"kind": "worked", "text": "Webinar → 12 MQL", "why": "Segmentado"},
+    {
+        "kind": "risk",
+        "text": "Implantación retrasada",
+        "area": "operations",
+        "root_cause": "Sin capacidad en marzo",
+        "owner": "Luis Peña",
+    },
+]
 ACTIONS = [
     ("Acordar SLA de respuesta (24 h)", "Marta", "SLA firmado por Marketing y Ventas"),
     ("Revisar campaña pequeñas empresas", "Ana Núñez", "Informe con CPL → enviado"),
@@ -40,14 +50,9 @@ ACTIONS = [
 
 @pytest.fixture
 def closed_meeting(store):
+    # Ana's action (the helper's default owner), due two weeks on: 2 March, this meeting's day.
     previous, _action = meeting_with_action(
-        store,
-        EVA,
-        date(2026, 2, 16),
-        title="Llamar a 20 leads ICP-A",
-        owner="Ana",
-        definition_of_done="20 llamadas",
-        due_date=date(2026, 3, 2),
+        store, EVA, date(2026, 2, 16), "Llamar a 20 leads ICP-A", definition_of_done="20 llamadas"
     )
     meeting.close_meeting(store, EVA, previous, snapshot={"taken_at": T0.isoformat(), "kpis": []})
     meeting_id = meeting.create_meeting(
@@ -63,28 +68,12 @@ def closed_meeting(store):
         ("end", 2640),
     ]:
         meeting.timer_command(store, EVA, meeting_id, command, now=T0 + timedelta(seconds=second))
-    meeting.add_note(
-        store, EVA, meeting_id, kind="worked", text="Webinar → 12 MQL", why="Segmentado"
-    )
-    meeting.add_note(
-        store,
-        EVA,
-        meeting_id,
-        kind="risk",
-        text="Implantación retrasada",
-        area="operations",
-        root_cause="Sin capacidad en marzo",
-        owner="Luis Peña",
-    )
+    for note in NOTES:
+        meeting.add_note(store, EVA, meeting_id, **note)
+    # Each action is due by default at the next review: 16 March.
     for title, owner, done in ACTIONS:
         backlog.add_sprint_action(
-            store,
-            EVA,
-            meeting_id=meeting_id,
-            title=title,
-            owner=owner,
-            definition_of_done=done,
-            due_date=date(2026, 3, 16),
+            store, EVA, meeting_id=meeting_id, title=title, owner=owner, definition_of_done=done
         )
     checklist.answer_checklist(store, EVA, meeting_id, {1: True, 2: True, 3: False})
     meeting.update_meeting(store, EVA, meeting_id, decisions="Se prioriza el ICP-A.")
@@ -135,14 +124,9 @@ def test_english_minutes(store, closed_meeting):
 
 
 def test_pipes_in_user_text_do_not_break_tables(store):
+    # Due two weeks on (the helper's default): 16 March.
     meeting_id, _action = meeting_with_action(
-        store,
-        EVA,
-        date(2026, 3, 2),
-        title="A | B",
-        owner="Ana",
-        definition_of_done="x\ny",
-        due_date=date(2026, 3, 16),
+        store, EVA, date(2026, 3, 2), "A | B", owner="Ana", definition_of_done="x\ny"
     )
     text = minutes.minutes_markdown(store, meeting_id, "es")
     assert "| 1 | A \\| B | Ana | x y | 16 mar 2026 |" in text
@@ -201,14 +185,9 @@ def marked_up_meeting(store):
     meeting.add_note(
         store, EVA, meeting_id, kind="risk", text=IMAGE, why=IMAGE, root_cause=IMAGE, owner=IMAGE
     )
+    # Due by default at the next review: 16 March.
     backlog.add_sprint_action(
-        store,
-        EVA,
-        meeting_id=meeting_id,
-        title=IMAGE,
-        owner=IMAGE,
-        definition_of_done=IMAGE,
-        due_date=date(2026, 3, 16),
+        store, EVA, meeting_id=meeting_id, title=IMAGE, owner=IMAGE, definition_of_done=IMAGE
     )
     meeting.update_meeting(store, EVA, meeting_id, decisions=IMAGE)
     meeting.rate(store, EVA, meeting_id, IMAGE, 8)

@@ -116,14 +116,7 @@ def test_outcomes_page_shows_the_configured_currency(usd_store):
 
 def test_sprint_widgets_show_the_configured_currency(usd_store):
     meeting_id, action = meeting_with_action(
-        usd_store,
-        EVA,
-        date(2026, 3, 2),
-        title="Revisar la inversión por canal",
-        owner="Ana",
-        definition_of_done="Informe",
-        due_date=date(2026, 3, 16),
-        kpi_id="cac",
+        usd_store, EVA, date(2026, 3, 2), "Revisar la inversión por canal", kpi_id="cac"
     )
     reviewed = backlog.review_action(usd_store, EVA, action["id"], "done")
     start, review = reviewed["kpi_value_at_start"], reviewed["kpi_value_at_review"]

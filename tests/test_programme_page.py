@@ -10,12 +10,12 @@ day 40 of the measurement (23 Sep â†’ 1 Nov): week 6 of 6. Its cost is 60,000 â‚
 from datetime import date, datetime
 
 import pytest
-from support import open_page
+from support import demo_file, open_page
 from test_page_scan import leaks_in, visible_texts
 
 from kpi.access.roles import Actor
 from kpi.cockpit.programme_report import report_markdown, report_pdf
-from kpi.ingest.demo import create_demo_programme, generate
+from kpi.ingest.demo import create_demo_programme
 from kpi.programme import active_programme, baselines, create_programme, programmes, report
 from kpi.programme.model import benchmarks, target_overrides
 from kpi.store.database import open_store
@@ -34,9 +34,7 @@ def fixed_clock(path):
 
 @pytest.fixture(scope="module")
 def demo_story(tmp_path_factory):
-    path = tmp_path_factory.mktemp("programme_demo") / "facts.duckdb"
-    generate(path, seed=5, leads=2000, today=TODAY)
-    return path
+    return demo_file(tmp_path_factory, leads=2000, seed=5, today=TODAY)
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from datetime import date, datetime
 
 import pytest
+from support import state_value
 
 from kpi.access.roles import Actor, PermissionDenied
 from kpi.engine import catalogue as cat
@@ -46,11 +47,7 @@ def test_new_versions_keep_history(timed):
         (0.28, "luis", datetime(2025, 3, 1, 12, 0)),
         (0.30, "marta", datetime(2025, 2, 10, 9, 0)),
     ]
-    audited = (
-        store.state()
-        .execute("SELECT count(*) FROM audit_log WHERE table_name = 'kpi_targets'")
-        .fetchone()[0]
-    )
+    audited = state_value(store, "SELECT count(*) FROM audit_log WHERE table_name = 'kpi_targets'")
     assert audited == 2
 
 

@@ -96,25 +96,22 @@ def test_end_freezes_the_meeting():
     assert shown.total_clock == "14:50"  # 290 + 600 s
 
 
+def refusal(command, *args) -> str:
+    """The kind of the TimerError that `command(*args)` raises."""
+    with pytest.raises(timer.TimerError) as error:
+        command(*args)
+    return error.value.kind
+
+
 def test_commands_refused_where_they_do_not_apply():
     idle = timer.new_timer(PLAN)
-    with pytest.raises(timer.TimerError) as error:
-        timer.pause(idle, at(0))
-    assert error.value.kind == "not_started"
-    with pytest.raises(timer.TimerError) as error:
-        timer.previous_block(started(), at(5))
-    assert error.value.kind == "no_previous"
+    assert refusal(timer.pause, idle, at(0)) == "not_started"
+    assert refusal(timer.previous_block, started(), at(5)) == "no_previous"
     last = timer.jump(started(), 4, at(5))
-    with pytest.raises(timer.TimerError) as error:
-        timer.next_block(last, at(6))
-    assert error.value.kind == "no_next"
-    with pytest.raises(timer.TimerError) as error:
-        timer.start(started(), at(1))
-    assert error.value.kind == "already_started"
+    assert refusal(timer.next_block, last, at(6)) == "no_next"
+    assert refusal(timer.start, started(), at(1)) == "already_started"
     ended = timer.end(started(), at(10))
-    with pytest.raises(timer.TimerError) as error:
-        timer.pause(ended, at(11))
-    assert error.value.kind == "ended"
+    assert refusal(timer.pause, ended, at(11)) == "ended"
     with pytest.raises(timer.TimerError):
         timer.jump(started(), 5, at(1))
 

@@ -19,6 +19,7 @@ from kpi.cli.main import main
 from kpi.ingest.csv_safety import FORMULA_PREFIXES
 from kpi.ingest.importer import error_message, run_import
 from kpi.ingest.mapping import IngestError, Mapping, MappingError, load_mapping, save_mapping
+from kpi.ingest.report import ImportReport
 from kpi.ingest.source import MAX_CELL_CHARS, MAX_COLUMNS, MAX_RECORD_BYTES
 from tests.ingest_support import rows
 
@@ -49,6 +50,20 @@ def cli(capsys, *args) -> tuple[int, str, str]:
     code = main(["import", *map(str, args)])
     out = capsys.readouterr()
     return code, out.out, out.err
+
+
+def import_with_one_rejection(capsys, src, tmp_path) -> tuple[str, list[tuple], ImportReport]:
+    """Import `src` through the CLI: refused (exit 2) while a record is rejected, then done
+    (exit 0) with --accept-valid; a dry run into another file accounts for every record.
+    Returns the refusal's output, the leads stored and the dry run's report."""
+    db = tmp_path / "f.duckdb"
+    code, out, _ = cli(capsys, "leads", src, "--db", db, "--lang", "en")
+    assert code == 2
+    code, _, _ = cli(capsys, "leads", src, "--db", db, "--lang", "en", "--accept-valid")
+    assert code == 0
+    report = run_import(tmp_path / "g.duckdb", "leads", src, SYSTEM, dry_run=True)
+    every_record_is_accounted_for(report, src)
+    return out, stored(db), report
 
 
 def every_record_is_accounted_for(report, path, encoding="utf-8") -> None:
@@ -109,13 +124,8 @@ def test_rounded_ids_among_other_ids_are_refused_with_their_line(tmp_path):
         (6, "1E+15", "scientific"),
     ]
     every_record_is_accounted_for(report, src)
-    assert [row[1] for row in stored(tmp_path / "f.duckdb")] == [
-        "ana",
-        "carl",
-        "fer",
-        "gil",
-        "hugo",
-    ]
+    owners = [owner for _, owner in stored(tmp_path / "f.duckdb")]
+    assert owners == ["ana", "carl", "fer", "gil", "hugo"]
 
 
 def test_ids_that_all_share_the_notation_are_the_columns_format(tmp_path):
@@ -131,16 +141,10 @@ def test_ids_that_all_share_the_notation_are_the_columns_format(tmp_path):
 def test_a_33_mb_cell_is_rejected_with_its_line_not_dropped(tmp_path, capsys):
     src = tmp_path / "long.csv"
     src.write_text("lead_id,owner\nL1,ana\nL2," + "x" * 33_000_000 + "\nL3,bea\n", encoding="utf-8")
-    db = tmp_path / "f.duckdb"
-    code, out, _ = cli(capsys, "leads", src, "--db", db, "--lang", "en")
-    assert code == 2
+    out, leads, report = import_with_one_rejection(capsys, src, tmp_path)
     assert "3 rows read, 2 inserted, 0 updated, 0 unchanged, 1 rejected" in out
     assert "line 3, column ''" in out and "row longer than 16 MB" in out
-    code, out, _ = cli(capsys, "leads", src, "--db", db, "--lang", "en", "--accept-valid")
-    assert code == 0
-    assert stored(db) == [("L1", "ana"), ("L3", "bea")]
-    report = run_import(tmp_path / "g.duckdb", "leads", src, SYSTEM, dry_run=True)
-    every_record_is_accounted_for(report, src)
+    assert leads == [("L1", "ana"), ("L3", "bea")]
     assert [(r.line, r.reason) for r in report.rejections] == [(3, "too_long")]
     assert len(report.rejections[0].value) < 1000, "the report names the row, not its 33 MB"
 
@@ -187,15 +191,10 @@ def test_a_single_data_line_bigger_than_a_record_is_rejected_not_read_as_nothing
     # The shape of the 1 GB one-line export: one record, no line break at the end of the file.
     src = tmp_path / "one_record.csv"
     src.write_bytes(b"lead_id,owner\nL1," + b"y" * (MAX_RECORD_BYTES + 1024))
-    db = tmp_path / "f.duckdb"
-    code, out, _ = cli(capsys, "leads", src, "--db", db, "--lang", "en")
-    assert code == 2
+    out, leads, report = import_with_one_rejection(capsys, src, tmp_path)
     assert "1 rows read, 0 inserted, 0 updated, 0 unchanged, 1 rejected" in out
     assert "line 2, column ''" in out
-    code, out, _ = cli(capsys, "leads", src, "--db", db, "--lang", "en", "--accept-valid")
-    assert code == 0 and stored(db) == []
-    report = run_import(tmp_path / "g.duckdb", "leads", src, SYSTEM, dry_run=True)
-    every_record_is_accounted_for(report, src)
+    assert leads == []
 
 
 @pytest.mark.parametrize("tail", ["short", "bigger than a record"])
@@ -205,15 +204,10 @@ def test_a_quote_that_never_closes_is_rejected_with_its_line(tmp_path, capsys, t
     rest = "".join(f"M{i},x\n" for i in range(size // 6 + 1))
     src = tmp_path / "open_quote.csv"
     src.write_text(f'lead_id,owner\nL1,ana\nL2,bea\nL3,"Pe\n{rest}', encoding="utf-8")
-    db = tmp_path / "f.duckdb"
-    code, out, _ = cli(capsys, "leads", src, "--db", db, "--lang", "en")
-    assert code == 2
+    out, leads, report = import_with_one_rejection(capsys, src, tmp_path)
     assert "3 rows read, 2 inserted, 0 updated, 0 unchanged, 1 rejected" in out
     assert "line 4, column ''" in out and "never closes" in out
-    code, _, _ = cli(capsys, "leads", src, "--db", db, "--lang", "en", "--accept-valid")
-    assert code == 0 and stored(db) == [("L1", "ana"), ("L2", "bea")]
-    report = run_import(tmp_path / "g.duckdb", "leads", src, SYSTEM, dry_run=True)
-    every_record_is_accounted_for(report, src)
+    assert leads == [("L1", "ana"), ("L2", "bea")]
     assert [(r.line, r.reason) for r in report.rejections] == [(4, "unclosed_quote")]
 
 
@@ -458,12 +452,8 @@ def test_json_report_lists_every_refused_row_with_accept_valid(tmp_path, capsys)
         (7, "too_long"),
     ]
     assert (report["rows_read"], report["inserted"], report["rejected_rows"]) == (7, 4, 3)
-    assert {lead for lead, _ in stored(tmp_path / "f.duckdb")} == {
-        "L1",
-        "401013266745e5661589292315434968",
-        "L5",
-        "L7",
-    }
+    leads = {lead for lead, _ in stored(tmp_path / "f.duckdb")}
+    assert leads == {"L1", "401013266745e5661589292315434968", "L5", "L7"}
 
 
 def test_rejects_file_records_are_readable_by_the_csv_module(tmp_path):

@@ -209,11 +209,11 @@ def test_state_table_with_a_wrong_schema_is_refused(live, tmp_path):
         "INSERT INTO settings VALUES (1, '12', now(), 'mallory')",
     )
     error = refused_restore(live, folder)
-    assert error.key == "restore.error.changed"
     assert error.message("en") == (
         f"In state.duckdb of the backup {folder}, the column “settings.key” is “INTEGER” and "
         "should be “VARCHAR NOT NULL”; nothing was changed."
     )
+    assert error.key == "restore.error.changed"
 
 
 def test_facts_file_with_a_foreign_table_is_refused(live, tmp_path):

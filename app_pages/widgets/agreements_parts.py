@@ -7,6 +7,7 @@ import streamlit as st
 
 from app_pages.widgets import common
 from app_pages.widgets.downloads import document_downloads
+from kpi.access.roles import actor_name
 from kpi.agreements import compliance, outlines, versions
 from kpi.engine.periods import PERIOD_KINDS
 from kpi.i18n import fmt_date
@@ -58,7 +59,7 @@ def history(store, table_key: str) -> None:
             line = tr(
                 "agreements.history.line",
                 approval=outlines.approval_text(approval, lang, user=escape_markdown),
-                who=escape_markdown(approval.changed_by),
+                who=escape_markdown(actor_name(approval.changed_by, lang)),
                 when=fmt_date(approval.valid_from, lang),
             )
             st.markdown(f"- {line}")

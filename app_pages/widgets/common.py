@@ -3,6 +3,7 @@
 import contextlib
 import os
 import sys
+from datetime import date
 from pathlib import Path
 from typing import NoReturn
 
@@ -11,7 +12,7 @@ import streamlit as st
 from kpi.access import auth, bootstrap, sessions
 from kpi.access.roles import NO_ROLE, SYSTEM, Actor, PermissionDenied
 from kpi.errors import InvalidInput
-from kpi.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
+from kpi.i18n import DEFAULT_LANGUAGE, LANGUAGES, fmt_date, t
 from kpi.mail import notify
 from kpi.store.database import DEFAULT_DB_PATH, Store, StoreError, open_store
 from kpi.text import escape_markdown
@@ -63,6 +64,14 @@ def lang() -> str:
 
 def tr(key: str, **values) -> str:
     return t(key, lang(), **values)
+
+
+def tr_dates(key: str, **values) -> str:
+    """`tr`, with every date among `values` written the viewer's way (fmt_date)."""
+    shown = lang()
+    return tr(
+        key, **{k: fmt_date(v, shown) if isinstance(v, date) else v for k, v in values.items()}
+    )
 
 
 def language_picker(where) -> None:

@@ -13,17 +13,8 @@ from kpi.access.roles import Actor
 from kpi.engine import catalogue as cat
 from kpi.errors import SHORT_TEXT_MAX, TITLE_MAX
 from kpi.programme import metrics as sm
-from kpi.programme import writes
-from kpi.programme.model import (
-    BASELINE_MONTHS_RANGE,
-    DEFAULT_BASELINE_MONTHS,
-    DEFAULT_WEEKS,
-    PHASE_WEEKS_RANGE,
-    PHASES,
-    Programme,
-    baseline,
-)
-from kpi.programme.snapshot import snapshot_changes, take_snapshot
+from kpi.programme import model, writes
+from kpi.programme.model import Programme
 from kpi.store.database import Store
 
 FLASH = "programme_flash"
@@ -33,16 +24,16 @@ attempt = partial(feedback.attempt, key=FLASH)
 
 
 def _weeks_inputs(prefix: str, weeks: dict[str, int]) -> dict[str, int]:
-    columns = st.columns(len(PHASES))
+    columns = st.columns(len(model.PHASES))
     return {
         key: column.number_input(
             common.tr("programa.admin.weeks", phase=common.tr(f"programme.phase.{key}")),
-            *PHASE_WEEKS_RANGE,
+            *model.PHASE_WEEKS_RANGE,
             value=weeks[key],
             step=1,
             key=f"{prefix}_{key}",
         )
-        for column, key in zip(columns, PHASES, strict=True)
+        for column, key in zip(columns, model.PHASES, strict=True)
     }
 
 
@@ -58,12 +49,12 @@ def create_form(store: Store, user: Actor, today: date, expanded: bool) -> None:
         start = left.date_input(tr("programa.admin.start"), today, format=DAY_FIRST, key="pg_start")
         months = right.selectbox(
             tr("programa.admin.baseline_months"),
-            list(range(BASELINE_MONTHS_RANGE[0], BASELINE_MONTHS_RANGE[1] + 1)),
+            list(range(model.BASELINE_MONTHS_RANGE[0], model.BASELINE_MONTHS_RANGE[1] + 1)),
             index=0,
             key="pg_months",
         )
-        weeks = _weeks_inputs("pg_new", DEFAULT_WEEKS)
-        st.caption(tr("programa.admin.create.help", months=DEFAULT_BASELINE_MONTHS))
+        weeks = _weeks_inputs("pg_new", model.DEFAULT_WEEKS)
+        st.caption(tr("programa.admin.create.help", months=model.DEFAULT_BASELINE_MONTHS))
         if st.form_submit_button(tr("programa.admin.create.button"), type="primary"):
             write = partial(
                 writes.create_programme,
@@ -213,11 +204,7 @@ def _kpi_changes(changes: list[dict], money: str) -> tuple[pd.DataFrame, int]:
 
 def _confirm_refreeze(store: Store, user: Actor, programme: Programme, money: str) -> None:
     tr = common.tr
-    frozen = baseline(store, programme.id)
-    fresh = take_snapshot(
-        store, programme.baseline_start, programme.baseline_end, programme.baseline_months
-    )
-    table, others = _kpi_changes(snapshot_changes(frozen.snapshot if frozen else {}, fresh), money)
+    table, others = _kpi_changes(writes.plan_refreeze(store, programme).changes, money)
     if table.empty and not others:
         st.info(tr("programa.admin.refreeze.same"))
     else:

@@ -9,6 +9,9 @@ import streamlit as st
 
 from app_pages.widgets import common
 from app_pages.widgets.kpi_trend import LINE_COLOUR
+from kpi.access.roles import actor_name
+from kpi.cockpit import loop_charts
+from kpi.cockpit.rejection_review import ParetoRow
 from kpi.engine import catalogue as cat
 from kpi.engine.dimension_labels import channel_namer, tier_label
 from kpi.i18n import DASH, fmt_date, fmt_number, fmt_percent
@@ -29,7 +32,7 @@ def frozen_caption(programme: dict) -> None:
             end=fmt_date(date.fromisoformat(programme["baseline_end"]), lang),
             version=programme["baseline_version"],
             when=fmt_date(date.fromisoformat(programme["baseline_frozen_at"][:10]), lang),
-            who=escape_markdown(programme["baseline_frozen_by"]),
+            who=escape_markdown(actor_name(programme["baseline_frozen_by"], lang)),
         )
     )
 
@@ -101,45 +104,13 @@ def funnel_chart(snapshot: dict) -> alt.Chart:
 
 
 def pareto_chart(reasons: list[dict]) -> alt.LayerChart:
-    """Rejection reasons, most frequent first, with the cumulative share as a line."""
-    tr, lang = common.tr, common.lang()
-    frame = pd.DataFrame(
-        {
-            "reason": [r["reason"] or tr("programa.reason.none") for r in reasons],
-            "count": [r["count"] for r in reasons],
-            "cumulative": [(r["cumulative_share"] or 0) * 100 for r in reasons],
-            "shown": [fmt_percent(r["cumulative_share"], lang) for r in reasons],
-        }
-    )
-    order = list(frame["reason"])
-    x = alt.X(
-        "reason:N",
-        sort=order,
-        title=None,
-        axis=alt.Axis(labelAngle=-30, labelOverlap=False, labelLimit=180),
-    )
-    tip = alt.Tooltip("reason:N", title=tr("programa.chart.reason"))
-    bars = (
-        alt.Chart(frame)
-        .mark_bar(color=LINE_COLOUR)
-        .encode(
-            x=x, y=alt.Y("count:Q", title=tr("programa.chart.rejected")), tooltip=[tip, "count"]
-        )
-    )
-    line = (
-        alt.Chart(frame)
-        .mark_line(point=True, color="#d93025")
-        .encode(
-            x=x,
-            y=alt.Y(
-                "cumulative:Q",
-                title=tr("programa.chart.cumulative"),
-                scale=alt.Scale(domain=[0, 100]),
-            ),
-            tooltip=[tip, alt.Tooltip("shown:N", title=tr("programa.chart.cumulative"))],
-        )
-    )
-    return alt.layer(bars, line).resolve_scale(y="independent")
+    """Rejection reasons, most frequent first, with the cumulative share as a line: the
+    rejected-leads page's chart, fed with the frozen baseline's reasons."""
+    rows = [
+        ParetoRow(None, r["reason"], r["count"], r["share"] or 0, r["cumulative_share"] or 0)
+        for r in reasons
+    ]
+    return loop_charts.pareto_chart(rows, common.lang())
 
 
 def benchmark_table(snapshot: dict, marks: dict[str, dict], money: str) -> pd.DataFrame:

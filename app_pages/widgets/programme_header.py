@@ -6,7 +6,6 @@ from datetime import date
 import streamlit as st
 
 from app_pages.widgets import common
-from kpi.i18n import fmt_date
 from kpi.programme import texts as report_text
 from kpi.programme.model import Programme, active_programme, current_phase
 from kpi.store.database import Store
@@ -37,28 +36,28 @@ def current_phase_line(store: Store) -> None:
 
 def header(programme: Programme, today: date) -> None:
     """Name, start and end, the three phases (the current one highlighted), the baseline window."""
-    tr, lang = common.tr, common.lang()
+    tr = common.tr
     st.subheader(escape_markdown(programme.name), anchor=False)
     state = "" if programme.active else f" · {tr('programa.inactive')}"
     st.caption(
-        tr(
+        common.tr_dates(
             "programa.dates",
-            start=fmt_date(programme.start, lang),
-            end=fmt_date(programme.end, lang),
-            b_start=fmt_date(programme.baseline_start, lang),
-            b_end=fmt_date(programme.baseline_end, lang),
+            start=programme.start,
+            end=programme.end,
+            b_start=programme.baseline_start,
+            b_end=programme.baseline_end,
             months=programme.baseline_months,
         )
         + state
     )
     now = current_phase(programme, today)
     for column, phase in zip(st.columns(len(programme.phases)), programme.phases, strict=True):
-        text = tr(
+        text = common.tr_dates(
             "programa.phase.box",
             phase=tr(f"programme.phase.{phase.key}"),
             weeks=phase.weeks,
-            start=fmt_date(phase.start, lang),
-            end=fmt_date(phase.end, lang),
+            start=phase.start,
+            end=phase.end,
         )
         if phase.key == now.key:
             column.success(

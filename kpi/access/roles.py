@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from kpi.i18n import t
+
 ROLES = ("admin", "editor", "viewer")
 # The role of a session that has ended (logged out elsewhere, demoted, deactivated, deleted):
 # it holds no capability, so any write still attempted from that screen is refused.
@@ -55,6 +57,11 @@ class Actor:
 
 
 SYSTEM = Actor("system", "admin")
+
+
+def actor_name(username: str, lang: str) -> str:
+    """Who did something, as a page or document says it: Brújula itself for SYSTEM's work."""
+    return t("actor.system", lang) if username == SYSTEM.username else username
 
 
 def require(actor: Actor, capability: str) -> None:

@@ -2,9 +2,10 @@
 
 from pathlib import Path
 
-from kpi.access.auth import change_user, load_auth_config
+from kpi.access.auth import load_auth_config
+from kpi.access.profile import set_user_field
 from kpi.access.roles import Actor
-from kpi.access.users import UserError, check_team, check_username, team_of
+from kpi.access.users import check_team, check_username, team_of
 from kpi.store.database import Store
 
 
@@ -19,16 +20,7 @@ def set_team(
 ) -> str | None:
     """Set or clear (empty) a user's team (admin, audited); an unknown user is refused."""
     clean_name, clean_team = check_username(username), check_team(team)
-
-    def change(users: dict) -> dict:
-        if clean_name not in users:
-            raise UserError("users.error.team_unknown", username=clean_name)
-        entry = dict(users[clean_name] or {})
-        if clean_team:
-            entry["team"] = clean_team
-        else:
-            entry.pop("team", None)
-        return entry
-
-    change_user(store, actor, auth_path, clean_name, change)
+    set_user_field(
+        store, actor, auth_path, clean_name, "team", clean_team, "users.error.team_unknown"
+    )
     return clean_team

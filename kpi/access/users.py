@@ -1,6 +1,7 @@
 """Rules for user accounts: limits, translated refusals and the last-active-admin rule."""
 
 import re
+from collections.abc import Callable
 
 from kpi.access.roles import ROLES, role_of
 from kpi.errors import SHORT_TEXT_MAX, InvalidInput, user_text
@@ -107,12 +108,18 @@ def check_email(email: str | None) -> str | None:
     return clean
 
 
-def email_of(entry: dict) -> str | None:
-    """Where mail for the user goes: their stored address when it is a real one, else None."""
+def _stored(check: Callable[[str | None], str | None], entry: dict, field: str) -> str | None:
+    """The entry's `field` when `check` accepts it, else None (a hand-edited file may hold
+    anything)."""
     try:
-        return check_email(entry.get("email"))
+        return check(entry.get(field))
     except UserError:
         return None
+
+
+def email_of(entry: dict) -> str | None:
+    """Where mail for the user goes: their stored address when it is a real one, else None."""
+    return _stored(check_email, entry, "email")
 
 
 # The teams the method aligns (the internal NPS reports per team); stored by code.
@@ -131,7 +138,4 @@ def check_team(team: str | None) -> str | None:
 
 def team_of(entry: dict) -> str | None:
     """The user's team when the credentials name a known one, else None."""
-    try:
-        return check_team(entry.get("team"))
-    except UserError:
-        return None
+    return _stored(check_team, entry, "team")

@@ -214,32 +214,24 @@ def list_meetings(store: Store, search: str | None = None) -> list[dict]:
 
 def active_meeting_id(store: Store) -> int | None:
     """The meeting a projector should show: a running timer first, else the newest open one."""
-    row = (
-        store.state()
-        .execute(
-            "SELECT m.id FROM meetings m LEFT JOIN timer_state s ON s.meeting_id = m.id "
-            "WHERE m.status <> 'closed' ORDER BY (s.status IN ('running', 'paused')) DESC NULLS "
-            "LAST, m.meeting_date DESC, m.id DESC LIMIT 1"
-        )
-        .fetchone()
+    rows = store.rows(
+        "SELECT m.id FROM meetings m LEFT JOIN timer_state s ON s.meeting_id = m.id "
+        "WHERE m.status <> 'closed' ORDER BY (s.status IN ('running', 'paused')) DESC NULLS "
+        "LAST, m.meeting_date DESC, m.id DESC LIMIT 1"
     )
-    return row[0] if row else None
+    return rows[0]["id"] if rows else None
 
 
 def previous_meeting_id(store: Store, meeting_id: int) -> int | None:
     """The meeting of the same template held before this one (a tracción reviews the previous
     tracción's sprint in block 2, whatever reviews or committees came between)."""
     current = meeting_row(store, meeting_id)
-    row = (
-        store.state()
-        .execute(
-            "SELECT id FROM meetings WHERE template = ? AND (meeting_date < ? "
-            "OR (meeting_date = ? AND id < ?)) ORDER BY meeting_date DESC, id DESC LIMIT 1",
-            [current["template"], current["meeting_date"], current["meeting_date"], meeting_id],
-        )
-        .fetchone()
+    rows = store.rows(
+        "SELECT id FROM meetings WHERE template = ? AND (meeting_date < ? "
+        "OR (meeting_date = ? AND id < ?)) ORDER BY meeting_date DESC, id DESC LIMIT 1",
+        [current["template"], current["meeting_date"], current["meeting_date"], meeting_id],
     )
-    return row[0] if row else None
+    return rows[0]["id"] if rows else None
 
 
 def timer_of(store: Store, meeting_id: int) -> timer.Timer:

@@ -3,6 +3,7 @@
 from collections.abc import Callable
 from datetime import date
 
+from kpi.access.roles import actor_name
 from kpi.cockpit.documents import Outline, Section, Table, outline_markdown, outline_pdf
 from kpi.engine import catalogue as cat
 from kpi.engine.dimension_labels import channel_label, tier_label
@@ -145,7 +146,7 @@ def report_outline(
                 end=_day(p["baseline_end"], lang),
                 version=p["baseline_version"],
                 frozen=_day(p["baseline_frozen_at"], lang),
-                who=user(p["baseline_frozen_by"]),
+                who=user(actor_name(p["baseline_frozen_by"], lang)),
             ),
         ),
         (t("programa.report.as_of", lang), _day(p["as_of"], lang)),

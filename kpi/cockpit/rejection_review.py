@@ -7,7 +7,8 @@ from kpi.access.roles import Actor, require
 from kpi.agreements.sla import review_days
 from kpi.cockpit.meeting_record import MeetingError, clean_note, meeting_row
 from kpi.engine.dimension_labels import channel_namer
-from kpi.errors import LONG_TEXT_MAX, SHORT_TEXT_MAX, InvalidInput, TextField, one_of
+from kpi.errors import LONG_TEXT_MAX, SHORT_TEXT_MAX, TextField, one_of
+from kpi.errors import FeedbackError as ReviewError
 from kpi.i18n import t
 from kpi.store.database import Store
 from kpi.store.writer import dict_rows
@@ -28,10 +29,6 @@ CAPABILITY = "notes"
 NOTE_KIND = "dependency"
 
 _PERIOD = "l.rejected_at >= $start AND l.rejected_at < $stop"
-
-
-class ReviewError(InvalidInput):
-    """A refused review mark, explained in both languages."""
 
 
 @dataclass(frozen=True)

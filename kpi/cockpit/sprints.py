@@ -18,6 +18,7 @@ from datetime import date, timedelta
 
 from kpi.cockpit.agenda_templates import TRACCION
 from kpi.cockpit.backlog_rules import BacklogError
+from kpi.cockpit.meeting_record import meeting_row
 from kpi.engine.compute import kpi_value
 from kpi.errors import LONG_TEXT_MAX, SHORT_TEXT_MAX, TITLE_MAX, TextField
 from kpi.store.database import Store
@@ -55,15 +56,8 @@ def quincena_start(day: date, anchor: date) -> date:
     return anchor + timedelta(days=((day - anchor).days // SPRINT_DAYS) * SPRINT_DAYS)
 
 
-def _meeting(source: Store | Writer, meeting_id: int) -> dict:
-    rows = source.rows("SELECT * FROM meetings WHERE id = ?", [meeting_id])
-    if not rows:
-        raise BacklogError("backlog.error.meeting", meeting_id=meeting_id)
-    return rows[0]
-
-
 def meeting_title(store: Store, meeting_id: int) -> str:
-    return _meeting(store, meeting_id)["title"]
+    return meeting_row(store, meeting_id)["title"]
 
 
 def _anchor(store: Store) -> date:
@@ -108,7 +102,7 @@ def current_sprint(store: Store, today: date | None = None) -> Sprint:
 def sprint_of(store: Store, meeting_id: int | None = None) -> Sprint:
     if meeting_id is None:
         return current_sprint(store)
-    return Sprint(meeting_id, _meeting(store, meeting_id)["meeting_date"])
+    return Sprint(meeting_id, meeting_row(store, meeting_id)["meeting_date"])
 
 
 def actions_in(source: Store | Writer, sprint: Sprint) -> list[dict]:
@@ -149,7 +143,7 @@ def next_sprint(store: Store, sprint: Sprint) -> Sprint:
 def default_due(source: Store | Writer, sprint: Sprint) -> date:
     """The sprint's meeting's next review, else the sprint's own review date."""
     if sprint.meeting_id is not None:
-        next_review = _meeting(source, sprint.meeting_id)["next_review"]
+        next_review = meeting_row(source, sprint.meeting_id)["next_review"]
         if next_review:
             return next_review
     return sprint.review_date

@@ -6,7 +6,8 @@ from datetime import date, timedelta
 
 from kpi.access.roles import Actor, require
 from kpi.access.users import TEAMS, check_team
-from kpi.errors import LONG_TEXT_MAX, InvalidInput, TextField
+from kpi.errors import LONG_TEXT_MAX, TextField
+from kpi.errors import FeedbackError as SurveyError
 from kpi.store.database import Store
 from kpi.store.settings import get_settings
 
@@ -17,10 +18,6 @@ COMMENT = TextField("loops.survey.comment", LONG_TEXT_MAX, multiline=True)
 CAPABILITY = "survey"
 # The group of answers given by users without a team.
 NO_TEAM = "none"
-
-
-class SurveyError(InvalidInput):
-    """A refused survey answer, explained in both languages."""
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,9 @@
 """Which file column feeds which canonical field: header synonyms, detection and resolution."""
 
 import re
+import tomllib
 import unicodedata
+from pathlib import Path
 
 from kpi.ingest.fields import FIELDS, KEYS
 from kpi.ingest.mapping import Mapping, MappingError
@@ -13,238 +15,17 @@ def normalise_header(text: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9]+", " ", plain.lower()).split())
 
 
-# Header synonyms in English, Spanish and Portuguese, most specific first; matched after
-# normalise_header, so accents, case and punctuation do not matter.
-SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
-    "leads": {
-        "lead_id": (
-            "lead id",
-            "id lead",
-            "id del lead",
-            "id do lead",
-            "id de lead",
-            "mql id",
-            "id mql",
-            "contact id",
-            "id contacto",
-            "id contato",
-            "record id",
-            "id registro",
-            "lead",
-            "id",
-        ),
-        "created_at": (
-            "created at",
-            "create date",
-            "created date",
-            "creation date",
-            "date created",
-            "lead created",
-            "first contact date",
-            "fecha de creacion",
-            "fecha creacion",
-            "fecha alta",
-            "fecha de alta",
-            "creado",
-            "data de criacao",
-            "data criacao",
-            "criado em",
-            "data do primeiro contato",
-            "fecha primer contacto",
-            "created",
-        ),
-        "channel": (
-            "channel",
-            "canal",
-            "origin",
-            "origen",
-            "origem",
-            "lead source",
-            "source",
-            "fuente",
-            "fonte",
-            "original source",
-            "fuente original",
-            "fonte original",
-        ),
-        "campaign": ("campaign", "campana", "campanha", "utm campaign", "landing page id"),
-        "icp_tier": (
-            "icp tier",
-            "icp",
-            "tier",
-            "nivel icp",
-            "segmento icp",
-            "ideal customer profile tier",
-        ),
-        "owner": (
-            "owner",
-            "lead owner",
-            "contact owner",
-            "propietario",
-            "responsable",
-            "comercial",
-            "vendedor",
-            "dono",
-            "proprietario",
-            "responsavel",
-            "sdr",
-            "sdr id",
-        ),
-        "mql_at": (
-            "mql at",
-            "mql date",
-            "fecha mql",
-            "data mql",
-            "became a marketing qualified lead date",
-            "marketing qualified date",
-        ),
-        "accepted_at": ("accepted at", "accepted date", "fecha aceptacion", "data de aceitacao"),
-        "rejected_at": ("rejected at", "rejected date", "fecha rechazo", "data de rejeicao"),
-        "rejection_reason": (
-            "rejection reason",
-            "motivo rechazo",
-            "motivo de rechazo",
-            "motivo de rejeicao",
-        ),
-        "sql_at": (
-            "sql at",
-            "sql date",
-            "fecha sql",
-            "data sql",
-            "became a sales qualified lead date",
-            "converted date",
-        ),
-        "first_response_at": (
-            "first response at",
-            "first response date",
-            "first contacted",
-            "primera respuesta",
-            "fecha primera respuesta",
-            "primeira resposta",
-            "data da primeira resposta",
-        ),
-    },
-    "deals": {
-        "deal_id": (
-            "opportunity id",
-            "id oportunidad",
-            "id de oportunidad",
-            "id oportunidade",
-            "id negocio",
-            "id do negocio",
-            "deal id",
-            "record id",
-            "id",
-        ),
-        "lead_id": (
-            "lead id",
-            "mql id",
-            "id lead",
-            "id del lead",
-            "id do lead",
-            "contact id",
-            "associated contact ids",
-        ),
-        "created_at": (
-            "created at",
-            "create date",
-            "created date",
-            "creation date",
-            "engage date",
-            "deal created",
-            "add time",
-            "fecha de creacion",
-            "fecha creacion",
-            "data de criacao",
-            "data criacao",
-            "created",
-        ),
-        "channel": ("channel", "canal", "lead source", "origin", "origen", "origem", "source"),
-        "icp_tier": ("icp tier", "icp", "tier", "nivel icp", "segmento icp"),
-        "owner": (
-            "owner",
-            "deal owner",
-            "opportunity owner",
-            "sales agent",
-            "seller id",
-            "sr id",
-            "propietario",
-            "comercial",
-            "vendedor",
-            "responsable",
-            "dono",
-            "responsavel",
-        ),
-        "stage": (
-            "stage",
-            "deal stage",
-            "status",
-            "etapa",
-            "estado",
-            "fase",
-            "estagio",
-            "situacao",
-        ),
-        "closed_at": (
-            "closed at",
-            "close date",
-            "won date",
-            "closed date",
-            "fecha de cierre",
-            "fecha cierre",
-            "fecha ganado",
-            "data de fechamento",
-            "data fechamento",
-            "data de ganho",
-        ),
-        "amount": (
-            "amount",
-            "close value",
-            "value",
-            "deal value",
-            "importe",
-            "valor",
-            "monto",
-            "cantidad",
-            "valor do negocio",
-            "revenue",
-            "ingresos",
-            "receita",
-        ),
-        "delivery_cost": (
-            "delivery cost",
-            "coste de entrega",
-            "costo de entrega",
-            "custo de entrega",
-        ),
-        "value_delivered_at": (
-            "value delivered at",
-            "delivered at",
-            "delivery date",
-            "fecha de entrega",
-            "data de entrega",
-        ),
-        "nps_score": ("nps score", "nps", "puntuacion nps", "nota nps"),
-        "reworked": ("reworked", "rework", "retrabajo", "retrabalho"),
-    },
-    "spend": {
-        "month": ("month", "mes", "periodo", "period", "fecha", "data", "date"),
-        "channel": ("channel", "canal", "source", "fuente", "fonte", "origen", "origem"),
-        "amount": (
-            "amount",
-            "spend",
-            "cost",
-            "gasto",
-            "inversion",
-            "coste",
-            "costo",
-            "custo",
-            "investimento",
-            "importe",
-            "valor",
-        ),
-    },
-}
+def _synonyms() -> dict[str, dict[str, tuple[str, ...]]]:
+    text = (Path(__file__).parent / "header_synonyms.toml").read_text(encoding="utf-8")
+    return {
+        table: {name: tuple(synonyms) for name, synonyms in fields.items()}
+        for table, fields in tomllib.loads(text).items()
+    }
+
+
+# Header synonyms per table and field, most specific first (data: header_synonyms.toml); matched
+# after normalise_header, so accents, case and punctuation do not matter.
+SYNONYMS = _synonyms()
 
 
 def detect_columns(table: str, headers: list[str]) -> dict[str, list[str]]:

@@ -4,10 +4,10 @@ people type as attendees and owners; and setting a user's address."""
 from dataclasses import dataclass
 from pathlib import Path
 
-from kpi.access.auth import change_user, load_auth_config
+from kpi.access.auth import load_auth_config
+from kpi.access.profile import set_user_field
 from kpi.access.roles import Actor
 from kpi.access.users import (
-    UserError,
     check_email,
     check_username,
     email_of,
@@ -92,13 +92,7 @@ def set_email(
 ) -> str | None:
     """Set or clear (empty) a user's address (admin); an unknown user is refused."""
     clean_name, address = check_username(username), check_email(email)
-
-    def change(users: dict) -> dict:
-        if clean_name not in users:
-            raise UserError("users.error.email_unknown", username=clean_name)
-        entry = dict(users[clean_name] or {})
-        entry["email"] = address or ""
-        return entry
-
-    change_user(store, actor, auth_path, clean_name, change)
+    set_user_field(
+        store, actor, auth_path, clean_name, "email", address or "", "users.error.email_unknown"
+    )
     return address

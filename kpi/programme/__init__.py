@@ -8,8 +8,9 @@ Public API (stable; the Programa page, the PDF, the demo story and the cards rea
   `baselines(store, id)`, `current_phase(programme, today) -> PhaseNow`.
 - writes (audited, admins only): `create_programme(store, actor, *, start, name=None,
   baseline_months=6, weeks=None, as_of=None)`, `refreeze_baseline(store, actor, id, as_of=None)
-  -> {"version", "frozen_at", "changes"}`, `set_phases`, `set_cost`, `set_metric_target`,
-  `set_benchmark`.
+  -> {"version", "frozen_at", "changes"}` (`plan_refreeze(store, programme, as_of=None)`: the
+  same worked out without storing it, for the confirm dialog), `set_phases`, `set_cost`,
+  `set_metric_target`, `set_benchmark`.
 - `report(store, as_of=None, programme_id=None) -> dict | None` (kpi/programme/report.py); its
   Markdown and PDF are kpi/cockpit/programme_report.py (the one document renderer).
 - `SUCCESS_METRICS` (kpi/programme/metrics.py); the team NPS comes from kpi/cockpit/team_survey.py.

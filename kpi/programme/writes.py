@@ -2,6 +2,7 @@
 re-freeze, phase lengths, cost, success-metric targets and industry benchmarks (admins only)."""
 
 import json
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -121,14 +122,19 @@ def _freeze(writer, programme_id: int, version: int, snapshot: dict) -> dict:
     )
 
 
-def refreeze_baseline(
-    store: Store, actor: Actor, programme_id: int, as_of: date | None = None
-) -> dict:
-    """Freeze the baseline again over the same window with today's facts (a new version; the
-    earlier ones stay); returns {"version", "frozen_at", "changes": [{"path", "before", "after"}]}."""
-    require(actor, CAPABILITY)
-    programme = _existing(store, programme_id)
-    previous = baseline(store, programme_id)
+@dataclass(frozen=True)
+class Refreeze:
+    """A re-freeze worked out before it is stored: its version, the fresh snapshot, what changes."""
+
+    version: int
+    snapshot: dict
+    changes: list[dict]
+
+
+def plan_refreeze(store: Store, programme: Programme, as_of: date | None = None) -> Refreeze:
+    """What re-freezing the baseline over the same window with the facts as of `as_of` would
+    store, and how it differs from the current version (the confirm dialog shows it)."""
+    previous = baseline(store, programme.id)
     snapshot = take_snapshot(
         store,
         programme.baseline_start,
@@ -136,13 +142,23 @@ def refreeze_baseline(
         programme.baseline_months,
         as_of or default_as_of(store),
     )
+    return Refreeze(
+        (previous.version if previous else 0) + 1,
+        snapshot,
+        snapshot_changes(previous.snapshot if previous else {}, snapshot),
+    )
+
+
+def refreeze_baseline(
+    store: Store, actor: Actor, programme_id: int, as_of: date | None = None
+) -> dict:
+    """Freeze the baseline again over the same window with today's facts (a new version; the
+    earlier ones stay); returns {"version", "frozen_at", "changes": [{"path", "before", "after"}]}."""
+    require(actor, CAPABILITY)
+    plan = plan_refreeze(store, _existing(store, programme_id), as_of)
     with store.write(actor, CAPABILITY) as writer:
-        row = _freeze(writer, programme_id, (previous.version if previous else 0) + 1, snapshot)
-    return {
-        "version": row["version"],
-        "frozen_at": row["frozen_at"],
-        "changes": snapshot_changes(previous.snapshot if previous else {}, snapshot),
-    }
+        row = _freeze(writer, programme_id, plan.version, plan.snapshot)
+    return {"version": row["version"], "frozen_at": row["frozen_at"], "changes": plan.changes}
 
 
 def set_phases(store: Store, actor: Actor, programme_id: int, weeks: dict[str, int]) -> Programme:

@@ -10,8 +10,10 @@ import subprocess
 import sys
 import time
 import urllib.request
+import uuid
 from pathlib import Path
 
+from playwright.sync_api import expect
 from support import password_of, write_credentials
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -159,6 +161,28 @@ def choose(page, label: str, option) -> None:
     box.evaluate("element => element.scrollIntoView({block: 'center'})")
     box.click()
     page.get_by_role("option", name=option).click()
+
+
+def create_meeting(page, title: str, pause_ms: int = 1000) -> None:
+    """Meeting page: create a meeting called `title` plus a random suffix (one per run), waiting
+    `settle(page, pause_ms)` after each click."""
+    page.get_by_test_id("stSidebarNav").get_by_text("Reunión", exact=True).click()
+    page.locator(".st-key-new_create").first.wait_for(state="attached", timeout=60_000)
+    settle(page, pause_ms)
+    if not page.locator(".st-key-new_title input").is_visible():
+        page.get_by_text("Nueva reunión", exact=True).click()
+    page.locator(".st-key-new_title input").fill(f"{title} {uuid.uuid4().hex[:6]}")
+    page.locator(".st-key-new_create button").click()
+    expect(page.get_by_text("Reunión creada")).to_be_visible(timeout=30_000)
+    settle(page, pause_ms)
+
+
+def settle(page, pause_ms: int = 1000) -> None:
+    """Wait for the run a click starts, then `pause_ms` more for a follow-up run it may trigger
+    (a redrawn widget's), and for that run too."""
+    wait_for_app(page)
+    page.wait_for_timeout(pause_ms)
+    wait_for_app(page)
 
 
 def wait_for_app(page) -> None:

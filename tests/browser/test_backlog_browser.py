@@ -3,10 +3,10 @@ the sprint's three actions (one from that item) and is refused a fourth; a viewe
 same sprint and can change nothing."""
 
 import re
-import uuid
 
+import browser_support
 import pytest
-from browser_support import choose, wait_for_app
+from browser_support import choose, create_meeting, wait_for_app
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -15,10 +15,9 @@ ITEM = "Guion de cualificación ICP-A"
 
 
 def settle(page) -> None:
-    """Wait for the run a click starts and for the one the redrawn matrix may trigger."""
-    wait_for_app(page)
-    page.wait_for_timeout(1500)
-    wait_for_app(page)
+    """Wait for the run a click starts and for the one the redrawn matrix may trigger (later
+    than most follow-up runs)."""
+    browser_support.settle(page, pause_ms=1500)
 
 
 def open_backlog(page) -> None:
@@ -31,15 +30,7 @@ def open_backlog(page) -> None:
 
 def blocker_to_backlog(page, title: str) -> None:
     """Meeting block 3: capture a dependency blocker, then send it to the backlog in one click."""
-    page.get_by_test_id("stSidebarNav").get_by_text("Reunión", exact=True).click()
-    page.locator(".st-key-new_create").first.wait_for(state="attached", timeout=60_000)
-    settle(page)
-    if not page.locator(".st-key-new_title input").is_visible():
-        page.get_by_text("Nueva reunión", exact=True).click()
-    page.locator(".st-key-new_title input").fill(f"Reunión con bloqueo {uuid.uuid4().hex[:6]}")
-    page.locator(".st-key-new_create button").click()
-    expect(page.get_by_text("Reunión creada")).to_be_visible(timeout=30_000)
-    settle(page)
+    create_meeting(page, "Reunión con bloqueo", pause_ms=1500)
     page.get_by_role("tab", name="3 · Aprendizajes y bloqueos").click()
     choose(page, "Tipo", "Bloqueo: dependencia")
     page.locator(".st-key-note_text textarea").fill(title)

@@ -2,22 +2,14 @@
 dispute shows up in block 3 of the next meeting, where one click makes it a blocker note."""
 
 import re
-import uuid
 
 import pytest
-from browser_support import wait_for_app
+from browser_support import create_meeting, settle
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
 BLOCK_3 = "3 · Aprendizajes y bloqueos"
-
-
-def settle(page) -> None:
-    """Wait for the run a click starts and for a possible follow-up run."""
-    wait_for_app(page)
-    page.wait_for_timeout(1000)
-    wait_for_app(page)
 
 
 def dispute_first_rejection(page) -> str:
@@ -35,23 +27,11 @@ def dispute_first_rejection(page) -> str:
     return lead
 
 
-def open_new_meeting(page) -> None:
-    page.get_by_test_id("stSidebarNav").get_by_text("Reunión", exact=True).click()
-    page.locator(".st-key-new_create").first.wait_for(state="attached", timeout=60_000)
-    settle(page)
-    if not page.locator(".st-key-new_title input").is_visible():
-        page.get_by_text("Nueva reunión", exact=True).click()
-    page.locator(".st-key-new_title input").fill(f"Tracción {uuid.uuid4().hex[:6]}")
-    page.locator(".st-key-new_create button").click()
-    expect(page.get_by_text("Reunión creada")).to_be_visible(timeout=30_000)
-    settle(page)
-
-
 def test_a_disputed_rejection_reaches_block_3_of_the_next_meeting(page, app_server, log_in, shot):
     log_in(page, "editor")
     lead = dispute_first_rejection(page)
     shot(page, "rejections-disputed")
-    open_new_meeting(page)
+    create_meeting(page, "Tracción")
     page.get_by_role("tab", name=BLOCK_3).click()
     candidate = page.get_by_text(re.compile(rf"^Lead {lead} · rechazado el"))
     expect(candidate).to_be_visible(timeout=30_000)
