@@ -9,9 +9,18 @@ from support import logged_in, open_page
 
 from kpi.access.roles import Actor
 from kpi.cockpit import backlog, meeting
-from kpi.store.audit import AuditFilter, change_summary, changes, filter_options, query_audit
+from kpi.i18n import CATALOGUE
+from kpi.store.audit import (
+    AuditFilter,
+    change_summary,
+    changes,
+    code_label,
+    filter_options,
+    query_audit,
+)
 from kpi.store.database import open_store
 from kpi.store.settings import set_setting
+from kpi.store.state_schema import STATE_TABLES
 
 ANA = Actor("ana", "admin")
 BEA = Actor("bea", "editor")
@@ -214,3 +223,22 @@ def test_page_shows_a_closed_meeting_in_words(app_env):
     assert "KPI: — → Tasa de cierre" in summaries
     assert "Instantánea del scorecard: — → instantánea de 18 KPI" in summaries
     assert "win_rate" not in summaries and "taken_at" not in summaries
+
+
+def test_every_audited_table_and_column_has_words(store):
+    """The audit page names tables and fields in words (both languages: test_i18n), also those
+    added by later features: every state table is written through the audited writer but the
+    login attempts."""
+    columns = (
+        store.state()
+        .execute(
+            "SELECT table_name, column_name FROM duckdb_columns() WHERE database_name = 'state'"
+        )
+        .fetchall()
+    )
+    audited = STATE_TABLES - {"login_attempts"}
+    keys = {f"audit.table.{table}" for table, _ in columns if table in audited}
+    keys |= {f"audit.field.{column}" for table, column in columns if table in audited}
+    assert sorted(keys - CATALOGUE.keys()) == []
+    assert code_label("table", "rejection_reviews", "es") == "revisión de leads rechazados"
+    assert code_label("field", "note_id", "en") == "Note"
