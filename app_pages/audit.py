@@ -1,8 +1,11 @@
 """Audit log (admin): filter every write by user, table, action, dates and row; before/after."""
 
+from functools import partial
+
 import streamlit as st
 
 from app_pages.widgets import common
+from kpi.access.roles import actor_name
 from kpi.engine.dimension_labels import custom_channel_labels
 from kpi.i18n import fmt_date
 from kpi.ingest.csv_safety import safe_csv_bytes
@@ -28,21 +31,28 @@ options = filter_options(store)
 ALL = tr("audit.all")
 
 
-def pick(label_key: str, values: list[str], key: str, kind: str | None = None) -> str | None:
-    def shown(value: str) -> str:
-        return code_label(kind, value, common.lang()) if kind and value != ALL else value
+def words(kind: str, code: str) -> str:
+    """A stored code as the page shows it: the user who acted, a table or an action."""
+    lang = common.lang()
+    return actor_name(code, lang) if kind == "actor" else code_label(kind, code, lang)
 
-    choice = st.selectbox(tr(label_key), [ALL, *values], format_func=shown, key=key)
+
+def pick(label_key: str, kind: str, key: str) -> str | None:
+    values = options["table_name" if kind == "table" else kind]
+    shown = partial(words, kind)
+    choice = st.selectbox(
+        tr(label_key), [ALL, *values], format_func=lambda v: v if v == ALL else shown(v), key=key
+    )
     return None if choice == ALL else choice
 
 
 cols = st.columns(3)
 with cols[0]:
-    actor = pick("audit.filter.actor", options["actor"], "audit_actor")
+    actor = pick("audit.filter.actor", "actor", "audit_actor")
 with cols[1]:
-    table = pick("audit.filter.table", options["table_name"], "audit_table", "table")
+    table = pick("audit.filter.table", "table", "audit_table")
 with cols[2]:
-    action = pick("audit.filter.action", options["action"], "audit_action", "action")
+    action = pick("audit.filter.action", "action", "audit_action")
 cols = st.columns(3)
 with cols[0]:
     start = st.date_input(
@@ -61,8 +71,9 @@ if rows.empty:
 
 # The list reads as words (field: old → new); the CSV keeps the stored JSON for machines.
 shown = rows.drop(columns=["before", "after"]).assign(
-    action=[code_label("action", a, common.lang()) for a in rows["action"]],
-    table_name=[code_label("table", n, common.lang()) for n in rows["table_name"]],
+    actor=[words("actor", a) for a in rows["actor"]],
+    action=[words("action", a) for a in rows["action"]],
+    table_name=[words("table", n) for n in rows["table_name"]],
     changes=[
         change_summary(b, a, common.lang(), channel_labels)
         for b, a in zip(rows["before"], rows["after"], strict=True)
@@ -80,9 +91,8 @@ st.download_button(
 
 st.subheader(tr("audit.detail"))
 entries = {
-    int(r.id): f"#{r.id} · {fmt_date(r.happened_at, common.lang())} · {r.actor} · "
-    f"{code_label('action', r.action, common.lang())} · "
-    f"{code_label('table', r.table_name, common.lang())} "
+    int(r.id): f"#{r.id} · {fmt_date(r.happened_at, common.lang())} · {words('actor', r.actor)} · "
+    f"{words('action', r.action)} · {words('table', r.table_name)} "
     f"{r.row_id if isinstance(r.row_id, str) else ''}"
     for r in rows.itertuples()
 }

@@ -7,7 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from support import logged_in, open_page
 
-from kpi.access.roles import Actor
+from kpi.access.roles import SYSTEM, Actor
 from kpi.cockpit import backlog, meeting
 from kpi.i18n import CATALOGUE
 from kpi.store.audit import (
@@ -242,3 +242,14 @@ def test_every_audited_table_and_column_has_words(store):
     assert sorted(keys - CATALOGUE.keys()) == []
     assert code_label("table", "rejection_reviews", "es") == "revisión de leads rechazados"
     assert code_label("field", "note_id", "en") == "Note"
+
+
+def test_brujulas_own_writes_are_named_in_words(app_env):
+    """The demo, the CLI import and the mail schedule write as the internal "system" account."""
+    set_setting(open_store(app_env), SYSTEM, "sla_hours", 12)
+    at = admin_page()
+    assert at.dataframe[0].value["Usuario"].tolist() == ["Brújula (automático)"]
+    actor_picker = at.selectbox(key="audit_actor")
+    assert actor_picker.options == ["(todos)", "Brújula (automático)"]
+    actor_picker.select("system").run()
+    assert at.dataframe[0].value["Usuario"].tolist() == ["Brújula (automático)"]
