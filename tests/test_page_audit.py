@@ -10,14 +10,8 @@ from support import logged_in, open_page
 from kpi.access.roles import SYSTEM, Actor
 from kpi.cockpit import backlog, meeting
 from kpi.i18n import CATALOGUE
-from kpi.store.audit import (
-    AuditFilter,
-    change_summary,
-    changes,
-    code_label,
-    filter_options,
-    query_audit,
-)
+from kpi.store import audit
+from kpi.store.audit import AuditFilter, change_summary, changes, filter_options, query_audit
 from kpi.store.database import open_store
 from kpi.store.settings import set_setting
 from kpi.store.state_schema import STATE_TABLES
@@ -240,8 +234,8 @@ def test_every_audited_table_and_column_has_words(store):
     keys = {f"audit.table.{table}" for table, _ in columns if table in audited}
     keys |= {f"audit.field.{column}" for table, column in columns if table in audited}
     assert sorted(keys - CATALOGUE.keys()) == []
-    assert code_label("table", "rejection_reviews", "es") == "revisión de leads rechazados"
-    assert code_label("field", "note_id", "en") == "Note"
+    assert audit.code_label("table", "rejection_reviews", "es") == "revisión de leads rechazados"
+    assert audit.code_label("field", "note_id", "en") == "Note"
 
 
 def test_brujulas_own_writes_are_named_in_words(app_env):
