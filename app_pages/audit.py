@@ -1,7 +1,5 @@
 """Audit log (admin): filter every write by user, table, action, dates and row; before/after."""
 
-from functools import partial
-
 import streamlit as st
 
 from app_pages.widgets import common
@@ -37,22 +35,23 @@ def words(kind: str, code: str) -> str:
     return actor_name(code, lang) if kind == "actor" else code_label(kind, code, lang)
 
 
-def pick(label_key: str, kind: str, key: str) -> str | None:
-    values = options["table_name" if kind == "table" else kind]
-    shown = partial(words, kind)
+def pick(label_key: str, values: list[str], key: str, kind: str) -> str | None:
     choice = st.selectbox(
-        tr(label_key), [ALL, *values], format_func=lambda v: v if v == ALL else shown(v), key=key
+        tr(label_key),
+        [ALL, *values],
+        format_func=lambda value: value if value == ALL else words(kind, value),
+        key=key,
     )
     return None if choice == ALL else choice
 
 
 cols = st.columns(3)
 with cols[0]:
-    actor = pick("audit.filter.actor", "actor", "audit_actor")
+    actor = pick("audit.filter.actor", options["actor"], "audit_actor", "actor")
 with cols[1]:
-    table = pick("audit.filter.table", "table", "audit_table")
+    table = pick("audit.filter.table", options["table_name"], "audit_table", "table")
 with cols[2]:
-    action = pick("audit.filter.action", "action", "audit_action")
+    action = pick("audit.filter.action", options["action"], "audit_action", "action")
 cols = st.columns(3)
 with cols[0]:
     start = st.date_input(
